@@ -1,0 +1,72 @@
+# Nagorik Sheba: `make dev` runs everything locally, `make test` runs every test tier.
+# Every install step lives here, so a fresh machine needs nothing else.
+
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(CURDIR)/$(VENV)/bin/python
+STAGE ?= dev
+STAMP := $(VENV)/.installed
+
+.PHONY: dev test test-fast bench package catalog pwa lint deps python-deps browser-deps node-deps clean
+
+## dev: run the whole platform on loopback (moto, API, workers, web app); Ctrl-C stops it
+dev: deps catalog pwa
+	cd backend && $(PY) -m devtools.stack
+
+## test: every tier (unit, functional, integration, infra, browser)
+test: deps catalog pwa
+	@set +e; cd $(CURDIR) && $(PY) -m pytest -p no:cacheprovider tests; rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: that is a failure here"; exit 1; fi; exit $$rc
+
+## test-fast: unit and functional tiers only (no servers, no browser)
+test-fast: python-deps catalog
+	$(PY) -m pytest -p no:cacheprovider tests/unit tests/functional
+
+## bench: speed and size ratios measured side by side (prints figures, never fails the build)
+bench: deps catalog pwa
+	$(PY) bench/run.py
+
+## package: deployable artifacts for STAGE=dev|staging|prod in build/$(STAGE)/
+package: python-deps catalog
+	$(PY) infra/package.py --stage $(STAGE)
+
+## lint: ruff and mypy
+lint: python-deps
+	$(VENV)/bin/ruff check backend tests bench infra
+	$(VENV)/bin/mypy backend/chalicelib
+
+## catalog: check every schema and build the catalog the API and the web app read
+catalog: python-deps
+	cd backend && $(PY) -m devtools.catalog_build
+
+## pwa: build the web app into pwa/dist
+pwa: node-deps catalog
+	cd pwa && npm run --silent build
+
+deps: python-deps browser-deps node-deps
+
+python-deps: $(STAMP)
+
+$(STAMP): pyproject.toml backend/requirements.txt
+	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) is required"; exit 1; }
+	[ -x $(VENV)/bin/python ] || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet -e '.[dev]'
+	touch $@
+
+## browser-deps: Debian's Chromium and Noto fonts (Bangla), installed once, as root
+browser-deps:
+	@if [ -x /usr/bin/chromium ] && dpkg -s fonts-noto-core >/dev/null 2>&1; then :; else \
+	  if [ "$$(id -u)" != 0 ]; then echo "installing chromium and fonts-noto-core needs root"; exit 1; fi; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-core >/dev/null; \
+	fi
+
+node-deps: pwa/node_modules/.installed
+
+pwa/node_modules/.installed: pwa/package.json pwa/package-lock.json
+	cd pwa && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+clean:
+	rm -rf $(VENV) pwa/node_modules pwa/dist build backend/chalicelib/schemas

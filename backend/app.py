@@ -1,0 +1,18 @@
+"""Nagorik Sheba's API and workers: wiring only (routes live in chalicelib/api and workers)."""
+
+from chalice import Chalice
+
+from chalicelib.api.applications import application_routes
+from chalicelib.api.catalog import catalog_routes
+from chalicelib.api.middleware import http_context, worker_context
+from chalicelib.workers.dispatch import worker_routes
+
+# Powertools writes the logs; Chalice's own handler would print every line twice.
+app = Chalice(app_name="nagorik", configure_logs=False)
+
+app.register_middleware(http_context, "http")
+app.register_middleware(worker_context, "sqs")
+app.register_middleware(worker_context, "scheduled")
+app.register_blueprint(catalog_routes)
+app.register_blueprint(application_routes)
+app.register_blueprint(worker_routes)

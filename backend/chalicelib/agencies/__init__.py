@@ -1,0 +1,1 @@
+"""Agencies: who decides which applications, and how applications reach them."""

@@ -1,0 +1,84 @@
+"""Catalog routes: the services and categories, cacheable (ETag, Cache-Control, 304)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from chalice import Blueprint, Response
+
+from ..domain.errors import ValidationFailed, FieldProblem
+from ..domain.messages import Text
+from ..runtime import runtime
+from .errors import JSON_UTF8, translating
+from .requests import query
+
+catalog_routes = Blueprint(__name__)
+
+CACHE_CONTROL = "public, max-age=300, stale-while-revalidate=86400"
+CHANNELS = ("self", "assisted")
+
+
+def cacheable(body: Any) -> Response:
+    """A JSON response with a strong ETag; 304 when the client already has it."""
+    text = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
+    etag = '"' + hashlib.sha256(text.encode()).hexdigest()[:24] + '"'
+    headers = {"ETag": etag, "Cache-Control": CACHE_CONTROL, "Vary": "Accept-Encoding"}
+    request = catalog_routes.current_request
+    sent = request.headers.get("if-none-match") or ""
+    if etag in [tag.strip().removeprefix("W/") for tag in sent.split(",")] or sent.strip() == "*":
+        return Response(body="", status_code=304, headers=headers)
+    return Response(body=text, status_code=200, headers={"Content-Type": JSON_UTF8, **headers})
+
+
+@catalog_routes.route("/services", methods=["GET"], cors=True)
+@translating
+def list_services() -> Response:
+    """The catalog: ``?q=`` (Bangla or English words), ``?category=``, ``?channel=``.
+
+    200 with ``{"services": [...], "categories": [...], "count"}``; 304 on a matching
+    ``If-None-Match``; 422 for an unknown category or channel.
+    """
+    catalog = runtime().catalog
+    request = catalog_routes.current_request
+    category = query(request, "category")
+    channel = query(request, "channel")
+    problems = []
+    if category is not None and category not in {item.id for item in catalog.categories}:
+        problems.append(FieldProblem.of("category", "enum", Text("বিভাগ", "Category")))
+    if channel is not None and channel not in CHANNELS:
+        problems.append(FieldProblem.of("channel", "enum", Text("মাধ্যম", "Channel")))
+    if problems:
+        raise ValidationFailed("validation_failed", fields=problems)
+    found = catalog.search(query(request, "q"), category=category, channel=channel)
+    return cacheable(
+        {
+            "services": [dict(entry.summary) for entry in found],
+            "count": len(found),
+            "categories": [category.to_dict() for category in catalog.categories],
+        }
+    )
+
+
+@catalog_routes.route("/services/{service_id}", methods=["GET"], cors=True)
+@translating
+def get_service(service_id: str) -> Response:
+    """One service: metadata, fees, documents, SLA, agency and its form schema. 200, 304, 404."""
+    catalog = runtime().catalog
+    service = catalog.service(service_id)
+    agency = catalog.agency_name(service.agency)
+    return cacheable({**service.document, "agency_name": agency._asdict() if agency else None})
+
+
+@catalog_routes.route("/categories", methods=["GET"], cors=True)
+@translating
+def list_categories() -> Response:
+    """Every category with how many services it has. 200, 304."""
+    catalog = runtime().catalog
+    counts: dict[str, int] = {}
+    for entry in catalog.entries.values():
+        counts[entry.category] = counts.get(entry.category, 0) + 1
+    return cacheable(
+        {"categories": [{**c.to_dict(), "services": counts.get(c.id, 0)} for c in catalog.categories]}
+    )

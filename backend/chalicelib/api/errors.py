@@ -1,0 +1,78 @@
+"""The one table from error type to HTTP status, and the response every error gets."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from chalice import Response
+
+from ..domain import errors
+from ..observability import logger
+
+STATUS: dict[type[errors.NagorikError], int] = {
+    errors.BadRequest: 400,
+    errors.NotFound: 404,
+    errors.MethodNotAllowed: 405,
+    errors.Conflict: 409,
+    errors.PayloadTooLarge: 413,
+    errors.UnsupportedMediaType: 415,
+    errors.ValidationFailed: 422,
+    errors.ServiceUnavailable: 503,
+}
+
+JSON_UTF8 = "application/json; charset=utf-8"
+
+
+def status_of(error: errors.NagorikError) -> int:
+    """The HTTP status of an error: the first table entry it is an instance of."""
+    for kind in type(error).__mro__:
+        if kind in STATUS:
+            return STATUS[kind]  # type: ignore[index]
+    return 500
+
+
+def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    """A JSON response in UTF-8 (Bangla stays three bytes a letter, not six)."""
+    return Response(
+        body=json.dumps(body, ensure_ascii=False, separators=(",", ":")),
+        status_code=status,
+        headers={"Content-Type": JSON_UTF8, **(headers or {})},
+    )
+
+
+def error_response(error: errors.NagorikError) -> Response:
+    """The bilingual error body with its status."""
+    status = status_of(error)
+    headers = {"Retry-After": "5"} if status == 503 else {}
+    return json_response(error.to_body(), status, headers)
+
+
+def translating(view: Callable[..., Response]) -> Callable[..., Response]:
+    """Turn every error a view raises into its bilingual response; never a bare 500."""
+
+    @wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Response:
+        try:
+            return view(*args, **kwargs)
+        except errors.NagorikError as error:
+            if status_of(error) >= 500:
+                logger.warning("dependency unavailable", extra={"code": error.code}, exc_info=True)
+            return error_response(error)
+        except Exception:
+            logger.exception("unexpected error")
+            return error_response(errors.NagorikError("internal_error"))
+
+    return wrapper
+
+
+# Errors Chalice answers itself, before a view runs, mapped onto our codes.
+CHALICE_CODES: dict[str, errors.NagorikError] = {
+    "MethodNotAllowedError": errors.MethodNotAllowed("method_not_allowed"),
+    "UnsupportedMediaType": errors.UnsupportedMediaType("unsupported_media_type"),
+    "BadRequestError": errors.BadRequest("malformed_json"),
+    "NotFoundError": errors.NotFound("not_found"),
+    "InternalServerError": errors.NagorikError("internal_error"),
+}

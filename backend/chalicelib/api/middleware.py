@@ -1,0 +1,57 @@
+"""HTTP middleware: correlation ids in every log line, metrics flushed, and Chalice's own
+error answers (405, 404, ...) rewritten into the platform's bilingual error body."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from chalice import Response
+from chalice.app import Request
+
+from ..observability import logger, metrics
+from .errors import CHALICE_CODES, error_response
+
+
+def _chalice_error_code(response: Response) -> str | None:
+    body = response.body
+    if isinstance(body, (bytes, str)):
+        try:
+            body = json.loads(body)
+        except ValueError:
+            return None
+    if isinstance(body, dict) and "Code" in body and "code" not in body:
+        return str(body["Code"])
+    return None
+
+
+def http_context(event: Request, get_response: Callable[[Request], Response]) -> Response:
+    """Wrap every HTTP request."""
+    headers = event.headers or {}
+    context = event.context or {}
+    correlation_id = headers.get("x-correlation-id") or context.get("requestId")
+    logger.set_correlation_id(correlation_id)
+    logger.append_keys(method=event.method, path=context.get("resourcePath"))
+    try:
+        response = get_response(event)
+        code = _chalice_error_code(response) if response.status_code >= 400 else None
+        if code is not None:
+            response = error_response(CHALICE_CODES.get(code, CHALICE_CODES["InternalServerError"]))
+        if correlation_id:
+            response.headers["X-Correlation-Id"] = correlation_id
+        logger.info("request", extra={"status": response.status_code})
+        return response
+    finally:
+        metrics.flush_metrics(raise_on_empty_metrics=False)
+        logger.remove_keys(["method", "path", "tracking_id"])
+        logger.set_correlation_id(None)
+
+
+def worker_context(event: Any, get_response: Callable[[Any], Any]) -> Any:
+    """Wrap every queue and schedule invocation: flush metrics, clear keys."""
+    try:
+        return get_response(event)
+    finally:
+        metrics.flush_metrics(raise_on_empty_metrics=False)
+        logger.set_correlation_id(None)

@@ -1,0 +1,60 @@
+"""How the API shows domain objects: Bangla labels, Bangla digits, both calendars, ISO beside."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from ..domain import tracking
+from ..domain.bangla import format_gregorian_bn, format_moment_bn, to_bangla_date
+from ..domain.catalog import Catalog
+from ..domain.lifecycle import Application, HistoryEntry
+
+
+def _day(day: date) -> dict[str, str]:
+    return {
+        "date": day.isoformat(),
+        "date_bn": format_gregorian_bn(day),
+        "bangla_date_bn": to_bangla_date(day).format(),
+    }
+
+
+def history_entry(entry: HistoryEntry) -> dict[str, Any]:
+    """One history line as a citizen reads it."""
+    return {
+        "status": entry.status.value,
+        "status_bn": entry.status.label.bn,
+        "status_en": entry.status.label.en,
+        "at": entry.at.isoformat(),
+        **{f"at_{key}": value for key, value in format_moment_bn(entry.at).items()},
+        "actor": entry.actor,
+        "channel": entry.channel.value,
+        "reason": entry.reason,
+    }
+
+
+def application(app: Application, catalog: Catalog, due_by: date | None) -> dict[str, Any]:
+    """An application as its applicant (or centre) sees it: no form, no identifiers."""
+    entry = catalog.entries.get(app.service_id)
+    agency = catalog.agency_name(app.agency_id)
+    return {
+        "tracking_id": app.tracking_id,
+        "tracking_id_display": tracking.display(app.tracking_id),
+        "tracking_id_bn": tracking.display(app.tracking_id, bangla=True),
+        "service_id": app.service_id,
+        "service_version": app.service_version,
+        "service_title": entry.title._asdict() if entry else None,
+        "agency_id": app.agency_id,
+        "agency_name": agency._asdict() if agency else None,
+        "status": app.status.value,
+        "status_bn": app.status.label.bn,
+        "status_en": app.status.label.en,
+        "channel": app.channel.value,
+        "created_at": app.created_at.isoformat(),
+        **{f"created_{key}": value for key, value in format_moment_bn(app.created_at).items()},
+        "updated_at": (app.updated_at or app.created_at).isoformat(),
+        "due_by": _day(due_by) if due_by else None,
+        "agency_ref": app.agency_ref,
+        "version": app.version,
+        "history": [history_entry(item) for item in app.history],
+    }

@@ -1,0 +1,222 @@
+"""The service catalog: which services exist, what they need, and finding them.
+
+A service is described by one file in ``schemas/services/`` (see
+``schemas/meta/service.schema.json``); the catalog build checks and bundles those
+files, and this module works on the result. It never reads files itself: the
+entries are handed in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from .bangla import to_ascii_digits
+from .errors import Conflict, NotFound
+from .messages import Text
+
+# What a catalog listing carries; fees, documents and the form come with the service.
+SUMMARY_FIELDS = (
+    "id", "version", "category", "agency", "title", "summary", "keywords", "channels",
+    "output", "sla",
+)
+
+
+def _text(raw: Mapping[str, str]) -> Text:
+    return Text(raw["bn"], raw["en"])
+
+
+def fold(text: str) -> str:
+    """Text as search compares it: case-folded, ASCII digits, single spaces."""
+    return " ".join(to_ascii_digits(text).casefold().split())
+
+
+@dataclass(frozen=True)
+class Category:
+    """A group of services, as the catalog shows it."""
+
+    id: str
+    order: int
+    title: Text
+
+    def to_dict(self) -> dict[str, Any]:
+        """The category as the API returns it."""
+        return {"id": self.id, "order": self.order, "title": self.title._asdict()}
+
+
+@dataclass(frozen=True)
+class ServiceEntry:
+    """What the catalog index knows of a service: enough to list, search and filter it."""
+
+    summary: Mapping[str, Any]
+
+    @property
+    def id(self) -> str:
+        """The service id."""
+        return str(self.summary["id"])
+
+    @property
+    def version(self) -> int:
+        """The current form version."""
+        return int(self.summary["version"])
+
+    @property
+    def category(self) -> str:
+        """The category id."""
+        return str(self.summary["category"])
+
+    @property
+    def agency(self) -> str:
+        """The id of the agency that decides it."""
+        return str(self.summary["agency"])
+
+    @property
+    def channels(self) -> tuple[str, ...]:
+        """``self`` and/or ``assisted``."""
+        return tuple(self.summary["channels"])
+
+    @property
+    def title(self) -> Text:
+        """The service's name."""
+        return _text(self.summary["title"])
+
+    def haystack(self, extra: Iterable[str] = ()) -> str:
+        """Everything a search for this service may match, folded."""
+        words = [
+            *self.title, *_text(self.summary["summary"]),
+            *self.summary.get("keywords", {}).get("bn", []),
+            *self.summary.get("keywords", {}).get("en", []),
+            self.id.replace("-", " "), *extra,
+        ]
+        return fold(" ".join(words))
+
+
+@dataclass(frozen=True)
+class Service:
+    """One service in full: its metadata and its (bundled) form schema."""
+
+    document: Mapping[str, Any]
+
+    @property
+    def id(self) -> str:
+        """The service id."""
+        return str(self.document["id"])
+
+    @property
+    def version(self) -> int:
+        """The current form version."""
+        return int(self.document["version"])
+
+    @property
+    def agency(self) -> str:
+        """The id of the agency that decides it."""
+        return str(self.document["agency"])
+
+    @property
+    def channels(self) -> tuple[str, ...]:
+        """``self`` and/or ``assisted``."""
+        return tuple(self.document["channels"])
+
+    @property
+    def form(self) -> dict[str, Any]:
+        """The JSON Schema of the form."""
+        return dict(self.document["form"])
+
+    @property
+    def sla_working_days(self) -> int | None:
+        """Working days the office has to decide, when one is published."""
+        days = self.document["sla"]["working_days"]
+        return int(days) if days is not None else None
+
+    def check_version(self, submitted: int) -> None:
+        """Accept the current version and declared compatible ones.
+
+        Raises ``Conflict`` (409 ``service_version_outdated``) otherwise, which tells
+        the client to reload the form.
+        """
+        accepted = {self.version, *self.document.get("compatible_versions", [])}
+        if submitted not in accepted:
+            raise Conflict(
+                "service_version_outdated",
+                values={"current": self.version},
+            )
+
+    def address_fields(self) -> list[str]:
+        """Top-level form fields that are addresses, in form order."""
+        properties = self.document["form"].get("properties", {})
+        addresses = [
+            (spec.get("x-ui", {}).get("order", 0), name)
+            for name, spec in properties.items()
+            if spec.get("x-ui", {}).get("widget") == "address"
+        ]
+        return [name for _, name in sorted(addresses)]
+
+
+def summary_of(document: Mapping[str, Any]) -> dict[str, Any]:
+    """The part of a service document the catalog index carries."""
+    return {key: document[key] for key in SUMMARY_FIELDS if key in document}
+
+
+class Catalog:
+    """All services and categories, searchable. Full service documents load on demand."""
+
+    def __init__(
+        self,
+        entries: Iterable[ServiceEntry],
+        categories: Iterable[Category],
+        agencies: Mapping[str, Mapping[str, Any]],
+        load_service: Any,
+        etag: str,
+    ) -> None:
+        self.entries = {entry.id: entry for entry in entries}
+        self.categories = sorted(categories, key=lambda category: category.order)
+        self.agencies = agencies
+        self.etag = etag
+        self._load_service = load_service
+        self._services: dict[str, Service] = {}
+        titles = {category.id: category.title for category in self.categories}
+        self._haystacks = {
+            entry.id: entry.haystack(
+                [*titles.get(entry.category, ()), *self._agency_names(entry.agency)]
+            )
+            for entry in self.entries.values()
+        }
+
+    def _agency_names(self, agency_id: str) -> list[str]:
+        name = self.agencies.get(agency_id, {}).get("name", {})
+        return [name.get("bn", ""), name.get("en", "")]
+
+    def entry(self, service_id: str) -> ServiceEntry:
+        """The index entry of a service; ``NotFound`` if there is none."""
+        try:
+            return self.entries[service_id]
+        except (KeyError, TypeError):
+            raise NotFound("service_not_found") from None
+
+    def service(self, service_id: str) -> Service:
+        """The full service, loaded once; ``NotFound`` if there is none."""
+        self.entry(service_id)
+        if service_id not in self._services:
+            self._services[service_id] = Service(self._load_service(service_id))
+        return self._services[service_id]
+
+    def search(
+        self, query: str | None = None, category: str | None = None, channel: str | None = None
+    ) -> list[ServiceEntry]:
+        """Services matching every word of ``query`` (Bangla or English) and the filters."""
+        words = fold(query or "").split()
+        order = {category.id: category.order for category in self.categories}
+        found = [
+            entry
+            for entry in self.entries.values()
+            if (category is None or entry.category == category)
+            and (channel is None or channel in entry.channels)
+            and all(word in self._haystacks[entry.id] for word in words)
+        ]
+        return sorted(found, key=lambda entry: (order.get(entry.category, 99), entry.id))
+
+    def agency_name(self, agency_id: str) -> Text | None:
+        """The agency's name in both languages, if it is known."""
+        name = self.agencies.get(agency_id, {}).get("name")
+        return _text(name) if name else None

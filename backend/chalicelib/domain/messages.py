@@ -1,0 +1,203 @@
+"""Every user-facing sentence the backend says, in Bangla and English, keyed by code.
+
+One table so a translator edits one file; error classes and the validator look
+messages up here by code and never carry their own strings.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+
+class Text(NamedTuple):
+    """A sentence in both languages."""
+
+    bn: str
+    en: str
+
+    def format(self, **values: object) -> Text:
+        """Return the sentence with ``{name}`` placeholders filled in both languages."""
+        return Text(self.bn.format(**values), self.en.format(**values))
+
+
+# Request-level errors (the top-level ``code`` of an error body).
+ERRORS: dict[str, Text] = {
+    "validation_failed": Text(
+        "ফর্মের কিছু তথ্য সঠিক নয়। চিহ্নিত ঘরগুলো ঠিক করে আবার জমা দিন।",
+        "Some of the form is not valid. Correct the marked fields and submit again.",
+    ),
+    "malformed_json": Text(
+        "অনুরোধের তথ্য পড়া যায়নি (JSON সঠিক নয়)।",
+        "The request body could not be read (it is not valid JSON).",
+    ),
+    "body_not_object": Text(
+        "অনুরোধের তথ্য একটি JSON অবজেক্ট হতে হবে।",
+        "The request body must be a JSON object.",
+    ),
+    "unsupported_media_type": Text(
+        "শুধু application/json ধরনের তথ্য গ্রহণ করা হয়।",
+        "Only application/json request bodies are accepted.",
+    ),
+    "payload_too_large": Text(
+        "অনুরোধটি অনেক বড় (সর্বোচ্চ {limit_kb} কিলোবাইট)।",
+        "The request is too large (at most {limit_kb} KB).",
+    ),
+    "idempotency_key_missing": Text(
+        "Idempotency-Key হেডার দিতে হবে, যাতে একই আবেদন দুবার জমা না হয়।",
+        "The Idempotency-Key header is required, so that one application is never made twice.",
+    ),
+    "idempotency_key_invalid": Text(
+        "Idempotency-Key হেডারটি সঠিক নয় (৮ থেকে ১২৮টি অক্ষর, অক্ষর-সংখ্যা-হাইফেন)।",
+        "The Idempotency-Key header is invalid (8 to 128 letters, digits or hyphens).",
+    ),
+    "idempotency_key_reused": Text(
+        "এই Idempotency-Key দিয়ে আগে ভিন্ন একটি আবেদন জমা হয়েছে। নতুন আবেদনের জন্য নতুন কী দিন।",
+        "This Idempotency-Key was already used for a different application. Use a new key for a new application.",
+    ),
+    "request_in_progress": Text(
+        "এই আবেদনটি এখনই জমা হচ্ছে। কয়েক সেকেন্ড পরে আবার চেষ্টা করুন।",
+        "This application is being submitted right now. Try again in a few seconds.",
+    ),
+    "service_not_found": Text(
+        "এই সেবাটি পাওয়া যায়নি।",
+        "This service was not found.",
+    ),
+    "service_version_outdated": Text(
+        "ফর্মটি পুরোনো হয়ে গেছে। ফর্মটি নতুন করে খুলে আবার জমা দিন।",
+        "This form is out of date. Reload the form and submit again.",
+    ),
+    "service_not_offered": Text(
+        "এই সেবাটি এই মাধ্যমে দেওয়া হয় না।",
+        "This service is not offered through this channel.",
+    ),
+    "application_not_found": Text(
+        "এই ট্র্যাকিং নম্বর ও মোবাইল নম্বরে কোনো আবেদন পাওয়া যায়নি।",
+        "No application was found for this tracking number and mobile number.",
+    ),
+    "tracking_id_invalid": Text(
+        "ট্র্যাকিং নম্বরটি সঠিক নয়। নম্বরটি আবার মিলিয়ে দেখুন।",
+        "This tracking number is not valid. Check the number and try again.",
+    ),
+    "transition_not_allowed": Text(
+        "আবেদনটি এখন '{status_bn}' অবস্থায় আছে; এই অবস্থায় '{action_bn}' করা যায় না।",
+        "The application is '{status_en}'; it cannot be '{action_en}' now.",
+    ),
+    "concurrent_update": Text(
+        "আবেদনটি এইমাত্র অন্য কেউ হালনাগাদ করেছেন। পাতাটি নতুন করে দেখে আবার চেষ্টা করুন।",
+        "Someone else updated this application just now. Reload it and try again.",
+    ),
+    "cursor_invalid": Text(
+        "পরের পাতার চিহ্নটি (cursor) সঠিক নয়; তালিকার শুরু থেকে আবার দেখুন।",
+        "The page cursor is not valid; start the list again from the beginning.",
+    ),
+    "not_found": Text("যা খুঁজছেন তা পাওয়া যায়নি।", "What you asked for was not found."),
+    "method_not_allowed": Text("এই পদ্ধতি এখানে চলে না।", "This method is not allowed here."),
+    "service_unavailable": Text(
+        "সেবাটি সাময়িকভাবে পাওয়া যাচ্ছে না। কিছুক্ষণ পরে আবার চেষ্টা করুন।",
+        "The service is temporarily unavailable. Try again shortly.",
+    ),
+    "internal_error": Text(
+        "একটি অপ্রত্যাশিত সমস্যা হয়েছে। আপনার তথ্য হারায়নি; কিছুক্ষণ পরে আবার চেষ্টা করুন।",
+        "Something unexpected went wrong. Nothing you sent was lost; try again shortly.",
+    ),
+}
+
+# Field-level problems (the ``code`` of one entry in ``fields``). ``{label_bn}`` and
+# ``{label_en}`` are the field's own labels from its schema.
+FIELD_ERRORS: dict[str, Text] = {
+    "required": Text("'{label_bn}' দিতে হবে।", "'{label_en}' is required."),
+    "type": Text("'{label_bn}'-এর ধরন সঠিক নয়।", "'{label_en}' has the wrong type."),
+    "enum": Text(
+        "'{label_bn}'-এর জন্য তালিকা থেকে একটি মান বেছে নিন।",
+        "Choose one of the listed values for '{label_en}'.",
+    ),
+    "pattern": Text("'{label_bn}' সঠিক আকারে নেই।", "'{label_en}' is not in the right format."),
+    "too_long": Text(
+        "'{label_bn}' সর্বোচ্চ {limit_bn} অক্ষরের হতে পারে।",
+        "'{label_en}' can be at most {limit} characters.",
+    ),
+    "too_short": Text(
+        "'{label_bn}' অন্তত {limit_bn} অক্ষরের হতে হবে।",
+        "'{label_en}' must be at least {limit} characters.",
+    ),
+    "too_small": Text(
+        "'{label_bn}' অন্তত {limit_bn} হতে হবে।", "'{label_en}' must be at least {limit}."
+    ),
+    "too_large": Text(
+        "'{label_bn}' সর্বোচ্চ {limit_bn} হতে পারে।", "'{label_en}' can be at most {limit}."
+    ),
+    "too_few": Text(
+        "'{label_bn}'-এ অন্তত {limit_bn}টি বেছে নিন।",
+        "Choose at least {limit} for '{label_en}'.",
+    ),
+    "too_many": Text(
+        "'{label_bn}'-এ সর্বোচ্চ {limit_bn}টি দেওয়া যায়।",
+        "'{label_en}' takes at most {limit} entries.",
+    ),
+    "duplicate": Text(
+        "'{label_bn}'-এ একই মান দুবার দেওয়া হয়েছে।", "'{label_en}' has the same value twice."
+    ),
+    "unknown_field": Text(
+        "'{label_bn}' নামে কোনো ঘর এই ফর্মে নেই।", "This form has no field '{label_en}'."
+    ),
+    "invalid": Text("'{label_bn}' সঠিক নয়।", "'{label_en}' is not valid."),
+    "tracking_id": Text(
+        "'{label_bn}' সঠিক নয়: ১৬ অঙ্কের নম্বরটি রশিদের সাথে আবার মিলিয়ে দেখুন।",
+        "'{label_en}' is not valid: check the 16-digit number against your receipt.",
+    ),
+    "mobile": Text(
+        "'{label_bn}' সঠিক নয়: ০১ দিয়ে শুরু ১১ অঙ্কের মোবাইল নম্বর দিন (যেমন ০১৭১২৩৪৫৬৭৮)।",
+        "'{label_en}' is not valid: give an 11-digit mobile number starting 01 (e.g. 01712345678).",
+    ),
+    "nid": Text(
+        "'{label_bn}' সঠিক নয়: জাতীয় পরিচয়পত্র নম্বর ১০, ১৩ বা ১৭ অঙ্কের হয়।",
+        "'{label_en}' is not valid: a national ID number has 10, 13 or 17 digits.",
+    ),
+    "brn": Text(
+        "'{label_bn}' সঠিক নয়: জন্ম নিবন্ধন নম্বর ১৭ অঙ্কের, প্রথম চার অঙ্ক জন্মসাল।",
+        "'{label_en}' is not valid: a birth registration number has 17 digits, "
+        "the first four being the year of birth.",
+    ),
+    "passport": Text(
+        "'{label_bn}' সঠিক নয়: পাসপোর্ট নম্বর ৯ অক্ষরের, ১-২টি ইংরেজি বড় হাতের বর্ণ ও তারপর অঙ্ক (যেমন A01234567)।",
+        "'{label_en}' is not valid: a passport number has 9 characters, 1-2 capital letters "
+        "then digits (e.g. A01234567).",
+    ),
+    "tin": Text(
+        "'{label_bn}' সঠিক নয়: ই-টিআইএন ১২ অঙ্কের।",
+        "'{label_en}' is not valid: an e-TIN has 12 digits.",
+    ),
+    "date": Text(
+        "'{label_bn}' সঠিক তারিখ নয় (বছর-মাস-দিন, যেমন ২০২৪-০১-৩১)।",
+        "'{label_en}' is not a valid date (year-month-day, e.g. 2024-01-31).",
+    ),
+    "future_date": Text(
+        "'{label_bn}' আজকের পরের কোনো তারিখ হতে পারে না।",
+        "'{label_en}' cannot be a date after today.",
+    ),
+    "past_date": Text(
+        "'{label_bn}' আজ বা আজকের পরের তারিখ হতে হবে।",
+        "'{label_en}' must be today or a later date.",
+    ),
+    "too_far_date": Text(
+        "'{label_bn}' এক বছরের মধ্যে হতে হবে।", "'{label_en}' must be within the next year."
+    ),
+    "too_old_date": Text(
+        "'{label_bn}' অনেক পুরোনো তারিখ; তারিখটি আবার দেখুন।",
+        "'{label_en}' is implausibly far in the past; check the date.",
+    ),
+    "geo_unknown": Text(
+        "'{label_bn}'-এ বেছে নেওয়া এলাকাটি তালিকায় নেই।",
+        "The area chosen in '{label_en}' is not on the list.",
+    ),
+    "geo_mismatch": Text(
+        "'{label_bn}'-এর এলাকাগুলো মেলে না: নিচের স্তরটি ওপরের স্তরের ভেতরে হতে হবে।",
+        "The areas in '{label_en}' do not match: each level must lie inside the one above it.",
+    ),
+    "bangla_text": Text(
+        "'{label_bn}' বাংলায় লিখুন।", "Write '{label_en}' in Bangla."
+    ),
+    "latin_text": Text(
+        "'{label_bn}' ইংরেজি বর্ণে লিখুন।", "Write '{label_en}' in English letters."
+    ),
+}

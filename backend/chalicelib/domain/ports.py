@@ -1,0 +1,82 @@
+"""What the use-cases need from the outside world, as interfaces.
+
+``store/`` implements ``ApplicationStore`` on DynamoDB, ``messaging`` implements
+``AgencyQueue`` on SQS, ``validation`` implements ``FormValidation``; tests hand in
+fakes or the real thing against moto.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from .catalog import Service
+from .lifecycle import Application, HistoryEntry, Status
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of a listing and the opaque cursor of the next (``None`` at the end)."""
+
+    items: Sequence[Application]
+    cursor: str | None
+
+
+class ApplicationStore(Protocol):
+    """Where applications live."""
+
+    def create(self, application: Application) -> None:
+        """Store a new application; raise ``TrackingIdTaken`` if its id exists."""
+        ...
+
+    def get(self, tracking_id: str) -> Application | None:
+        """The application with this id, with its version, or ``None``."""
+        ...
+
+    def record(self, application: Application, *entries: HistoryEntry) -> None:
+        """Persist moves already applied to ``application`` in memory.
+
+        Written only if the stored version is still ``application.version``; raises
+        ``ConcurrentUpdate`` otherwise. Updates ``application.version`` on success.
+        """
+        ...
+
+    def by_applicant(self, phone: str, *, limit: int, cursor: str | None) -> Page:
+        """A citizen's applications, newest first."""
+        ...
+
+    def by_agency_status(
+        self, agency_id: str, status: Status, *, limit: int, cursor: str | None,
+        updated_before: str | None = None,
+    ) -> Page:
+        """An agency's applications in one status, oldest first."""
+        ...
+
+
+class AgencyQueue(Protocol):
+    """The queues in front of the agencies."""
+
+    def enqueue(self, agency_id: str, message: dict[str, Any]) -> None:
+        """Queue a message for an agency's worker; raise ``ServiceUnavailable`` if it cannot."""
+        ...
+
+
+class FormValidation(Protocol):
+    """Checks request bodies against the schemas, returning them normalised."""
+
+    def submission(self, body: Any) -> dict[str, Any]:
+        """The envelope of ``POST /applications`` (service, applicant, form object)."""
+        ...
+
+    def form(self, service: Service, form: Any) -> dict[str, Any]:
+        """A service's form."""
+        ...
+
+    def decision(self, body: Any) -> dict[str, Any]:
+        """The body of ``POST /applications/{id}/decisions``."""
+        ...
+
+
+class TrackingIdTaken(Exception):
+    """The random tracking id collided with an existing one; draw another."""

@@ -1,0 +1,54 @@
+"""Logging and metrics, set up once: Powertools JSON logs with identifiers masked.
+
+Every log line passes through ``mask()``: mobile numbers, NID and birth registration
+numbers (in ASCII or Bangla digits) are reduced to their last digits before the line
+is written, whatever code logged them and whatever key they sit under. Tracking ids
+(16 digits) stay readable: they are what support staff search for.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools.logging.formatter import LambdaPowertoolsFormatter
+
+from .settings import get_settings
+
+SERVICE_NAME = "nagorik-sheba"
+NAMESPACE = "NagorikSheba"
+
+_DIGIT = "[0-9০-৯]"
+_PHONE = re.compile(rf"(?<!{_DIGIT})(?:\+?(?:88|৮৮))?(?:0|০)(?:1|১){_DIGIT}{{9}}(?!{_DIGIT})")
+# NID: 10, 13 or 17 digits; birth registration numbers: 17 digits.
+_ID_NUMBER = re.compile(
+    rf"(?<!{_DIGIT})(?:{_DIGIT}{{17}}|{_DIGIT}{{13}}|{_DIGIT}{{10}})(?!{_DIGIT})"
+)
+
+
+def _keep_tail(match: re.Match[str], tail: int) -> str:
+    text = match.group(0)
+    return "*" * (len(text) - tail) + text[-tail:]
+
+
+def mask(text: str) -> str:
+    """``text`` with every phone, NID and birth registration number masked."""
+    text = _PHONE.sub(lambda match: _keep_tail(match, 2), text)
+    return _ID_NUMBER.sub(lambda match: _keep_tail(match, 3), text)
+
+
+class MaskingFormatter(LambdaPowertoolsFormatter):
+    """The Powertools JSON formatter, with ``mask()`` applied to the finished line."""
+
+    def serialize(self, log: dict[str, Any]) -> str:
+        """The log record as one JSON line, identifiers masked."""
+        return mask(super().serialize(log))
+
+
+logger = Logger(
+    service=SERVICE_NAME,
+    level=get_settings().log_level,
+    logger_formatter=MaskingFormatter(),
+)
+metrics = Metrics(namespace=NAMESPACE, service=SERVICE_NAME)

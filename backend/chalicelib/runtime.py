@@ -1,0 +1,81 @@
+"""The composition root: builds the use-cases once per process, on first use.
+
+Handlers call ``runtime()`` and get the same objects for every request of a warm
+Lambda; nothing here runs at import time, so importing the app needs no AWS
+credentials and no network.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from . import geo
+from .catalog_files import load_catalog, load_meta
+from .domain.applications import Applications
+from .domain.catalog import Catalog, Service
+from .settings import Settings, get_settings
+from .validation import FormValidator
+
+
+class SchemaValidation:
+    """``FormValidation`` with one validator per schema, built when first needed."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._validators: dict[str, FormValidator] = {}
+
+    def _validator(self, key: str, schema: Any, prefix: str) -> FormValidator:
+        if key not in self._validators:
+            self._validators[key] = FormValidator(schema, prefix=prefix)
+        return self._validators[key]
+
+    def submission(self, body: Any) -> dict[str, Any]:
+        """The envelope of a submission, normalised."""
+        schema = load_meta(self.settings.schemas_dir, "submission")
+        return self._validator("meta:submission", schema, "").validate(body)
+
+    def form(self, service: Service, form: Any) -> dict[str, Any]:
+        """A service's form, normalised."""
+        key = f"service:{service.id}:{service.version}"
+        return self._validator(key, service.form, "form").validate(form)
+
+    def decision(self, body: Any) -> dict[str, Any]:
+        """A decision body, normalised."""
+        schema = load_meta(self.settings.schemas_dir, "decision")
+        return self._validator("meta:decision", schema, "").validate(body)
+
+
+@dataclass(frozen=True)
+class Runtime:
+    """Everything a handler needs."""
+
+    settings: Settings
+    catalog: Catalog
+    applications: Applications
+
+
+@cache
+def runtime() -> Runtime:
+    """The process's runtime, built on first use."""
+    from .messaging import SqsAgencyQueue
+    from .store import models
+    from .store.applications import DynamoApplicationStore
+
+    settings = get_settings()
+    models.bind(settings)
+    catalog = load_catalog(settings.schemas_dir)
+    applications = Applications(
+        catalog=catalog,
+        store=DynamoApplicationStore(),
+        queue=SqsAgencyQueue(settings),
+        validation=SchemaValidation(settings),
+        district_of=geo.district_of,
+    )
+    return Runtime(settings, catalog, applications)
+
+
+def reset_runtime() -> None:
+    """Forget the runtime (tests and the local stack change settings)."""
+    runtime.cache_clear()

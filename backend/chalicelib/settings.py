@@ -1,0 +1,114 @@
+"""Every environment variable the platform reads, typed, in one place.
+
+Names of tables, queues and parameters are derived here from the app name and the
+stage, so the code, the local stack and the infra templates agree on them. Stage
+values (memory, concurrency, alarm e-mail, ...) live in ``chalice.json``; nothing
+else reads ``os.environ``.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+
+def _int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    return int(raw) if raw not in (None, "") else default
+
+
+def _float(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    return float(raw) if raw not in (None, "") else default
+
+
+def _bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw in (None, ""):
+        return default
+    return raw.strip().lower() in ("1", "true", "yes", "on")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The platform's configuration, read once per process."""
+
+    app_name: str = "nagorik"
+    stage: str = "dev"
+    region: str = "ap-south-1"
+    endpoint_url: str | None = None  # AWS_ENDPOINT_URL: set for moto, unset for AWS
+    schemas_dir: Path = Path(__file__).parent / "schemas"
+    max_body_bytes: int = 256 * 1024
+    idempotency_ttl_seconds: int = 24 * 60 * 60
+    page_limit_max: int = 100
+    # Simulated agencies (until an agency's own interface is connected).
+    allow_simulator: bool = True
+    simulator_latency_ms: int = 300
+    simulator_failure_rate: float = 0.0
+    # Worker retries: visibility backoff after the n-th failed receive.
+    retry_base_seconds: int = 30
+    retry_max_seconds: int = 15 * 60
+    max_receive_count: int = 5
+    queue_visibility_seconds: int = 120
+    log_level: str = "INFO"
+
+    def resource(self, suffix: str) -> str:
+        """The name of a stage's table, queue or topic: ``nagorik-dev-applications``."""
+        return f"{self.app_name}-{self.stage}-{suffix}"
+
+    @property
+    def applications_table(self) -> str:
+        """The applications table."""
+        return self.resource("applications")
+
+    @property
+    def counters_table(self) -> str:
+        """The pre-aggregated counts table."""
+        return self.resource("counters")
+
+    @property
+    def idempotency_table(self) -> str:
+        """Powertools idempotency records."""
+        return self.resource("idempotency")
+
+    def queue_name(self, agency_id: str) -> str:
+        """The queue an agency's worker consumes."""
+        return self.resource(f"agency-{agency_id}")
+
+    def dead_letter_queue_name(self, agency_id: str) -> str:
+        """Where an agency's poison messages wait to be redriven."""
+        return self.resource(f"agency-{agency_id}-dlq")
+
+    def parameter(self, name: str) -> str:
+        """The SSM parameter path of a setting ops can change without a deploy."""
+        return f"/{self.app_name}/{self.stage}/{name}"
+
+
+@cache
+def get_settings() -> Settings:
+    """Read the environment once."""
+    env = os.environ
+    return Settings(
+        app_name=env.get("NAGORIK_APP_NAME", "nagorik"),
+        stage=env.get("NAGORIK_STAGE", "dev"),
+        region=env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "ap-south-1",
+        endpoint_url=env.get("AWS_ENDPOINT_URL") or None,
+        schemas_dir=Path(env.get("NAGORIK_SCHEMAS_DIR") or Path(__file__).parent / "schemas"),
+        max_body_bytes=_int("NAGORIK_MAX_BODY_BYTES", 256 * 1024),
+        idempotency_ttl_seconds=_int("NAGORIK_IDEMPOTENCY_TTL_SECONDS", 24 * 60 * 60),
+        allow_simulator=_bool("NAGORIK_ALLOW_SIMULATOR", True),
+        simulator_latency_ms=_int("NAGORIK_SIMULATOR_LATENCY_MS", 300),
+        simulator_failure_rate=_float("NAGORIK_SIMULATOR_FAILURE_RATE", 0.0),
+        retry_base_seconds=_int("NAGORIK_RETRY_BASE_SECONDS", 30),
+        retry_max_seconds=_int("NAGORIK_RETRY_MAX_SECONDS", 15 * 60),
+        max_receive_count=_int("NAGORIK_MAX_RECEIVE_COUNT", 5),
+        queue_visibility_seconds=_int("NAGORIK_QUEUE_VISIBILITY_SECONDS", 120),
+        log_level=env.get("LOG_LEVEL", "INFO"),
+    )
+
+
+def reset_settings() -> None:
+    """Forget the cached settings (tests and the local stack change the environment)."""
+    get_settings.cache_clear()

@@ -1,0 +1,149 @@
+"""PynamoDB models: the only definition of the platform's tables, keys and indexes.
+
+The local stack creates tables from these classes and the infra consistency test
+compares them with the deploy template, so a key or index changes here and nowhere
+else. Table names come from settings (``nagorik-<stage>-<table>``) and are bound by
+``bind()`` before first use.
+"""
+
+from __future__ import annotations
+
+from pynamodb.attributes import (
+    JSONAttribute,
+    ListAttribute,
+    MapAttribute,
+    NumberAttribute,
+    UnicodeAttribute,
+    VersionAttribute,
+)
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.models import Model
+
+from ..settings import Settings
+
+
+class HistoryEntryMap(MapAttribute):
+    """One lifecycle move, as stored inside its application."""
+
+    status = UnicodeAttribute()
+    previous = UnicodeAttribute(null=True)
+    at = UnicodeAttribute()
+    actor = UnicodeAttribute()
+    channel = UnicodeAttribute()
+    reason = UnicodeAttribute(null=True)
+
+
+class ApplicantIndex(GlobalSecondaryIndex):
+    """A citizen's applications, newest first: applicant phone (E.164) + created_at."""
+
+    class Meta:
+        index_name = "by-applicant"
+        projection = AllProjection()
+
+    applicant_phone = UnicodeAttribute(hash_key=True)
+    created_at = UnicodeAttribute(range_key=True)
+
+
+class AgencyStatusIndex(GlobalSecondaryIndex):
+    """An agency's queue by status, oldest first: ``<agency>#<status>`` + updated_at."""
+
+    class Meta:
+        index_name = "by-agency-status"
+        projection = AllProjection()
+
+    agency_status = UnicodeAttribute(hash_key=True)
+    updated_at = UnicodeAttribute(range_key=True)
+
+
+class CentreIndex(GlobalSecondaryIndex):
+    """A centre's applications by day or range: centre id + created_at (sparse)."""
+
+    class Meta:
+        index_name = "by-centre"
+        projection = AllProjection()
+
+    centre_id = UnicodeAttribute(hash_key=True)
+    created_at = UnicodeAttribute(range_key=True)
+
+
+class ApplicationModel(Model):
+    """An application, its form and its whole history, keyed by tracking id."""
+
+    class Meta:
+        table_name = "nagorik-dev-applications"
+        region = "ap-south-1"
+        billing_mode = "PAY_PER_REQUEST"
+
+    tracking_id = UnicodeAttribute(hash_key=True)
+    service_id = UnicodeAttribute()
+    service_version = NumberAttribute()
+    agency_id = UnicodeAttribute()
+    applicant_name = UnicodeAttribute()
+    applicant_phone = UnicodeAttribute()
+    form = JSONAttribute()
+    channel = UnicodeAttribute()
+    status = UnicodeAttribute()
+    agency_status = UnicodeAttribute()
+    created_at = UnicodeAttribute()
+    updated_at = UnicodeAttribute()
+    created_day = UnicodeAttribute()
+    district_id = NumberAttribute()
+    centre_id = UnicodeAttribute(null=True)
+    agency_ref = UnicodeAttribute(null=True)
+    history = ListAttribute(of=HistoryEntryMap)
+    version = VersionAttribute()
+
+    by_applicant = ApplicantIndex()
+    by_agency_status = AgencyStatusIndex()
+    by_centre = CentreIndex()
+
+
+class CounterModel(Model):
+    """Pre-aggregated counts: how many applications entered a status, per Dhaka day.
+
+    ``scope`` is ``status#<status>#district#<id>#service#<id>``, so one Query on the
+    day returns every count of that day, and a ``begins_with`` narrows it.
+    """
+
+    class Meta:
+        table_name = "nagorik-dev-counters"
+        region = "ap-south-1"
+        billing_mode = "PAY_PER_REQUEST"
+
+    day = UnicodeAttribute(hash_key=True)
+    scope = UnicodeAttribute(range_key=True)
+    count = NumberAttribute(default=0)
+
+
+class IdempotencyModel(Model):
+    """The shape of Powertools' idempotency table (Powertools reads and writes it).
+
+    Declared here only so the local stack and the infra templates create it from the
+    same definition as the other tables; ``expiration`` is its TTL attribute.
+    """
+
+    class Meta:
+        table_name = "nagorik-dev-idempotency"
+        region = "ap-south-1"
+        billing_mode = "PAY_PER_REQUEST"
+
+    id = UnicodeAttribute(hash_key=True)
+    expiration = NumberAttribute(null=True)
+
+
+MODELS: tuple[type[Model], ...] = (ApplicationModel, CounterModel, IdempotencyModel)
+TTL_ATTRIBUTES: dict[type[Model], str] = {IdempotencyModel: "expiration"}
+
+
+def bind(settings: Settings) -> None:
+    """Point every model at this stage's table names, region and endpoint."""
+    names = {
+        ApplicationModel: settings.applications_table,
+        CounterModel: settings.counters_table,
+        IdempotencyModel: settings.idempotency_table,
+    }
+    for model, table_name in names.items():
+        model.Meta.table_name = table_name
+        model.Meta.region = settings.region
+        model.Meta.host = settings.endpoint_url
+        model._connection = None  # forget a connection made for other settings

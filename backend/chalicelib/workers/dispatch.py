@@ -1,0 +1,141 @@
+"""Agency workers: one SQS consumer per agency, registered from the agency list.
+
+Each batch goes through Powertools' ``BatchProcessor``: records that fail are the only
+ones reported back (``batchItemFailures``), so Lambda deletes the rest. A record
+fails when the agency cannot take it now (it comes back later, with exponential
+backoff set on its visibility) or when it can never be processed (it comes back
+until the queue's receive limit moves it to the dead-letter queue, where it stays
+until redriven). The handler is idempotent by state: an application already past
+``queued`` is left alone, so a redelivered message does nothing twice.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from typing import Any
+
+from aws_lambda_powertools.utilities.batch import (
+    BatchProcessor,
+    EventType,
+    process_partial_response,
+)
+from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+from chalice import Blueprint, Rate
+
+from ..agencies.adapter import AgencyAdapter
+from ..agencies.registry import agencies, get_agency
+from ..agencies.simulator import SimulatedAgency
+from ..domain.errors import AgencyError, PoisonMessage
+from ..messaging import SqsAgencyQueue, backoff_seconds
+from ..observability import logger, metrics
+from ..runtime import runtime
+from ..settings import get_settings
+
+worker_routes = Blueprint(__name__)
+BATCH_SIZE = 10
+REQUEUE_AFTER_MINUTES = 5
+
+
+@cache
+def adapter_for(agency_id: str) -> AgencyAdapter:
+    """The adapter that reaches an agency (one per process)."""
+    settings = get_settings()
+    agency = get_agency(agency_id)
+    if agency is None or agency.adapter != "simulator" or not settings.allow_simulator:
+        # Only the simulator is wired so far; an agency whose adapter is not available
+        # fails retryably, so its applications wait in the queue (and then the DLQ,
+        # which alarms) instead of being dropped.
+        raise AgencyError(f"no adapter available for {agency_id}", retryable=True)
+    return SimulatedAgency(
+        agency_id,
+        latency_ms=settings.simulator_latency_ms,
+        failure_rate=settings.simulator_failure_rate,
+    )
+
+
+def _tracking_id_of(record: SQSRecord) -> str:
+    try:
+        message = json.loads(record.body)
+    except (TypeError, ValueError):
+        raise PoisonMessage("message body is not JSON") from None
+    if not isinstance(message, dict) or not isinstance(message.get("tracking_id"), str):
+        raise PoisonMessage("message has no tracking_id")
+    return message["tracking_id"]
+
+
+def process_record(record: SQSRecord) -> None:
+    """Dispatch one message; raise to report it failed."""
+    settings = get_settings()
+    try:
+        tracking_id = _tracking_id_of(record)
+        logger.append_keys(tracking_id=tracking_id, message_id=record.message_id)
+        agency_id = record.event_source_arn.rsplit(":", 1)[-1].removeprefix(
+            settings.resource("agency-")
+        )
+        runtime().applications.dispatch(tracking_id, adapter_for(agency_id))
+        metrics.add_metric(name="Dispatched", unit="Count", value=1)
+    except AgencyError as error:
+        receives = int(record.attributes.approximate_receive_count or 1)
+        delay = backoff_seconds(receives, settings.retry_base_seconds, settings.retry_max_seconds)
+        logger.warning(
+            "agency unavailable, retrying later",
+            extra={"retry_in_seconds": delay, "receive_count": receives, "error": str(error)},
+        )
+        if error.retryable:
+            SqsAgencyQueue(settings).retry_later(
+                record.event_source_arn, record.receipt_handle, delay
+            )
+        metrics.add_metric(name="DispatchFailed", unit="Count", value=1)
+        raise
+    except PoisonMessage as error:
+        logger.error("unprocessable message; it will reach the dead-letter queue",
+                     extra={"error": str(error)})
+        metrics.add_metric(name="PoisonMessages", unit="Count", value=1)
+        # No point waiting between attempts: let it reach the receive limit promptly.
+        SqsAgencyQueue(settings).retry_later(record.event_source_arn, record.receipt_handle, 0)
+        raise
+    finally:
+        logger.remove_keys(["tracking_id", "message_id"])
+
+
+def handle_batch(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    """A Lambda SQS batch in, ``{"batchItemFailures": [...]}`` out."""
+    processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
+    return process_partial_response(
+        event=event, record_handler=process_record, processor=processor, context=context
+    )
+
+
+def _register(agency_id: str) -> None:
+    name = "dispatch_" + agency_id.replace("-", "_")
+
+    def consume(event: Any) -> dict[str, Any]:
+        return handle_batch(event.to_dict(), getattr(event, "context", None))
+
+    consume.__name__ = consume.__qualname__ = name
+    consume.__doc__ = f"Forward {agency_id}'s queued applications to it."
+    globals()[name] = consume  # Lambda imports the handler by module and name
+    worker_routes.on_sqs_message(
+        queue=get_settings().queue_name(agency_id), batch_size=BATCH_SIZE, name=name
+    )(consume)
+
+
+for _agency in agencies():
+    _register(_agency.id)
+
+
+@worker_routes.schedule(Rate(REQUEUE_AFTER_MINUTES, unit=Rate.MINUTES), name="requeue_stalled")
+def requeue_stalled(event: Any) -> dict[str, int]:
+    """Re-send applications left ``submitted`` while a queue was unreachable."""
+    from datetime import timedelta
+
+    sent = {
+        agency.id: runtime().applications.requeue_stalled(
+            agency.id, older_than=timedelta(minutes=REQUEUE_AFTER_MINUTES)
+        )
+        for agency in agencies()
+    }
+    if any(sent.values()):
+        logger.info("requeued stalled applications", extra={"requeued": sent})
+    return sent

@@ -1,0 +1,311 @@
+"""Check every schema file and build the catalog the API and the web app read.
+
+    python -m devtools.catalog_build [--source ../schemas] [--out DIR ...]
+
+Checks (each failure names the file and the problem; any failure exits non-zero):
+the meta-schema, file name = id, duplicate ids, known category and agency, source
+ids that exist, every ``$ref`` resolving, ``$ref`` siblings limited to ``x-``
+annotations, a Bangla and English label on every field, labels for every option,
+the document checklist matching the documents list, sections that exist, and
+conditional fields that exist.
+
+Writes to each output directory:
+``index.json`` (categories, every service's summary, an ETag), ``services/<id>.json``
+(the service with its form bundled: every ``$ref`` inlined, so a validator needs no
+resolver and the server and the browser validate the very same document) and
+``meta/submission.json`` / ``meta/decision.json`` (the API bodies, bundled).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import shutil
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft7Validator
+from jsonschema.exceptions import SchemaError
+from referencing import Registry, Resource
+from referencing.exceptions import Unresolvable
+from referencing.jsonschema import DRAFT7
+
+from chalicelib.agencies.registry import agency_ids
+from chalicelib.domain.catalog import summary_of
+from chalicelib.validation import FormSchemaValidator
+
+BASE_URI = "https://nagorik-sheba.invalid/schemas/"  # an identifier, never fetched
+BACKEND = Path(__file__).resolve().parents[1]
+DEFAULT_SOURCE = BACKEND.parent / "schemas"
+DEFAULT_OUT = BACKEND / "chalicelib" / "schemas"
+META_BODIES = ("submission", "decision")
+CHOICE_WIDGETS = ("select", "radio")
+MAX_REF_DEPTH = 16
+
+
+class BuildFailed(Exception):
+    """The schemas have problems; ``problems`` lists each as ``file: what``."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+@dataclass
+class Sources:
+    """Everything read from the schemas directory."""
+
+    root: Path
+    documents: dict[Path, Any] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+
+    def name(self, path: Path) -> str:
+        """A file's path as the problem list shows it."""
+        return str(path.relative_to(self.root.parent)) if self.root.parent in path.parents \
+            else str(path)
+
+    def problem(self, path: Path, message: str) -> None:
+        """Record a problem with a file."""
+        self.problems.append(f"{self.name(path)}: {message}")
+
+    def uri(self, path: Path) -> str:
+        """The identifier a file is registered under."""
+        return BASE_URI + path.relative_to(self.root).as_posix()
+
+
+def read_sources(root: Path) -> Sources:
+    """Parse every JSON file under ``root`` (examples excluded)."""
+    sources = Sources(root)
+    for path in sorted(root.rglob("*.json")):
+        if "examples" in path.relative_to(root).parts:
+            continue
+        try:
+            sources.documents[path] = json.loads(path.read_text(encoding="utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as error:
+            sources.problem(path, f"not valid JSON: {error}")
+    return sources
+
+
+def registry_of(sources: Sources) -> Registry:
+    """Every schema file registered by its identifier, as draft-07."""
+    return Registry().with_resources(
+        (sources.uri(path), Resource.from_contents(document, default_specification=DRAFT7))
+        if not isinstance(document, dict) or "$schema" not in document
+        or document["$schema"].startswith("http://json-schema.org/")
+        else (sources.uri(path), DRAFT7.create_resource(document))
+        for path, document in sources.documents.items()
+    )
+
+
+def bundle(node: Any, resolver: Any, where: str, problems: list[str], depth: int = 0) -> Any:
+    """``node`` with every ``$ref`` replaced by its target (siblings kept on top)."""
+    if isinstance(node, list):
+        return [bundle(item, resolver, where, problems, depth) for item in node]
+    if not isinstance(node, dict):
+        return node
+    if "$ref" not in node or not isinstance(node["$ref"], str):
+        return {key: bundle(value, resolver, where, problems, depth) for key, value in node.items()}
+    reference = node["$ref"]
+    siblings = {key: value for key, value in node.items() if key != "$ref"}
+    foreign = sorted(key for key in siblings if not key.startswith("x-"))
+    if foreign:
+        problems.append(
+            f"{where}: keywords beside $ref {reference!r} are ignored by draft-07: {foreign} "
+            "(wrap the $ref in allOf or move them into the definition)"
+        )
+    if depth > MAX_REF_DEPTH:
+        problems.append(f"{where}: $ref {reference!r} nests too deeply (a cycle?)")
+        return siblings
+    try:
+        resolved = resolver.lookup(reference)
+    except Unresolvable as error:
+        problems.append(f"{where}: $ref {reference!r} does not resolve ({error})")
+        return siblings
+    target = bundle(resolved.contents, resolved.resolver, where, problems, depth + 1)
+    if not isinstance(target, dict):
+        problems.append(f"{where}: $ref {reference!r} does not point at a schema")
+        return siblings
+    merged = {key: value for key, value in target.items() if key not in ("definitions", "$schema")}
+    merged.update(bundle(siblings, resolver, where, problems, depth))
+    return merged
+
+
+def _fields(schema: dict[str, Any], path: str = "") -> Iterator[tuple[str, dict[str, Any]]]:
+    for name, spec in (schema.get("properties") or {}).items():
+        if isinstance(spec, dict):
+            here = f"{path}.{name}" if path else name
+            yield here, spec
+            yield from _fields(spec, here)
+
+
+def check_form(form: dict[str, Any], document: dict[str, Any]) -> list[str]:
+    """Problems a service form has that the meta-schema cannot see (after bundling)."""
+    problems: list[str] = []
+    try:
+        FormSchemaValidator.check_schema(form)
+    except SchemaError as error:
+        problems.append(f"form is not a valid draft-07 schema: {error.message}")
+    sections = {section["id"] for section in form.get("x-ui", {}).get("sections", [])}
+    document_ids = [doc["id"] for doc in document.get("documents", [])]
+    addresses: set[str] = set()
+    for path, spec in _fields(form):
+        if spec.get("x-ui", {}).get("widget") == "address":
+            addresses.add(path)
+        ui = spec.get("x-ui")
+        if not isinstance(ui, dict) or not isinstance(ui.get("label"), dict):
+            problems.append(f"field {path!r} has no label")
+            continue
+        label = ui["label"]
+        if not any("\u0980" <= char <= "\u09ff" for char in label.get("bn", "")):
+            problems.append(f"field {path!r} has no Bangla label")
+        if not label.get("en"):
+            problems.append(f"field {path!r} has no English label")
+        if "." not in path and ui.get("section") not in sections:
+            problems.append(f"field {path!r} is in section {ui.get('section')!r}, which is not defined")
+        widget = ui.get("widget")
+        if widget in CHOICE_WIDGETS and path.rpartition(".")[0] not in addresses:
+            options = {**spec.get("x-options", {}), **ui.get("options", {})}
+            values = spec.get("enum") or spec.get("items", {}).get("enum") or []
+            missing = [value for value in values if value not in options]
+            if not values:
+                problems.append(f"field {path!r} is a {widget} without an enum")
+            elif missing:
+                problems.append(f"field {path!r} has no label for options {missing}")
+        if widget == "documents":
+            listed = spec.get("items", {}).get("enum", [])
+            if sorted(listed) != sorted(document_ids):
+                problems.append(
+                    f"field {path!r} lists documents {listed}, but the service's documents are "
+                    f"{document_ids}"
+                )
+    for clause in form.get("allOf", []):
+        for key in ("if", "then", "else"):
+            part = clause.get(key, {}) if isinstance(clause, dict) else {}
+            for name in [*part.get("required", []), *part.get("properties", {})]:
+                if name not in form.get("properties", {}):
+                    problems.append(f"conditional refers to field {name!r}, which the form lacks")
+    return problems
+
+
+def build(source: Path = DEFAULT_SOURCE) -> dict[str, Any]:
+    """Check everything; return ``{"index", "services", "meta"}`` ready to write."""
+    sources = read_sources(source)
+    registry = registry_of(sources)
+    meta_path = source / "meta" / "service.schema.json"
+    categories_path = source / "categories.json"
+    meta = sources.documents.get(meta_path)
+    categories_doc = sources.documents.get(categories_path) or {}
+    if meta is None:
+        sources.problem(meta_path, "missing")
+        raise BuildFailed(sources.problems)
+    meta_validator = Draft7Validator(meta)
+    categories = categories_doc.get("categories", [])
+    category_ids = {category["id"] for category in categories}
+    known_agencies = set(agency_ids())
+    services: dict[str, dict[str, Any]] = {}
+    for path, document in sources.documents.items():
+        if path.parent != source / "services":
+            continue
+        before = len(sources.problems)
+        for error in sorted(meta_validator.iter_errors(document), key=lambda e: list(e.path)):
+            where = "/".join(map(str, error.absolute_path)) or "(top)"
+            sources.problem(path, f"{where}: {error.message}")
+        if len(sources.problems) > before or not isinstance(document, dict):
+            continue
+        service_id = document["id"]
+        if path.stem != service_id:
+            sources.problem(path, f"id {service_id!r} does not match the file name")
+        if service_id in services:
+            sources.problem(path, f"duplicate service id {service_id!r}")
+        if document["category"] not in category_ids:
+            sources.problem(path, f"unknown category {document['category']!r}")
+        if document["agency"] not in known_agencies:
+            sources.problem(
+                path, f"unknown agency {document['agency']!r} (agencies.json has "
+                f"{sorted(known_agencies)})"
+            )
+        source_ids = {item["id"] for item in document["sources"]}
+        cited = [*document["fees"]["source_ids"], *document["sla"].get("source_ids", [])]
+        for cited_id in cited:
+            if cited_id not in source_ids:
+                sources.problem(path, f"cites source {cited_id!r}, which 'sources' lacks")
+        bundle_problems: list[str] = []
+        resolver = registry.resolver(base_uri=sources.uri(path))
+        form = bundle(document["form"], resolver, "form", bundle_problems)
+        for problem in [*bundle_problems, *check_form(form, document)]:
+            sources.problem(path, problem)
+        bundled = {key: value for key, value in document.items() if key != "$schema"}
+        bundled["form"] = form
+        services[service_id] = bundled
+    meta_bodies = {}
+    for name in META_BODIES:
+        body_path = source / "meta" / f"{name}.schema.json"
+        if body_path not in sources.documents:
+            sources.problem(body_path, "missing")
+            continue
+        body_problems: list[str] = []
+        resolver = registry.resolver(base_uri=sources.uri(body_path))
+        meta_bodies[name] = bundle(sources.documents[body_path], resolver, name, body_problems)
+        for problem in body_problems:
+            sources.problem(body_path, problem)
+    if sources.problems:
+        raise BuildFailed(sources.problems)
+    ordered = sorted(services.values(), key=lambda doc: doc["id"])
+    index = {
+        "categories": sorted(categories, key=lambda category: category["order"]),
+        "services": [summary_of(document) for document in ordered],
+    }
+    digest = hashlib.sha256(
+        json.dumps([index, ordered, meta_bodies], sort_keys=True).encode()
+    ).hexdigest()
+    index["etag"] = digest[:20]
+    return {"index": index, "services": services, "meta": meta_bodies}
+
+
+def _write_json(path: Path, value: Any) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    path.write_text(text + "\n", encoding="utf-8")
+
+
+def write(catalog: dict[str, Any], out: Path) -> None:
+    """Replace ``out`` with the built catalog."""
+    staging = out.with_name(out.name + ".tmp")
+    if staging.exists():
+        shutil.rmtree(staging)
+    _write_json(staging / "index.json", catalog["index"])
+    for service_id, document in catalog["services"].items():
+        _write_json(staging / "services" / f"{service_id}.json", document)
+    for name, schema in catalog["meta"].items():
+        _write_json(staging / "meta" / f"{name}.json", schema)
+    if out.exists():
+        shutil.rmtree(out)
+    staging.rename(out)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command line: check, then write to every ``--out`` (default: chalicelib/schemas)."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--source", type=Path, default=DEFAULT_SOURCE)
+    parser.add_argument("--out", type=Path, action="append")
+    args = parser.parse_args(argv)
+    try:
+        catalog = build(args.source)
+    except BuildFailed as failure:
+        print(f"The schemas have {len(failure.problems)} problem(s):", file=sys.stderr)
+        for problem in failure.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return 1
+    for out in args.out or [DEFAULT_OUT]:
+        write(catalog, out)
+    count = len(catalog["services"])
+    print(f"catalog: {count} services checked and written to {', '.join(map(str, args.out or [DEFAULT_OUT]))}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

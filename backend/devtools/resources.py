@@ -1,0 +1,61 @@
+"""Create the stage's tables and queues from the code's own definitions (local stack, tests).
+
+The same definitions feed the infra templates (``infra/``), and a test compares
+the two, so local and deployed resources cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import json
+
+from chalicelib.agencies.registry import agency_ids
+from chalicelib.aws import client
+from chalicelib.settings import Settings
+from chalicelib.store import models
+
+
+def ensure_tables(settings: Settings) -> list[str]:
+    """Create any missing table (with its indexes and TTL); return the names created."""
+    models.bind(settings)
+    created = []
+    for model in models.MODELS:
+        if not model.exists():
+            model.create_table(billing_mode="PAY_PER_REQUEST", wait=True)
+            created.append(model.Meta.table_name)
+            ttl = models.TTL_ATTRIBUTES.get(model)
+            if ttl:
+                client("dynamodb").update_time_to_live(
+                    TableName=model.Meta.table_name,
+                    TimeToLiveSpecification={"Enabled": True, "AttributeName": ttl},
+                )
+    return created
+
+
+def ensure_queues(settings: Settings) -> dict[str, str]:
+    """Create every agency's queue and dead-letter queue; return queue URLs by agency."""
+    sqs = client("sqs")
+    urls = {}
+    for agency_id in agency_ids():
+        dlq_url = sqs.create_queue(
+            QueueName=settings.dead_letter_queue_name(agency_id),
+            Attributes={"MessageRetentionPeriod": str(14 * 24 * 3600)},
+        )["QueueUrl"]
+        dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["QueueArn"])[
+            "Attributes"
+        ]["QueueArn"]
+        urls[agency_id] = sqs.create_queue(
+            QueueName=settings.queue_name(agency_id),
+            Attributes={
+                "VisibilityTimeout": str(settings.queue_visibility_seconds),
+                "RedrivePolicy": json.dumps(
+                    {"deadLetterTargetArn": dlq_arn, "maxReceiveCount": settings.max_receive_count}
+                ),
+            },
+        )["QueueUrl"]
+    return urls
+
+
+def ensure_all(settings: Settings) -> None:
+    """Tables and queues."""
+    ensure_tables(settings)
+    ensure_queues(settings)
