@@ -34,6 +34,7 @@ from referencing import Registry, Resource
 from referencing.exceptions import Unresolvable
 from referencing.jsonschema import DRAFT7
 
+from chalicelib import geo
 from chalicelib.agencies.registry import agency_ids
 from chalicelib.domain.catalog import summary_of
 from chalicelib.validation import FormSchemaValidator
@@ -292,6 +293,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--source", type=Path, default=DEFAULT_SOURCE)
     parser.add_argument("--out", type=Path, action="append")
+    parser.add_argument(
+        "--geo-out", type=Path, action="append", default=[],
+        help="also write the administrative areas (geo.compact()) for the web app here",
+    )
     args = parser.parse_args(argv)
     try:
         catalog = build(args.source)
@@ -302,6 +307,8 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     for out in args.out or [DEFAULT_OUT]:
         write(catalog, out)
+    for geo_out in args.geo_out:
+        _write_json(geo_out, geo.compact())
     count = len(catalog["services"])
     print(f"catalog: {count} services checked and written to {', '.join(map(str, args.out or [DEFAULT_OUT]))}")
     return 0

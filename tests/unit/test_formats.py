@@ -1,0 +1,41 @@
+"""The shared format cases (schemas/examples/formats.json), run against the server's rules.
+
+The web app runs the same file against its own implementation.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from chalicelib.validation import NORMALISERS, FormValidator
+from tests.helpers import EXAMPLES, ROOT
+
+CASES = json.loads((EXAMPLES / "formats.json").read_text(encoding="utf-8"))
+DEFS = json.loads((ROOT / "schemas" / "defs" / "bd.json").read_text(encoding="utf-8"))[
+    "definitions"
+]
+
+
+@pytest.mark.parametrize(
+    "case", CASES["normalise"], ids=lambda case: f"{case['rule']}:{case['input']}"
+)
+def test_normalise(case: dict) -> None:
+    assert NORMALISERS[case["rule"]](case["input"]) == case["output"]
+
+
+@pytest.mark.parametrize(
+    "case", CASES["formats"], ids=lambda case: f"{case['def']}:{case['value']}"
+)
+def test_format(case: dict) -> None:
+    schema = {
+        "type": "object",
+        "properties": {"value": {**DEFS[case["def"]], "x-ui": {"label": {"bn": "মান", "en": "Value"}}}},
+    }
+    problems = FormValidator(schema).problems({"value": case["value"]})
+    codes = [problem.code for problem in problems]
+    if case["problem"] is None:
+        assert codes == []
+    else:
+        assert codes == [case["problem"]]
