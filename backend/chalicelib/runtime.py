@@ -8,14 +8,17 @@ credentials and no network.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
+from datetime import date
+from functools import cache, partial
 from typing import Any
 
 from . import geo
+from .aws import client
 from .catalog_files import load_catalog, load_meta
 from .domain.applications import Applications
 from .domain.catalog import Catalog, Service
-from .settings import Settings, get_settings
+from .observability import logger
+from .settings import HOLIDAYS_PARAMETER, Settings, get_settings
 from .validation import FormValidator
 
 
@@ -47,6 +50,30 @@ class SchemaValidation:
         return self._validator("meta:decision", schema, "").validate(body)
 
 
+HOLIDAYS_MAX_AGE_SECONDS = 300
+
+
+def public_holidays(settings: Settings) -> frozenset[date]:
+    """Public holidays ops keep in SSM (``/nagorik/<stage>/holidays``, a JSON list of dates).
+
+    Read through Powertools' parameter cache (five minutes). If the parameter is
+    missing or unreadable, deadlines count weekends only, and the log says so.
+    """
+    from aws_lambda_powertools.utilities import parameters
+
+    try:
+        raw = parameters.get_parameter(
+            settings.parameter(HOLIDAYS_PARAMETER),
+            transform="json",
+            max_age=HOLIDAYS_MAX_AGE_SECONDS,
+            boto3_client=client("ssm"),
+        )
+        return frozenset(date.fromisoformat(str(day)) for day in raw or [])
+    except Exception:  # any failure here must not fail a citizen's request
+        logger.warning("public holiday list unavailable; counting weekends only", exc_info=True)
+        return frozenset()
+
+
 @dataclass(frozen=True)
 class Runtime:
     """Everything a handler needs."""
@@ -72,6 +99,7 @@ def runtime() -> Runtime:
         queue=SqsAgencyQueue(settings),
         validation=SchemaValidation(settings),
         district_of=geo.district_of,
+        holidays=partial(public_holidays, settings),
     )
     return Runtime(settings, catalog, applications)
 

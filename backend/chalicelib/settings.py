@@ -14,6 +14,12 @@ from functools import cache
 from pathlib import Path
 
 
+# SSM parameters the code reads (under /<app>/<stage>/), with the value a new stage
+# starts with. The local stack and the infra templates create exactly these.
+HOLIDAYS_PARAMETER = "holidays"  # JSON list of ISO dates: public holidays for SLAs
+SSM_PARAMETERS: dict[str, str] = {HOLIDAYS_PARAMETER: "[]"}
+
+
 def _int(name: str, default: int) -> int:
     raw = os.environ.get(name)
     return int(raw) if raw not in (None, "") else default

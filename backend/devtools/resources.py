@@ -10,7 +10,7 @@ import json
 
 from chalicelib.agencies.registry import agency_ids
 from chalicelib.aws import client
-from chalicelib.settings import Settings
+from chalicelib.settings import SSM_PARAMETERS, Settings
 from chalicelib.store import models
 
 
@@ -55,7 +55,19 @@ def ensure_queues(settings: Settings) -> dict[str, str]:
     return urls
 
 
+def ensure_parameters(settings: Settings) -> None:
+    """Create any missing SSM parameter with its starting value."""
+    ssm = client("ssm")
+    for name, value in SSM_PARAMETERS.items():
+        path = settings.parameter(name)
+        try:
+            ssm.get_parameter(Name=path)
+        except ssm.exceptions.ParameterNotFound:
+            ssm.put_parameter(Name=path, Value=value, Type="String")
+
+
 def ensure_all(settings: Settings) -> None:
-    """Tables and queues."""
+    """Tables, queues and parameters."""
     ensure_tables(settings)
     ensure_queues(settings)
+    ensure_parameters(settings)
