@@ -1,0 +1,207 @@
+"""The embedded default: the whole platform on loopback, no AWS account needed.
+
+    python -m devtools.stack [--api-port 8000] [--web-port 8080] [--data-dir ../.devdata]
+
+Starts moto in server mode (DynamoDB, SQS, SSM) on a free port, creates the stage's
+tables, queues and parameters from the code's own definitions, reloads the data
+saved by the last run, serves the API as `chalice local` does, feeds each agency
+queue to its worker with Lambda's batch semantics, runs the scheduled handlers, and
+serves the web app. Ctrl-C (or SIGTERM) stops everything and saves the data.
+
+Ports and the data folder also come from NAGORIK_API_PORT, NAGORIK_WEB_PORT and
+NAGORIK_DATA_DIR; port 0 picks a free one. A line ``READY api=... web=...`` is printed
+once everything answers (tests wait for it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import signal
+import socket
+import sys
+import threading
+from contextlib import ExitStack
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+BACKEND = Path(__file__).resolve().parents[1]
+ROOT = BACKEND.parent
+DEFAULT_DATA_DIR = ROOT / ".devdata"
+AUTOSAVE_SECONDS = 10.0
+SCHEDULE_SECONDS = 60.0
+STAGE = "dev"
+
+
+def free_port() -> int:
+    """A TCP port on loopback that nobody is listening on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _port(value: str | int | None, default: int) -> int:
+    port = int(value) if value not in (None, "") else default
+    return port or free_port()
+
+
+def _quiet_libraries() -> None:
+    for name in ("werkzeug", "botocore", "urllib3", "moto"):
+        logging.getLogger(name).setLevel(logging.ERROR)
+
+
+def _start_moto(host: str) -> Any:
+    from moto.server import ThreadedMotoServer
+
+    server = ThreadedMotoServer(ip_address=host, port=free_port(), verbose=False)
+    server.start()
+    return server
+
+
+class Stack:
+    """Everything the local platform runs, started and stopped together."""
+
+    def __init__(self, api_port: int, web_port: int, data_dir: Path, host: str = "127.0.0.1"):
+        self.host = host
+        self.api_port = api_port
+        self.web_port = web_port
+        self.state_file = data_dir / "state.json"
+        self.stop_event = threading.Event()
+        self._exit = ExitStack()
+
+    def start(self) -> None:
+        """Start every part; return when all of them answer."""
+        _quiet_libraries()
+        moto = _start_moto(self.host)
+        self._exit.callback(moto.stop)
+        moto_host, moto_port = moto.get_host_and_port()
+        self.aws_endpoint = f"http://{moto_host}:{moto_port}"
+        os.environ.update(
+            AWS_ENDPOINT_URL=self.aws_endpoint,
+            AWS_ACCESS_KEY_ID=os.environ.get("AWS_ACCESS_KEY_ID", "local"),
+            AWS_SECRET_ACCESS_KEY=os.environ.get("AWS_SECRET_ACCESS_KEY", "local"),
+            AWS_DEFAULT_REGION=os.environ.get("AWS_DEFAULT_REGION", "ap-south-1"),
+            NAGORIK_STAGE=STAGE,
+        )
+        os.environ.setdefault("AWS_REGION", os.environ["AWS_DEFAULT_REGION"])
+
+        from chalicelib.aws import reset_clients
+        from chalicelib.runtime import reset_runtime, runtime
+        from chalicelib.settings import get_settings, reset_settings
+
+        reset_settings()
+        reset_clients()
+        reset_runtime()
+        self.settings = get_settings()
+
+        from devtools import resources, snapshot
+
+        resources.ensure_all(self.settings)
+        restored = snapshot.restore(self.state_file, self.settings)
+        self.restored = restored
+        self._exit.callback(self.save)
+
+        self._start_api()
+        self._start_workers()
+        from devtools.web import serve
+
+        web = serve(ROOT / "pwa" / "dist", self.host, self.web_port, self.api_port,
+                    runtime().catalog)
+        self._exit.callback(web.shutdown)
+        threading.Thread(target=self._autosave, name="autosave", daemon=True).start()
+
+    def _start_api(self) -> None:
+        from chalice.cli.factory import CLIFactory
+
+        factory = CLIFactory(project_dir=str(BACKEND))
+        config = factory.create_config_obj(chalice_stage_name=STAGE)
+        self.app = config.chalice_app
+        server = factory.create_local_server(self.app, config, self.host, self.api_port)
+        threading.Thread(target=server.server.serve_forever, name="api", daemon=True).start()
+        self._exit.callback(server.shutdown)
+
+    def _start_workers(self) -> None:
+        from chalice.app import SQSEventConfig
+
+        from devtools.poller import QueuePoller, Scheduler
+
+        pollers = []
+        for source in self.app.event_sources:
+            handler = self.app.handler_map[source.name]
+            if isinstance(source, SQSEventConfig):
+                poller = QueuePoller(source.queue, handler, source.name, self.settings.region,
+                                     self.stop_event)
+                pollers.append(poller)
+            else:
+                poller = Scheduler(handler, source.name, SCHEDULE_SECONDS, self.stop_event)
+            poller.start()
+
+        def join() -> None:
+            self.stop_event.set()
+            for poller in pollers:
+                poller.join(timeout=5)
+
+        self._exit.callback(join)
+
+    def _autosave(self) -> None:
+        while not self.stop_event.wait(AUTOSAVE_SECONDS):
+            try:
+                self.save()
+            except Exception:  # a failed autosave is retried; shutdown saves again
+                logging.getLogger(__name__).exception("autosave failed")
+
+    def save(self) -> dict[str, int]:
+        """Write the data to the data folder."""
+        from devtools import snapshot
+
+        return snapshot.save(self.state_file, self.settings)
+
+    def stop(self) -> None:
+        """Stop everything (in reverse order) and save the data."""
+        self.stop_event.set()
+        self._exit.close()
+
+
+def _raise_interrupt(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run until interrupted."""
+    parser = argparse.ArgumentParser(description="Run Nagorik Sheba locally.")
+    parser.add_argument("--api-port", default=os.environ.get("NAGORIK_API_PORT"))
+    parser.add_argument("--web-port", default=os.environ.get("NAGORIK_WEB_PORT"))
+    parser.add_argument("--data-dir", type=Path,
+                        default=Path(os.environ.get("NAGORIK_DATA_DIR") or DEFAULT_DATA_DIR))
+    args = parser.parse_args(argv)
+    stack = Stack(_port(args.api_port, 8000), _port(args.web_port, 8080), args.data_dir)
+    signal.signal(signal.SIGTERM, _raise_interrupt)
+    try:
+        stack.start()
+        web = f"http://{stack.host}:{stack.web_port}"
+        api = f"http://{stack.host}:{stack.api_port}"
+        print(
+            f"\nNagorik Sheba is running (stage {STAGE}; data in {args.data_dir}; "
+            f"restored {stack.restored['items']} records, {stack.restored['messages']} "
+            f"queued messages)\n"
+            f"  web app      {web}\n"
+            f"  API          {api}   (also at {web}/api)\n"
+            f"  AWS (moto)   {stack.aws_endpoint}   (AWS_ENDPOINT_URL)\n"
+            "Ctrl-C stops it; everything is kept for the next start.\n"
+            f"READY api={api} web={web}",
+            flush=True,
+        )
+        stack.stop_event.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        print("\nStopping and saving...", flush=True)
+        stack.stop()
+        print(f"Saved to {stack.state_file}.", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
