@@ -3,11 +3,14 @@
     python -m devtools.catalog_build [--source ../schemas] [--out DIR ...]
 
 Checks (each failure names the file and the problem; any failure exits non-zero):
-the meta-schema, file name = id, duplicate ids, known category and agency, source
-ids that exist, every ``$ref`` resolving, ``$ref`` siblings limited to ``x-``
-annotations, a Bangla and English label on every field, labels for every option,
-the document checklist matching the documents list, sections that exist, and
-conditional fields that exist.
+the meta-schema, file name = id, duplicate ids (services, categories, and the
+documents, fees, sources and sections inside a service), known category and agency,
+source ids that exist, compatible versions older than the current one, every
+``$ref`` resolving, ``$ref`` siblings limited to ``x-`` annotations, a Bangla and
+English label on every field (list rows included), labels for every option, known
+clean-up rules, problem codes and formats, required fields that exist, the document
+checklist matching the documents list, sections that exist, and conditional fields
+that exist.
 
 Writes to each output directory:
 ``index.json`` (categories, every service's summary, an ETag), ``services/<id>.json``
@@ -37,7 +40,8 @@ from referencing.jsonschema import DRAFT7
 from chalicelib import geo
 from chalicelib.agencies.registry import agency_ids
 from chalicelib.domain.catalog import summary_of
-from chalicelib.validation import FormSchemaValidator
+from chalicelib.domain.messages import FIELD_ERRORS
+from chalicelib.validation import FORMATS, NORMALISERS, FormSchemaValidator
 
 BASE_URI = "https://nagorik-sheba.invalid/schemas/"  # an identifier, never fetched
 BACKEND = Path(__file__).resolve().parents[1]
@@ -45,6 +49,7 @@ DEFAULT_SOURCE = BACKEND.parent / "schemas"
 DEFAULT_OUT = BACKEND / "chalicelib" / "schemas"
 META_BODIES = ("submission", "decision")
 CHOICE_WIDGETS = ("select", "radio")
+MULTI_CHOICE_WIDGETS = ("checkbox",)
 MAX_REF_DEPTH = 16
 
 
@@ -136,11 +141,102 @@ def bundle(node: Any, resolver: Any, where: str, problems: list[str], depth: int
 
 
 def _fields(schema: dict[str, Any], path: str = "") -> Iterator[tuple[str, dict[str, Any]]]:
+    """Every field, nested ones included; the rows of a list appear as ``list.*.field``."""
     for name, spec in (schema.get("properties") or {}).items():
         if isinstance(spec, dict):
             here = f"{path}.{name}" if path else name
             yield here, spec
             yield from _fields(spec, here)
+            items = spec.get("items")
+            if isinstance(items, dict) and "properties" in items:
+                yield from _fields(items, f"{here}.*")
+
+
+NAMED_SCHEMAS = ("properties", "definitions")  # keywords whose keys are names, not keywords
+PLAIN_VALUES = ("x-ui", "x-options", "enum", "const", "required", "default", "examples")
+
+
+def _keywords(node: Any, path: str = "") -> Iterator[tuple[str, str, Any]]:
+    """Every ``(where, keyword, value)`` in a schema, for the vocabulary checks."""
+    if isinstance(node, list):
+        for index, item in enumerate(node):
+            yield from _keywords(item, f"{path}/{index}")
+        return
+    if not isinstance(node, dict):
+        return
+    for key, value in node.items():
+        here = f"{path}/{key}" if path else key
+        yield path, key, value
+        if key in NAMED_SCHEMAS and isinstance(value, dict):
+            for name, schema in value.items():
+                yield from _keywords(schema, f"{here}/{name}")
+        elif key not in PLAIN_VALUES:
+            yield from _keywords(value, here)
+
+
+def check_vocabulary(form: dict[str, Any]) -> list[str]:
+    """Clean-up rules, problem codes and formats the server and the web app both know."""
+    problems: list[str] = []
+    known = {
+        "x-normalise": set(NORMALISERS),
+        "x-problem": set(FIELD_ERRORS),
+        "format": set(FORMATS.checkers),
+    }
+    for where, keyword, value in _keywords(form):
+        if keyword in known and value not in known[keyword]:
+            problems.append(
+                f"{where or '(form)'}: unknown {keyword} {value!r} (known: {sorted(known[keyword])})"
+            )
+    return problems
+
+
+def _check_required(schema: dict[str, Any], path: str, problems: list[str]) -> None:
+    names = schema.get("properties") or {}
+    for name in schema.get("required", []):
+        if name not in names:
+            where = f"field {path!r}" if path else "the form"
+            problems.append(f"{where} requires {name!r}, which it does not have")
+    for name, spec in names.items():
+        if isinstance(spec, dict):
+            here = f"{path}.{name}" if path else name
+            _check_required(spec, here, problems)
+            items = spec.get("items")
+            if isinstance(items, dict) and "properties" in items:
+                _check_required(items, f"{here}.*", problems)
+
+
+def _duplicates(values: list[Any]) -> list[Any]:
+    seen: set[Any] = set()
+    return sorted({value for value in values if value in seen or seen.add(value)}, key=str)
+
+
+def check_document(document: dict[str, Any]) -> list[str]:
+    """Problems with a service's metadata that the meta-schema cannot express."""
+    problems: list[str] = []
+    lists = {
+        "documents": [doc["id"] for doc in document["documents"]],
+        "fees": [fee["id"] for fee in document["fees"]["government"]],
+        "sources": [source["id"] for source in document["sources"]],
+        "form sections": [section["id"] for section in document["form"]["x-ui"]["sections"]],
+    }
+    for what, ids in lists.items():
+        for duplicate in _duplicates(ids):
+            problems.append(f"duplicate id {duplicate!r} in {what}")
+    for older in document.get("compatible_versions", []):
+        if older >= document["version"]:
+            problems.append(
+                f"compatible version {older} is not older than the current version "
+                f"{document['version']}"
+            )
+    cited = [
+        *document["fees"]["source_ids"],
+        *document["sla"].get("source_ids", []),
+        *document.get("benefit", {}).get("source_ids", []),
+    ]
+    for cited_id in cited:
+        if cited_id not in lists["sources"]:
+            problems.append(f"cites source {cited_id!r}, which 'sources' lacks")
+    return problems
 
 
 def check_form(form: dict[str, Any], document: dict[str, Any]) -> list[str]:
@@ -168,6 +264,18 @@ def check_form(form: dict[str, Any], document: dict[str, Any]) -> list[str]:
         if "." not in path and ui.get("section") not in sections:
             problems.append(f"field {path!r} is in section {ui.get('section')!r}, which is not defined")
         widget = ui.get("widget")
+        if widget in MULTI_CHOICE_WIDGETS and spec.get("type") == "array":
+            options = {**spec.get("x-options", {}), **ui.get("options", {})}
+            values = spec.get("items", {}).get("enum") or []
+            missing = [value for value in values if value not in options]
+            if not values:
+                problems.append(f"field {path!r} is a multiple-choice {widget} without an enum")
+            elif missing:
+                problems.append(f"field {path!r} has no label for options {missing}")
+        if widget == "list":
+            items = spec.get("items", {})
+            if spec.get("type") != "array" or not isinstance(items.get("properties"), dict):
+                problems.append(f"field {path!r} is a list but not an array of objects")
         if widget in CHOICE_WIDGETS and path.rpartition(".")[0] not in addresses:
             options = {**spec.get("x-options", {}), **ui.get("options", {})}
             values = spec.get("enum") or spec.get("items", {}).get("enum") or []
@@ -189,6 +297,8 @@ def check_form(form: dict[str, Any], document: dict[str, Any]) -> list[str]:
             for name in [*part.get("required", []), *part.get("properties", {})]:
                 if name not in form.get("properties", {}):
                     problems.append(f"conditional refers to field {name!r}, which the form lacks")
+    _check_required(form, "", problems)
+    problems.extend(check_vocabulary(form))
     return problems
 
 
@@ -206,6 +316,8 @@ def build(source: Path = DEFAULT_SOURCE) -> dict[str, Any]:
     meta_validator = Draft7Validator(meta)
     categories = categories_doc.get("categories", [])
     category_ids = {category["id"] for category in categories}
+    for duplicate in _duplicates([category["id"] for category in categories]):
+        sources.problem(categories_path, f"duplicate category id {duplicate!r}")
     known_agencies = set(agency_ids())
     services: dict[str, dict[str, Any]] = {}
     for path, document in sources.documents.items():
@@ -229,11 +341,8 @@ def build(source: Path = DEFAULT_SOURCE) -> dict[str, Any]:
                 path, f"unknown agency {document['agency']!r} (agencies.json has "
                 f"{sorted(known_agencies)})"
             )
-        source_ids = {item["id"] for item in document["sources"]}
-        cited = [*document["fees"]["source_ids"], *document["sla"].get("source_ids", [])]
-        for cited_id in cited:
-            if cited_id not in source_ids:
-                sources.problem(path, f"cites source {cited_id!r}, which 'sources' lacks")
+        for problem in check_document(document):
+            sources.problem(path, problem)
         bundle_problems: list[str] = []
         resolver = registry.resolver(base_uri=sources.uri(path))
         form = bundle(document["form"], resolver, "form", bundle_problems)
