@@ -62,7 +62,7 @@ def _idempotent_submit() -> tuple[Callable[..., dict[str, Any]], Any]:
             request["body"], channel=Channel(request["channel"]), actor=request["actor"]
         )
         logger.append_keys(tracking_id=application.tracking_id)
-        metrics.add_dimension(name="service", value=application.service_id)
+        metrics.add_dimension(name="service_id", value=application.service_id)
         metrics.add_metric(name="ApplicationsSubmitted", unit="Count", value=1)
         return view_of(application)
 

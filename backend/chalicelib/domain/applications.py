@@ -76,12 +76,10 @@ class Applications:
         Raises ``ValidationFailed`` (every invalid field), ``NotFound`` (unknown
         service), ``Conflict`` (outdated form version, channel not offered).
         """
-        envelope = self.validation.submission(body)
+        envelope, form = self._validated(body)
         service = self.catalog.service(envelope["service_id"])
-        service.check_version(envelope["service_version"])
         if channel.value not in service.channels:
             raise Conflict("service_not_offered")
-        form = self.validation.form(service, envelope["form"])
         applicant = envelope["applicant"]
         now = self.clock()
         district = self._district(service, form)
@@ -109,6 +107,30 @@ class Applications:
             raise ServiceUnavailable("service_unavailable")
         self._queue(application)
         return application
+
+    def _validated(self, body: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+        """The normalised envelope and form, or one ``ValidationFailed`` naming every field.
+
+        Problems in the applicant part and in the form are reported together; the form
+        is checked whenever the service it names is known.
+        """
+        problems: list[FieldProblem] = []
+        try:
+            envelope = self.validation.submission(body)
+        except ValidationFailed as failed:
+            envelope, problems = body, list(failed.fields)
+        unusable = {"service_id", "service_version", "form"}
+        if any(problem.path.split(".")[0] in unusable for problem in problems):
+            raise ValidationFailed("validation_failed", fields=problems)
+        service = self.catalog.service(envelope["service_id"])
+        service.check_version(envelope["service_version"])
+        try:
+            form = self.validation.form(service, envelope["form"])
+        except ValidationFailed as failed:
+            problems.extend(failed.fields)
+        if problems:
+            raise ValidationFailed("validation_failed", fields=problems)
+        return envelope, form
 
     def _district(self, service: Service, form: dict[str, Any]) -> int:
         for name in service.address_fields():

@@ -1,0 +1,173 @@
+"""Submitting an application: stored once, queued to its agency, answered with a tracking id."""
+
+from __future__ import annotations
+
+import json
+
+import boto3
+import pytest
+
+from chalicelib.domain import tracking
+from chalicelib.settings import get_settings
+from chalicelib.store.models import ApplicationModel
+from tests.helpers import example, get_json, post_json, submission
+
+GD = "online-gd-lost-item"
+
+
+def gd_body(**changes) -> dict:
+    return {**submission(GD, example(GD, "valid-lost-nid")), **changes}
+
+
+def queued_messages(agency_id: str) -> list[dict]:
+    sqs = boto3.client("sqs")
+    url = sqs.get_queue_url(QueueName=get_settings().queue_name(agency_id))["QueueUrl"]
+    found = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", [])
+    return [json.loads(message["Body"]) for message in found]
+
+
+def applications_of(phone: str) -> list[ApplicationModel]:
+    return list(ApplicationModel.by_applicant.query(phone))
+
+
+def test_submit_stores_queues_and_answers_with_a_tracking_id(client) -> None:
+    response = post_json(client, "/applications", gd_body(), **{"Idempotency-Key": "k-00000001"})
+
+    assert response.status_code == 201
+    answer = response.json
+    assert tracking.parse(answer["tracking_id"]) == answer["tracking_id"]
+    assert answer["tracking_id"].startswith("47")  # Dhaka district, from the form's address
+    assert answer["tracking_id_bn"] == tracking.display(answer["tracking_id"], bangla=True)
+    assert answer["status"] == "queued" and answer["status_bn"] == "অপেক্ষমাণ"
+    assert [step["status"] for step in answer["history"]] == ["submitted", "queued"]
+    assert response.headers["Location"] == f"/applications/{answer['tracking_id']}"
+    assert queued_messages("police") == [{"tracking_id": answer["tracking_id"]}]
+    stored = applications_of("+8801712345678")
+    assert [item.tracking_id for item in stored] == [answer["tracking_id"]]
+    assert stored[0].form["nid"] == "19901234567890123"  # Bangla digits normalised
+
+
+def test_the_same_key_again_returns_the_same_answer_and_creates_nothing(client) -> None:
+    key = {"Idempotency-Key": "k-00000002"}
+    first = post_json(client, "/applications", gd_body(), **key)
+    again = post_json(client, "/applications", gd_body(), **key)
+
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert again.json == first.json
+    assert len(applications_of("+8801712345678")) == 1
+    assert len(queued_messages("police")) == 1
+
+
+def test_a_different_body_under_a_used_key_is_refused(client) -> None:
+    key = {"Idempotency-Key": "k-00000003"}
+    post_json(client, "/applications", gd_body(), **key)
+    other = gd_body(applicant={"name": "অন্য কেউ", "phone": "01812345678"})
+
+    response = post_json(client, "/applications", other, **key)
+
+    assert response.status_code == 409
+    assert response.json["code"] == "idempotency_key_reused"
+    assert applications_of("+8801812345678") == []
+
+
+def test_a_refused_submission_can_be_corrected_and_sent_with_the_same_key(client) -> None:
+    key = {"Idempotency-Key": "k-00000004"}
+    broken = gd_body(form={**example(GD, "valid-lost-nid"), "nid": "12"})
+    assert post_json(client, "/applications", broken, **key).status_code == 422
+
+    fixed = post_json(client, "/applications", gd_body(), **key)
+
+    assert fixed.status_code == 201
+
+
+def test_every_invalid_field_is_named_in_both_languages(client) -> None:
+    form = {**example(GD, "valid-lost-nid"), "nid": "12", "lost_on": "2999-01-01", "extra": 1}
+    del form["item_kind"]
+    body = gd_body(form=form, applicant={"name": "র", "phone": "12345"})
+
+    response = post_json(client, "/applications", body, **{"Idempotency-Key": "k-00000005"})
+
+    assert response.status_code == 422
+    problems = {(field["path"], field["code"]) for field in response.json["fields"]}
+    assert problems == {
+        ("applicant.phone", "mobile"), ("applicant.name", "too_short"),
+        ("form.nid", "nid"), ("form.lost_on", "future_date"), ("form.item_kind", "required"),
+        ("form.extra", "unknown_field"),
+    }
+    assert all(field["message_bn"] and field["message_en"] for field in response.json["fields"])
+    assert applications_of("+8801712345678") == []
+
+
+def test_form_problems_are_all_listed_once_the_envelope_is_right(client) -> None:
+    form = {**example(GD, "valid-lost-nid"), "nid": "12", "lost_on": "2999-01-01", "extra": 1}
+    del form["item_kind"]
+
+    response = post_json(client, "/applications", gd_body(form=form),
+                         **{"Idempotency-Key": "k-00000006"})
+
+    problems = {(field["path"], field["code"]) for field in response.json["fields"]}
+    assert problems == {("form.nid", "nid"), ("form.lost_on", "future_date"),
+                        ("form.item_kind", "required"), ("form.extra", "unknown_field")}
+
+
+@pytest.mark.parametrize(
+    ("headers", "raw", "status", "code"),
+    [
+        ({"Content-Type": "application/json"}, "{}", 400, "idempotency_key_missing"),
+        ({"Content-Type": "application/json", "Idempotency-Key": "short"}, "{}", 400,
+         "idempotency_key_invalid"),
+        ({"Content-Type": "application/json", "Idempotency-Key": "k-00000007"}, "{not json",
+         400, "malformed_json"),
+        ({"Content-Type": "application/json", "Idempotency-Key": "k-00000007"}, "[1, 2]",
+         400, "body_not_object"),
+        ({"Content-Type": "text/plain", "Idempotency-Key": "k-00000007"}, "hello", 415,
+         "unsupported_media_type"),
+        ({"Content-Type": "application/json", "Idempotency-Key": "k-00000007"},
+         json.dumps({"padding": "x" * 300_000}), 413, "payload_too_large"),
+    ],
+)
+def test_unreadable_requests_get_a_clear_4xx(client, headers, raw, status, code) -> None:
+    response = client.http.post("/applications", headers=headers, body=raw)
+    body = json.loads(response.body)
+    assert response.status_code == status
+    assert body["code"] == code and body["message_bn"] and body["message_en"]
+
+
+def test_unknown_service_is_404_and_unknown_envelope_fields_422(client) -> None:
+    unknown = post_json(client, "/applications", gd_body(service_id="no-such-service"),
+                        **{"Idempotency-Key": "k-00000008"})
+    extra = post_json(client, "/applications", gd_body(channel="sms"),
+                      **{"Idempotency-Key": "k-00000009"})
+
+    assert (unknown.status_code, unknown.json["code"]) == (404, "service_not_found")
+    assert extra.status_code == 422
+    assert [(f["path"], f["code"]) for f in extra.json["fields"]] == [("channel", "unknown_field")]
+
+
+def test_an_outdated_form_version_is_told_to_reload(client) -> None:
+    response = post_json(client, "/applications", gd_body(service_version=99),
+                         **{"Idempotency-Key": "k-00000010"})
+    assert (response.status_code, response.json["code"]) == (409, "service_version_outdated")
+
+
+def test_a_submission_while_the_queue_is_down_is_kept_and_sent_later(client, monkeypatch) -> None:
+    from chalicelib.domain.errors import ServiceUnavailable
+    from chalicelib.messaging import SqsAgencyQueue
+    from chalicelib.runtime import runtime
+
+    def down(self, agency_id, message):
+        raise ServiceUnavailable("service_unavailable")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(SqsAgencyQueue, "enqueue", down)
+        response = post_json(client, "/applications", gd_body(), **{"Idempotency-Key": "k-00000011"})
+
+    assert response.status_code == 201 and response.json["status"] == "submitted"
+    assert queued_messages("police") == []
+    from datetime import timedelta
+
+    sent = runtime().applications.requeue_stalled("police", older_than=timedelta(0))
+    assert sent == 1
+    assert queued_messages("police") == [{"tracking_id": response.json["tracking_id"]}]
+    tracked = get_json(client, f"/applications/{response.json['tracking_id']}?phone=01712345678")
+    assert tracked.json["status"] == "queued"

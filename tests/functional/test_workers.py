@@ -1,0 +1,155 @@
+"""Agency workers: partial batch responses, backoff, and poison messages kept in the DLQ."""
+
+from __future__ import annotations
+
+import json
+import threading
+
+import boto3
+import pytest
+
+from chalicelib.agencies.simulator import SimulatedAgency
+from chalicelib.domain.errors import AgencyError
+from chalicelib.settings import get_settings
+from chalicelib.workers import dispatch
+from devtools.poller import QueuePoller
+from tests.helpers import example, get_json, post_json, submission
+
+GD = "online-gd-lost-item"
+
+
+def submit(client, key: str) -> str:
+    body = submission(GD, example(GD, "valid-lost-nid"))
+    return post_json(client, "/applications", body, **{"Idempotency-Key": key}).json["tracking_id"]
+
+
+def status_of(client, tracking_id: str) -> str:
+    return get_json(client, f"/applications/{tracking_id}?phone=01712345678").json["status"]
+
+
+def sqs_event(client, bodies: list[str]) -> dict:
+    """A Lambda SQS event whose messages have distinct ids (Chalice's generator repeats one)."""
+    event = client.events.generate_sqs_event(
+        queue_name=get_settings().queue_name("police"), message_bodies=bodies)
+    for index, record in enumerate(event["Records"]):
+        record["messageId"] = f"message-{index}"
+        record["attributes"]["ApproximateReceiveCount"] = "1"
+    return event
+
+
+class FlakyAgency:
+    """Accepts every application except the ones it is told to fail."""
+
+    def __init__(self, failing: set[str]) -> None:
+        self.failing = failing
+        self.forwarded: list[str] = []
+
+    def forward(self, application):
+        if application.tracking_id in self.failing:
+            raise AgencyError("agency timed out", retryable=True)
+        self.forwarded.append(application.tracking_id)
+        return SimulatedAgency("police", latency_ms=0, failure_rate=0).forward(application)
+
+
+@pytest.fixture
+def agency(monkeypatch) -> FlakyAgency:
+    flaky = FlakyAgency(set())
+    dispatch.adapter_for.cache_clear()
+    monkeypatch.setattr(dispatch, "adapter_for", lambda agency_id: flaky)
+    return flaky
+
+
+def test_only_failed_records_are_reported_back(client, agency) -> None:
+    ok_first, failing, ok_last = (submit(client, f"w-0000000{i}") for i in range(3))
+    agency.failing.add(failing)
+    bodies = [json.dumps({"tracking_id": tid}) for tid in (ok_first, failing, ok_last)]
+    bodies.append("not json at all")
+
+    result = client.lambda_.invoke("dispatch_police", sqs_event(client, bodies)).payload
+
+    assert result == {"batchItemFailures": [{"itemIdentifier": "message-1"},
+                                            {"itemIdentifier": "message-3"}]}
+    assert [status_of(client, tid) for tid in (ok_first, failing, ok_last)] == [
+        "in_review", "queued", "in_review"]
+    assert agency.forwarded == [ok_first, ok_last]
+
+
+def test_a_batch_where_everything_fails_is_reported_not_raised(client, agency) -> None:
+    tracking_id = submit(client, "w-00000010")
+    agency.failing.add(tracking_id)
+
+    result = client.lambda_.invoke(
+        "dispatch_police", sqs_event(client, [json.dumps({"tracking_id": tracking_id})])).payload
+
+    assert result == {"batchItemFailures": [{"itemIdentifier": "message-0"}]}
+
+
+def test_a_redelivered_message_does_nothing_twice(client, agency) -> None:
+    tracking_id = submit(client, "w-00000020")
+    event = sqs_event(client, [json.dumps({"tracking_id": tracking_id})])
+
+    first = client.lambda_.invoke("dispatch_police", event).payload
+    again = client.lambda_.invoke("dispatch_police", event).payload
+
+    assert first == again == {"batchItemFailures": []}
+    assert agency.forwarded == [tracking_id]
+    history = get_json(client, f"/applications/{tracking_id}?phone=01712345678").json["history"]
+    assert [step["status"] for step in history].count("forwarded") == 1
+
+
+def test_a_retryable_failure_comes_back_later_with_exponential_backoff(client, agency) -> None:
+    settings = get_settings()
+    assert [dispatch.backoff_seconds(n, settings.retry_base_seconds, settings.retry_max_seconds)
+            for n in (1, 2, 3, 10)] == [30, 60, 120, 900]
+
+
+def drain(queue_name: str, stop_after: int = 40) -> QueuePoller:
+    """Run the local poller (Lambda's semantics) until the queue is empty."""
+    from app import app
+
+    handler = app.handler_map["dispatch_police"]
+    poller = QueuePoller(queue_name, handler, "dispatch_police", get_settings().region,
+                         threading.Event())
+    sqs = boto3.client("sqs")
+    url = sqs.get_queue_url(QueueName=queue_name)["QueueUrl"]
+    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"][
+        "QueueArn"]
+    for _ in range(stop_after):
+        if poller.poll_once(sqs, url, arn) == 0:
+            break
+    return poller
+
+
+def dead_letters(agency_id: str) -> list[str]:
+    sqs = boto3.client("sqs")
+    url = sqs.get_queue_url(QueueName=get_settings().dead_letter_queue_name(agency_id))["QueueUrl"]
+    messages = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", [])
+    return [message["Body"] for message in messages]
+
+
+def test_an_application_the_agency_never_takes_ends_in_the_dlq_and_is_not_lost(
+    client, agency, monkeypatch
+) -> None:
+    monkeypatch.setenv("NAGORIK_RETRY_BASE_SECONDS", "0")  # no waiting in a test
+    from chalicelib.settings import reset_settings
+
+    reset_settings()
+    tracking_id = submit(client, "w-00000030")
+    agency.failing.add(tracking_id)
+
+    poller = drain(get_settings().queue_name("police"))
+
+    assert poller.invocations == get_settings().max_receive_count
+    assert dead_letters("police") == [json.dumps({"tracking_id": tracking_id},
+                                                 separators=(",", ":"))]
+    assert status_of(client, tracking_id) == "queued"  # still stored, still trackable
+
+
+def test_a_poison_message_reaches_the_dlq_promptly_and_stays_there(client, agency) -> None:
+    sqs = boto3.client("sqs")
+    url = sqs.get_queue_url(QueueName=get_settings().queue_name("police"))["QueueUrl"]
+    sqs.send_message(QueueUrl=url, MessageBody='{"tracking_id": "0000000000000000"}')
+
+    drain(get_settings().queue_name("police"))
+
+    assert dead_letters("police") == ['{"tracking_id": "0000000000000000"}']
