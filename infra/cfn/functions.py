@@ -1,0 +1,207 @@
+"""Least privilege: what each Lambda function may reach, and the overrides that give every
+function its own name, role and (for workers) event source settings.
+
+Chalice makes one role per function (``autogen_policy: false`` in ``chalice.json``) with
+a baseline that only writes logs; this module replaces each role's policy with exactly
+the tables, queues and parameters that function uses. A function the code adds without
+an entry in ``ACCESS`` stops the build: decide what it may touch, then add it here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .data import data_key_arn, parameter_arn
+from .inventory import Function, Inventory
+from .queues import queue_arn
+from .stage import StageConfig
+
+# DynamoDB grants, by what the code does with a table. TransactWriteItems is authorised
+# per item action (Put/Update/ConditionCheck), so no function needs more than these.
+TABLE_GRANTS: dict[str, tuple[str, ...]] = {
+    "read": ("dynamodb:GetItem", "dynamodb:Query"),
+    "write": ("dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:ConditionCheckItem"),
+    "count": ("dynamodb:UpdateItem",),
+    # Powertools idempotency: get, conditional put, update on success, delete on failure.
+    "idempotency": (
+        "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem",
+    ),
+}
+SEND_ACTIONS = ("sqs:SendMessage", "sqs:GetQueueUrl")
+# Lambda's event source needs Receive/Delete/GetQueueAttributes; the worker itself
+# looks up its queue's URL and changes visibility for backoff.
+CONSUME_ACTIONS = (
+    "sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility",
+    "sqs:GetQueueAttributes", "sqs:GetQueueUrl",
+)
+MAX_FUNCTION_NAME = 64
+KMS_ACTIONS = ("kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:DescribeKey")
+
+
+@dataclass(frozen=True)
+class Access:
+    """What one function may reach."""
+
+    tables: dict[str, tuple[str, ...]] = field(default_factory=dict)  # suffix -> grants
+    send_to_agency_queues: bool = False
+    consume_own_queue: bool = False
+    parameters: tuple[str, ...] = ()  # names under /<app>/<stage>/
+
+
+ACCESS: dict[str, Access] = {
+    # Submit (idempotent), track, decide: the three tables, enqueue to any agency,
+    # the holiday list for due dates.
+    "api_handler": Access(
+        tables={
+            "applications": ("read", "write"),
+            "counters": ("count",),
+            "idempotency": ("idempotency",),
+        },
+        send_to_agency_queues=True,
+        parameters=("holidays",),
+    ),
+    # An agency's worker: its own queue only, the application and its counters.
+    "dispatch_*": Access(
+        tables={"applications": ("read", "write"), "counters": ("count",)},
+        consume_own_queue=True,
+        parameters=("holidays",),
+    ),
+    # Re-sends applications left "submitted": reads the agency-status index, enqueues.
+    "requeue_stalled": Access(
+        tables={"applications": ("read", "write"), "counters": ("count",)},
+        send_to_agency_queues=True,
+    ),
+}
+
+
+def access_for(function: Function) -> Access:
+    """The access declared for ``function``; ``KeyError`` if there is none."""
+    if function.name in ACCESS:
+        return ACCESS[function.name]
+    if function.kind == "sqs" and function.name.startswith("dispatch_"):
+        return ACCESS["dispatch_*"]
+    raise KeyError(
+        f"no access declared for Lambda function {function.name!r}: add what it may reach "
+        "to ACCESS in infra/cfn/functions.py"
+    )
+
+
+def _table_statements(inventory: Inventory, access: Access) -> list[dict[str, Any]]:
+    statements = []
+    for suffix, grants in sorted(access.tables.items()):
+        table = inventory.table(suffix)
+        actions = sorted({action for grant in grants for action in TABLE_GRANTS[grant]})
+        arn = {"Fn::GetAtt": [table.logical_id, "Arn"]}
+        resources: list[Any] = [arn]
+        if table.global_secondary_indexes and "dynamodb:Query" in actions:
+            resources.append({"Fn::Sub": "${" + table.logical_id + ".Arn}/index/*"})
+        statements.append({
+            "Sid": f"{table.logical_id}{''.join(g.title() for g in grants)}",
+            "Effect": "Allow",
+            "Action": actions,
+            "Resource": resources,
+        })
+    return statements
+
+
+def policy_document(inventory: Inventory, function: Function) -> dict[str, Any]:
+    """The IAM policy of ``function``'s role."""
+    access = access_for(function)
+    name = inventory.function_name(function)
+    statements: list[dict[str, Any]] = [{
+        "Sid": "OwnLogs",
+        "Effect": "Allow",
+        "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+        "Resource": {
+            "Fn::Sub": "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}"
+                       f":log-group:/aws/lambda/{name}:*"
+        },
+    }]
+    statements += _table_statements(inventory, access)
+    if access.tables:
+        statements.append({
+            "Sid": "TableKeyThroughDynamoDb",
+            "Effect": "Allow",
+            "Action": list(KMS_ACTIONS),
+            "Resource": data_key_arn(),
+            "Condition": {"StringEquals": {
+                "kms:ViaService": {"Fn::Sub": "dynamodb.${AWS::Region}.amazonaws.com"}
+            }},
+        })
+    if access.send_to_agency_queues:
+        statements.append({
+            "Sid": "SendToAgencyQueues",
+            "Effect": "Allow",
+            "Action": list(SEND_ACTIONS),
+            "Resource": [queue_arn(queue) for queue in inventory.queues],
+        })
+    if access.consume_own_queue:
+        statements.append({
+            "Sid": "ConsumeOwnQueue",
+            "Effect": "Allow",
+            "Action": list(CONSUME_ACTIONS),
+            "Resource": queue_arn(inventory.queue_of(function)),
+        })
+    if access.parameters:
+        statements.append({
+            "Sid": "ReadParameters",
+            "Effect": "Allow",
+            "Action": ["ssm:GetParameter"],
+            "Resource": [
+                parameter_arn(inventory.settings.parameter(parameter))
+                for parameter in access.parameters
+            ],
+        })
+    return {"Version": "2012-10-17", "Statement": statements}
+
+
+def resources(stage: StageConfig, inventory: Inventory) -> dict[str, Any]:
+    """Overrides of Chalice's functions and roles: names, policies, SQS event settings."""
+    found: dict[str, Any] = {}
+    for function in inventory.functions:
+        name = inventory.function_name(function)
+        if len(name) > MAX_FUNCTION_NAME:
+            raise ValueError(f"{name} is longer than Lambda's {MAX_FUNCTION_NAME} characters")
+        found[function.role_logical_id] = {
+            "Properties": {
+                "Policies": [{
+                    "PolicyName": f"{function.role_logical_id}Access",
+                    "PolicyDocument": policy_document(inventory, function),
+                }],
+                "Tags": stage.resource_tags(),
+            }
+        }
+        properties: dict[str, Any] = {"FunctionName": name}
+        if function.kind == "sqs":
+            queue = inventory.queue_of(function)
+            properties["Events"] = {
+                function.event_logical_id: {
+                    "Properties": {
+                        # A reference, not Chalice's ARN string: the event source then
+                        # waits for the queue it reads. (Chalice's value is an Fn::Sub,
+                        # and the merge is deep: only Fn::Sub's string can be replaced.)
+                        "Queue": {"Fn::Sub": "${" + queue.logical_id + ".Arn}"},
+                        # Without it Lambda ignores batchItemFailures and retries (or
+                        # deletes) the whole batch.
+                        "FunctionResponseTypes": ["ReportBatchItemFailures"],
+                        "ScalingConfig": {
+                            "MaximumConcurrency": {"Ref": "AgencyMaxConcurrency"}
+                        },
+                    }
+                }
+            }
+        # The log group by its literal name, made before the function, so the first
+        # invocation already logs with the stage's retention (Chalice's name refers to
+        # the function, and for the API handler to a resource that is not there:
+        # ${ApiHandler}).
+        found[function.logical_id] = {
+            "DependsOn": [function.log_group_logical_id], "Properties": properties,
+        }
+        found[function.log_group_logical_id] = {
+            # Logs go with the stack; a stack made again must be able to make them again.
+            "DeletionPolicy": "Delete",
+            "UpdateReplacePolicy": "Delete",
+            "Properties": {"LogGroupName": f"/aws/lambda/{name}", "Tags": stage.resource_tags()}
+        }
+    return {"Resources": found}
