@@ -1,0 +1,205 @@
+// Builds the web app into dist/ from src/, i18n/, public/ and the catalog (.catalog/,
+// written by `make catalog`): every file the app fetches carries a content hash in its name.
+//
+//   dist/index.html              the shell, with the CSS inlined and the home page prerendered
+//   dist/sw.js                   the service worker, listing what to precache
+//   dist/assets/main.<hash>.js   the app (plus chunks: the form, English strings)
+//   dist/assets/check-<id>.<hash>.js   each service's form check, compiled from its schema
+//   dist/assets/catalog.<hash>.json    the catalog index; svc-<id>.<hash>.json each service
+//   dist/assets/geo.<hash>.json  divisions, districts, upazilas; geo-u<district>.<hash>.json unions
+import { createHash } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import Ajv from "ajv";
+import standalone from "ajv/dist/standalone/index.js";
+import * as esbuild from "esbuild";
+import { validationOnly } from "./src/rules.js";
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const CATALOG = path.join(HERE, ".catalog");
+const DIST = path.join(HERE, "dist");
+const ASSETS = path.join(DIST, "assets");
+const WORK = path.join(HERE, "node_modules", ".cache", "nagorik-build");
+const AGENCIES = path.join(HERE, "..", "backend", "chalicelib", "agencies", "agencies.json");
+
+const readJSON = (file) => JSON.parse(fs.readFileSync(file, "utf8"));
+const hash = (data) => createHash("sha256").update(data).digest("base64url").replace(/[-_]/g, "").slice(0, 10);
+
+function emit(name, data) {
+  const text = typeof data === "string" ? data : JSON.stringify(data);
+  const file = name.replace("[hash]", hash(text));
+  fs.writeFileSync(path.join(ASSETS, file), text);
+  return `/assets/${file}`;
+}
+
+function fail(message) {
+  console.error(`pwa build: ${message}`);
+  process.exit(1);
+}
+
+if (!fs.existsSync(path.join(CATALOG, "index.json"))) fail(".catalog/index.json is missing: run `make catalog` first");
+fs.rmSync(DIST, { recursive: true, force: true });
+fs.rmSync(WORK, { recursive: true, force: true });
+fs.mkdirSync(ASSETS, { recursive: true });
+fs.mkdirSync(WORK, { recursive: true });
+
+// --- the catalog -------------------------------------------------------------------------
+const index = readJSON(path.join(CATALOG, "index.json"));
+const agencies = fs.existsSync(AGENCIES)
+  ? Object.fromEntries(readJSON(AGENCIES).agencies.map((agency) => [agency.id, agency.name]))
+  : {};
+const submission = readJSON(path.join(CATALOG, "meta", "submission.json"));
+const applicant = submission.properties.applicant;
+
+// Each service's form check: Ajv compiles the very schema the server validates with
+// (labels stripped) into a standalone module; the formats come from src/rules.js.
+const ajv = new Ajv({
+  allErrors: true, strict: false, unicodeRegExp: true,
+  code: { source: true, esm: true, lines: false, formats: Ajv._`require(${path.join(HERE, "src", "rules.js")}).formatChecks` },
+});
+const formatNames = ["date", "bd-past-date", "bd-upcoming-date", "bd-nid", "bd-brn"];
+for (const name of formatNames) ajv.addFormat(name, () => true);
+
+const checkEntries = {};
+const services = [];
+for (const summary of index.services) {
+  const file = path.join(CATALOG, "services", `${summary.id}.json`);
+  const service = readJSON(file);
+  const envelope = validationOnly({
+    type: "object",
+    required: ["applicant", "form"],
+    properties: { applicant, form: service.form },
+  });
+  const code = standalone(ajv, ajv.compile(envelope));
+  const source = path.join(WORK, `check-${summary.id}.js`);
+  fs.writeFileSync(source, code);
+  checkEntries[`check-${summary.id}`] = source;
+  const doc = emit(`svc-${summary.id}.[hash].json`, { ...service, agency_name: agencies[service.agency] || null });
+  services.push({ ...summary, agency_name: agencies[summary.agency] || null, doc });
+}
+
+// --- geography, split so nothing heavy reaches a page that does not need it ---------------
+const geo = readJSON(path.join(CATALOG, "geo.json"));
+const unions = {};
+for (const [, districtId] of geo.district.map((row) => [row[0], row[0]])) {
+  const upazilas = new Set(geo.upazila.filter((row) => row[1] === districtId).map((row) => row[0]));
+  const rows = geo.union.filter((row) => upazilas.has(row[1]));
+  if (rows.length) unions[districtId] = emit(`geo-u${districtId}.[hash].json`, rows);
+}
+const geoTop = emit("geo.[hash].json", { division: geo.division, district: geo.district, upazila: geo.upazila, unions });
+
+// --- the app --------------------------------------------------------------------------------
+// The check modules are compiled first so that their names can go into the index.
+const virtual = (modules) => ({
+  name: "virtual",
+  setup(build) {
+    build.onResolve({ filter: new RegExp(`^(${Object.keys(modules).join("|")})$`) }, (args) => ({ path: args.path, namespace: "virtual" }));
+    build.onLoad({ filter: /.*/, namespace: "virtual" }, (args) => ({ contents: modules[args.path], loader: "js", resolveDir: HERE }));
+  },
+});
+const common = { bundle: true, format: "esm", minify: true, target: "es2020", legalComments: "none", charset: "utf8", logLevel: "warning" };
+
+// Checks and the app share rules.js; build them together so it becomes one shared chunk.
+const catalogJSON = { categories: index.categories, services: null, etag: index.etag };
+let built = await esbuild.build({
+  ...common,
+  entryPoints: { main: path.join(HERE, "src", "main.js"), ...checkEntries },
+  outdir: ASSETS, splitting: true, metafile: true, write: false,
+  entryNames: "[name].[hash]", chunkNames: "c.[hash]",
+  plugins: [virtual({
+    "build-info": `export const INDEX_URL = "/assets/catalog.json"; export const GEO_URL = ${JSON.stringify(geoTop)};`,
+    "build-applicant": `export const APPLICANT = ${JSON.stringify(applicant)};`,
+  })],
+});
+// Entry names are known only after bundling, and the index must name them: bundle once to
+// learn the check names, write the index, then bundle again with its real URL.
+const outputName = (entry) => Object.entries(built.metafile.outputs).find(([, out]) => out.entryPoint && path.resolve(HERE, out.entryPoint) === path.resolve(entry))?.[0];
+for (const service of services) service.check = `/${path.relative(DIST, path.resolve(HERE, outputName(checkEntries[`check-${service.id}`])))}`;
+catalogJSON.services = services;
+const indexURL = emit("catalog.[hash].json", catalogJSON);
+built = await esbuild.build({
+  ...common,
+  entryPoints: { main: path.join(HERE, "src", "main.js"), ...checkEntries },
+  outdir: ASSETS, splitting: true, metafile: true, write: true,
+  entryNames: "[name].[hash]", chunkNames: "c.[hash]",
+  plugins: [virtual({
+    "build-info": `export const INDEX_URL = ${JSON.stringify(indexURL)}; export const GEO_URL = ${JSON.stringify(geoTop)};`,
+    "build-applicant": `export const APPLICANT = ${JSON.stringify(applicant)};`,
+  })],
+});
+for (const service of services) {
+  const now = `/${path.relative(DIST, path.resolve(HERE, outputName(checkEntries[`check-${service.id}`])))}`;
+  if (now !== service.check) fail(`check module name changed between passes for ${service.id}`);
+}
+const mainURL = `/${path.relative(DIST, path.resolve(HERE, outputName(path.join(HERE, "src", "main.js"))))}`;
+
+// --- the shell: CSS inlined, home page prerendered in Bangla ---------------------------------
+const css = (await esbuild.transform(fs.readFileSync(path.join(HERE, "src", "app.css"), "utf8"), { loader: "css", minify: true })).code.trim();
+const prerender = path.join(WORK, "prerender.mjs");
+await esbuild.build({
+  ...common, minify: false, platform: "node", outfile: prerender,
+  stdin: {
+    contents: `import { h, toHTML } from "./src/vnode.js"; import { header, home } from "./src/views/home.js"; import { t } from "./src/i18n.js";
+      export const page = (catalog) => ({ header: toHTML(header()), home: home(catalog, "").map(toHTML).join(""), t });`,
+    resolveDir: HERE,
+  },
+  plugins: [virtual({ "build-info": "export const INDEX_URL = ''; export const GEO_URL = '';" })],
+});
+const { page } = await import(pathToFileURL(prerender).href);
+const rendered = page(catalogJSON);
+const esc = (text) => text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/"/g, "&quot;");
+const html = fs.readFileSync(path.join(HERE, "index.html"), "utf8")
+  .replace("{{title}}", esc(rendered.t("app.name")))
+  .replace("{{description}}", esc(rendered.t("app.description")))
+  .replace("{{css}}", () => css)
+  .replaceAll("{{main}}", mainURL)
+  .replace("{{index}}", indexURL)
+  .replace("{{skip}}", esc(rendered.t("nav.skip")))
+  .replace("{{header}}", () => rendered.header)
+  .replace("{{home}}", () => rendered.home)
+  .replace("{{footer}}", esc(rendered.t("app.footer")))
+  .replace(/>\s*\n\s*</g, ">\n<");
+fs.writeFileSync(path.join(DIST, "index.html"), html);
+
+// --- static files: manifest and icons ---------------------------------------------------------
+for (const file of fs.readdirSync(path.join(HERE, "public"))) fs.copyFileSync(path.join(HERE, "public", file), path.join(DIST, file));
+
+// --- the service worker ------------------------------------------------------------------------
+const all = [];
+const walk = (dir) => {
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) walk(full);
+    else all.push(`/${path.relative(DIST, full).split(path.sep).join("/")}`);
+  }
+};
+walk(DIST);
+const assets = all.filter((file) => file.startsWith("/assets/")).sort();
+// The shell: the page, its script and the chunks it imports at start, the English strings
+// and the form code (so a switch of language or a form opened offline works), the index.
+const mainImports = new Set();
+const follow = (out) => {
+  for (const item of built.metafile.outputs[out]?.imports || []) {
+    if (!mainImports.has(item.path)) {
+      mainImports.add(item.path);
+      follow(item.path);
+    }
+  }
+};
+const mainOut = outputName(path.join(HERE, "src", "main.js"));
+follow(mainOut);
+const precache = [
+  "/", "/manifest.webmanifest", "/icon.svg", "/icon-192.png", mainURL, indexURL,
+  ...[...mainImports].map((out) => `/${path.relative(DIST, path.resolve(HERE, out))}`),
+];
+const version = hash(JSON.stringify([precache, assets, html]));
+await esbuild.build({
+  ...common, entryPoints: [path.join(HERE, "src", "sw.js")], outfile: path.join(DIST, "sw.js"),
+  plugins: [virtual({
+    "sw-manifest": `export const VERSION = ${JSON.stringify(version)}; export const PRECACHE = ${JSON.stringify(precache)}; export const ASSETS = ${JSON.stringify([...new Set([...precache, ...assets])])};`,
+  })],
+});
+
+const kb = (file) => (fs.statSync(path.join(DIST, file)).size / 1024).toFixed(1);
+console.log(`pwa: ${services.length} services, ${assets.length} files in dist/assets; index.html ${kb("index.html")} KB, main ${kb(mainURL.slice(1))} KB (before gzip); sw version ${version}`);

@@ -1,0 +1,42 @@
+// Every word the app shows comes from i18n/bn.json or i18n/en.json. Bangla is built in;
+// English is loaded the first time someone switches to it.
+import bn from "../i18n/bn.json" with { type: "json" };
+import { toBanglaDigits } from "./bangla.js";
+
+let strings = bn;
+let current = "bn";
+
+/** The language in use: "bn" or "en". */
+export const lang = () => current;
+
+/** The whole string table in use (dates need its month names). */
+export const table = () => strings;
+
+/** The string at a dotted key, with {name} placeholders filled in. */
+export function t(key, values) {
+  let text = key.split(".").reduce((node, part) => (node == null ? node : node[part]), strings);
+  if (typeof text !== "string") text = key;
+  return values ? text.replace(/\{(\w+)\}/g, (whole, name) => (name in values ? values[name] : whole)) : text;
+}
+
+/** A {bn, en} pair from the catalog in the language in use. */
+export const pick = (text) => (text ? text[current] || text.bn || text.en || "" : "");
+
+/** Digits as this language writes them (ids, years: no grouping). */
+export const digits = (value) => (current === "bn" ? toBanglaDigits(value) : String(value));
+
+/** A number with grouping as the language writes it (১,০০,০০০ / 1,00,000). */
+export const number = (value) => new Intl.NumberFormat(current === "bn" ? "bn-BD" : "en-IN").format(value);
+
+/** Switch language; resolves once the strings are loaded. */
+export async function setLang(next) {
+  if (next === "en") strings = (await import("../i18n/en.json", { with: { type: "json" } })).default;
+  else strings = bn;
+  current = next === "en" ? "en" : "bn";
+  document.documentElement.lang = current;
+  try {
+    localStorage.setItem("lang", current);
+  } catch {
+    // private mode: the choice lasts for this visit only
+  }
+}

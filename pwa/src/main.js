@@ -1,0 +1,386 @@
+// The app: routes, navigation, language, the outbox's senders and the update notice.
+import { formatMoment } from "./bangla.js";
+import { loadIndex, loadService } from "./catalog.js";
+import { digits, lang, setLang, t, table, pick } from "./i18n.js";
+import { flush, entryFor, onChange, SYNC_TAG } from "./outbox.js";
+import { NORMALISERS } from "./rules.js";
+import { applications, drafts, outbox } from "./store.js";
+import { category, header, home, results } from "./views/home.js";
+import { servicePage } from "./views/service.js";
+import { applicationView, myApplications, outboxView, parseTrackingId, trackForm } from "./views/track.js";
+import { h, mount, toDOM } from "./vnode.js";
+
+const main = document.getElementById("main");
+const notices = document.getElementById("notices");
+const state = { form: null, route: null, update: null, install: null, flash: null };
+const DRAFT_DELAY_MS = 400;
+
+// --- notices (offline, waiting applications, update ready, install) --------------------
+
+async function refreshNotices() {
+  const waiting = (await outbox.all().catch(() => [])).filter((entry) => entry.state === "pending").length;
+  const items = [];
+  if (!navigator.onLine) items.push(h("p", { class: "notice warn" }, t("notice.offline")));
+  if (state.flash) items.push(h("p", { class: "notice ok" }, state.flash));
+  if (waiting && state.route !== "outbox") {
+    items.push(h("p", { class: "notice" }, h("a", { href: "/outbox" }, t("notice.waiting", { n: digits(waiting) }))));
+  }
+  if (state.update) {
+    items.push(h("p", { class: "notice" }, t("notice.update"), " ",
+      h("button", { type: "button", onclick: applyUpdate }, t("notice.update_button"))));
+  }
+  if (state.install) {
+    items.push(h("p", { class: "notice soft" }, h("button", { type: "button", onclick: install }, t("notice.install"))));
+  }
+  mount(notices, items);
+}
+
+async function applyUpdate() {
+  await state.form?.saveNow?.();
+  state.reloading = true;
+  state.update.postMessage({ type: "skip-waiting" });
+}
+
+async function install() {
+  const prompt = state.install;
+  state.install = null;
+  await prompt.prompt();
+  refreshNotices();
+}
+
+// --- pages --------------------------------------------------------------------------
+
+function title(text) {
+  document.title = text ? `${text} · ${t("app.name")}` : t("app.name");
+}
+
+function notFound() {
+  title(t("notfound.title"));
+  mount(main, h("h1", null, t("notfound.title")), h("p", null, h("a", { href: "/" }, t("nav.home"))));
+}
+
+function offlinePage() {
+  title(t("notice.unavailable_title"));
+  mount(main, h("h1", null, t("notice.unavailable_title")), h("p", null, t("notice.unavailable")), h("p", null, h("a", { href: "/" }, t("nav.home"))));
+}
+
+async function homePage(query, first) {
+  const catalog = await loadIndex();
+  title(null);
+  const prerendered = first && main.dataset.prerendered === "home" && lang() === "bn";
+  if (prerendered) {
+    const box = document.getElementById("q");
+    if (box.value) updateResults(box.value); // typed before the script arrived
+  } else mount(main, home(catalog, query));
+  delete main.dataset.prerendered;
+}
+
+async function updateResults(query) {
+  const catalog = await loadIndex();
+  mount(document.getElementById("results"), results(catalog, query.trim()));
+  history.replaceState(null, "", query.trim() ? `/?q=${encodeURIComponent(query.trim())}` : "/");
+}
+
+async function categoryPage(id) {
+  const catalog = await loadIndex();
+  const view = category(catalog, id);
+  if (!view) return notFound();
+  title(pick(catalog.categories.find((item) => item.id === id).title));
+  mount(main, view);
+}
+
+async function serviceRoute(id) {
+  const [catalog, service] = await Promise.all([loadIndex(), loadService(id)]);
+  if (!service) return notFound();
+  title(pick(service.title));
+  mount(main, servicePage(service, catalog));
+}
+
+function clock(iso) {
+  return formatMoment(iso, table()).time;
+}
+
+async function formRoute(id) {
+  const [service, module] = await Promise.all([loadService(id), import("./views/form.js")]);
+  if (!service) return notFound();
+  title(`${pick(service.title)} · ${t("form.label")}`);
+  let timer = null;
+  let latest = null;
+  const save = async () => {
+    clearTimeout(timer);
+    timer = null;
+    if (!latest) return;
+    const saved_at = new Date().toISOString();
+    await drafts.put(id, { values: latest, saved_at, version: service.version });
+    latest = null;
+    view.savedAt(t("form.draft_saved", { time: clock(saved_at) }));
+  };
+  const view = new module.ServiceForm(service, module.APPLICANT, {
+    onChange(values) {
+      latest = values;
+      clearTimeout(timer);
+      timer = setTimeout(save, DRAFT_DELAY_MS);
+    },
+    onSubmit: (body) => submit(service, view, body, save),
+  });
+  view.saveNow = save;
+  state.form = view;
+  main.replaceChildren(view.element);
+  const draft = await drafts.get(id);
+  if (draft) {
+    await view.restore(draft.values);
+    view.savedAt(t("form.draft_restored", { time: clock(draft.saved_at) }));
+    if (draft.error) view.showServer(draft.error);
+  }
+}
+
+async function registerSync() {
+  try {
+    const registration = await navigator.serviceWorker?.ready;
+    await registration?.sync?.register(SYNC_TAG);
+  } catch {
+    // no Background Sync here: the app sends on its next open, when back online, or on "send now"
+  }
+}
+
+async function submit(service, view, body, save) {
+  await save();
+  const entry = entryFor(body, service.title);
+  await outbox.put(entry);
+  await drafts.remove(service.id); // the application now lives in the outbox
+  if (!navigator.onLine) {
+    registerSync();
+    return go("/outbox", t("outbox.queued"));
+  }
+  const result = (await flush(entry.key)).results[entry.key];
+  if (result?.outcome === "sent") return go(`/a/${result.application.tracking_id}`, t("track.sent"));
+  if (result?.outcome === "invalid") {
+    await outbox.remove(entry.key);
+    await drafts.put(service.id, { values: view.values(), saved_at: new Date().toISOString(), version: service.version });
+    return view.showServer(result.error);
+  }
+  registerSync();
+  return go("/outbox", t("outbox.queued"));
+}
+
+async function fetchApplication(id, phone) {
+  const response = await fetch(`/api/applications/${id}?phone=${encodeURIComponent(phone)}`);
+  const body = await response.json().catch(() => null);
+  return { ok: response.ok, body, cached: response.headers.get("x-ns-cached") };
+}
+
+async function applicationRoute(id) {
+  const record = await applications.get(id);
+  if (!record) return go(`/track?id=${id}`);
+  title(t("track.title"));
+  const render = (view, extra) => mount(main,
+    h("h1", { class: "visually-hidden" }, t("track.title")),
+    applicationView(view, extra),
+    h("p", null, h("button", { type: "button", class: "refresh" }, t("track.refresh")), " ", h("a", { href: "/track" }, t("track.another"))),
+    h("p", { class: "refresh-result", role: "status" }));
+  render(record.view);
+  main.querySelector(".refresh").addEventListener("click", async () => {
+    try {
+      const answer = await fetchApplication(id, record.phone);
+      if (!answer.ok) throw new Error("not ok");
+      await applications.put({ ...record, view: answer.body });
+      render(answer.body, { offlineCopy: answer.cached });
+      main.querySelector(".refresh-result").textContent = t("track.updated");
+    } catch {
+      main.querySelector(".refresh-result").textContent = t("track.offline");
+    }
+  });
+}
+
+async function trackRoute() {
+  title(t("track.title"));
+  const params = new URLSearchParams(location.search);
+  mount(main, h("h1", null, t("track.title")), h("p", { class: "lead" }, t("track.lead")),
+    trackForm({ id: params.get("id") || "" }), h("div", { id: "track-result", "aria-live": "polite" }),
+    myApplications(await applications.all().catch(() => [])));
+  main.querySelector("form.track").addEventListener("submit", trackSubmit);
+}
+
+async function trackSubmit(event) {
+  event.preventDefault();
+  const form = event.target;
+  const show = (name, message) => {
+    const el = document.getElementById(`t-${name}-error`);
+    el.textContent = message || "";
+    el.hidden = !message;
+    document.getElementById(`t-${name}`).toggleAttribute("aria-invalid", Boolean(message));
+  };
+  const id = parseTrackingId(form.id.value);
+  const phone = NORMALISERS.mobile(form.phone.value);
+  show("id", id ? null : t("track.bad_id"));
+  show("phone", /^01[3-9][0-9]{8}$/.test(phone) ? null : t("track.bad_phone"));
+  if (!id) return form.id.focus();
+  if (!/^01[3-9][0-9]{8}$/.test(phone)) return form.phone.focus();
+  const result = document.getElementById("track-result");
+  try {
+    const answer = await fetchApplication(id, phone);
+    if (!answer.ok) {
+      mount(result, h("p", { class: "error", role: "alert" }, answer.body ? (lang() === "bn" ? answer.body.message_bn : answer.body.message_en) : t("track.offline")));
+      return;
+    }
+    const mine = await applications.get(id);
+    if (mine) await applications.put({ ...mine, view: answer.body });
+    mount(result, applicationView(answer.body, { offlineCopy: answer.cached }));
+    result.querySelector("h2").setAttribute("tabindex", "-1");
+    result.querySelector("h2").focus();
+  } catch {
+    mount(result, h("p", { class: "error", role: "alert" }, t("track.offline")));
+  }
+}
+
+async function outboxRoute() {
+  title(t("outbox.title"));
+  mount(main, outboxView(await outbox.all(), navigator.onLine));
+}
+
+// --- routing ------------------------------------------------------------------------
+
+async function render(first = false) {
+  const path = location.pathname.replace(/\/+$/, "") || "/";
+  const parts = path.split("/").filter(Boolean).map(decodeURIComponent);
+  if (state.form && !first) await state.form.saveNow?.();
+  state.form = null;
+  state.route = parts[0] === "outbox" ? "outbox" : path;
+  try {
+    if (!parts.length) await homePage(new URLSearchParams(location.search).get("q") || "", first);
+    else if (parts[0] === "c" && parts.length === 2) await categoryPage(parts[1]);
+    else if (parts[0] === "s" && parts.length === 2) await serviceRoute(parts[1]);
+    else if (parts[0] === "s" && parts.length === 3 && parts[2] === "form") await formRoute(parts[1]);
+    else if (parts[0] === "track" && parts.length === 1) await trackRoute();
+    else if (parts[0] === "a" && parts.length === 2) await applicationRoute(parts[1]);
+    else if (parts[0] === "outbox" && parts.length === 1) await outboxRoute();
+    else notFound();
+  } catch (error) {
+    offlinePage();
+  }
+  refreshNotices();
+  state.flash = null;
+  if (!first) {
+    window.scrollTo(0, 0);
+    const heading = main.querySelector("h1");
+    if (heading) {
+      heading.setAttribute("tabindex", "-1");
+      heading.focus({ preventScroll: true });
+    }
+  }
+}
+
+function go(url, flash) {
+  history.pushState(null, "", url);
+  state.flash = flash || null;
+  return render();
+}
+
+document.addEventListener("click", async (event) => {
+  const link = event.target.closest?.("a[href]");
+  if (link && link.origin === location.origin && !link.hasAttribute("download") && !event.ctrlKey && !event.metaKey && !event.shiftKey && event.button === 0) {
+    if (link.getAttribute("href").startsWith("#")) return;
+    event.preventDefault();
+    if (link.pathname + link.search !== location.pathname + location.search) go(link.pathname + link.search);
+    return;
+  }
+  const button = event.target.closest?.("button");
+  if (!button) return;
+  if (button.dataset.lang) {
+    if (state.form) await state.form.saveNow?.();
+    await setLang(button.dataset.lang);
+    mount(document.getElementById("top"), header());
+    await render(false);
+  } else if (button.classList.contains("send-now")) {
+    button.disabled = true;
+    const report = await flush();
+    const sent = Object.values(report.results).filter((r) => r.outcome === "sent").length;
+    await outboxRoute();
+    main.querySelector(".outbox-result").textContent = report.pending ? t("outbox.still_waiting", { n: digits(report.pending) }) : t("outbox.all_sent", { n: digits(sent) });
+    refreshNotices();
+  } else if (button.classList.contains("fix")) {
+    const entry = await outbox.get(button.dataset.key);
+    if (!entry) return;
+    const { flatten } = await import("./views/form.js");
+    const values = flatten({ applicant: entry.body.applicant, form: entry.body.form });
+    await drafts.put(entry.body.service_id, { values, saved_at: entry.created_at, error: entry.error });
+    await outbox.remove(entry.key);
+    go(`/s/${entry.body.service_id}/form`);
+  }
+});
+
+document.addEventListener("input", (event) => {
+  if (event.target.id === "q") {
+    clearTimeout(state.searchTimer);
+    state.searchTimer = setTimeout(() => updateResults(event.target.value), 150);
+  }
+});
+
+document.addEventListener("submit", (event) => {
+  if (event.target.matches("form.search")) {
+    event.preventDefault();
+    updateResults(event.target.q.value);
+  }
+});
+
+window.addEventListener("popstate", () => render());
+
+async function sendWaiting() {
+  if (!navigator.onLine) return refreshNotices();
+  const report = await flush().catch(() => null);
+  if (report && Object.values(report.results).some((r) => r.outcome === "sent")) state.flash = t("outbox.sent_back_online");
+  refreshNotices();
+  if (state.route === "outbox") outboxRoute();
+}
+
+window.addEventListener("online", sendWaiting);
+window.addEventListener("offline", refreshNotices);
+onChange(() => {
+  refreshNotices();
+  if (state.route === "outbox") outboxRoute();
+});
+
+// --- service worker: offline use, and "a new version is ready" ------------------------
+
+function watchForUpdates() {
+  if (!("serviceWorker" in navigator)) return;
+  navigator.serviceWorker.register("/sw.js").then((registration) => {
+    const offer = (worker) => {
+      if (!navigator.serviceWorker.controller) return;
+      state.update = worker;
+      refreshNotices();
+    };
+    if (registration.waiting) offer(registration.waiting);
+    registration.addEventListener("updatefound", () => {
+      const worker = registration.installing;
+      worker?.addEventListener("statechange", () => worker.state === "installed" && offer(worker));
+    });
+    document.addEventListener("visibilitychange", () => document.visibilityState === "visible" && registration.update().catch(() => {}));
+  }).catch(() => {});
+  navigator.serviceWorker.addEventListener("controllerchange", () => state.reloading && location.reload());
+}
+
+window.addEventListener("beforeinstallprompt", (event) => {
+  event.preventDefault();
+  state.install = event;
+  refreshNotices();
+});
+
+async function start() {
+  let saved = null;
+  try {
+    saved = localStorage.getItem("lang");
+  } catch {
+    saved = null;
+  }
+  if (saved === "en") {
+    await setLang("en");
+    mount(document.getElementById("top"), header());
+  }
+  await render(true);
+  if (document.readyState === "complete") watchForUpdates();
+  else window.addEventListener("load", watchForUpdates, { once: true });
+  sendWaiting();
+}
+
+start();

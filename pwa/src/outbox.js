@@ -1,0 +1,109 @@
+// The outbox: an application is written here (with its Idempotency-Key) the moment the
+// citizen presses submit, and leaves only when the server has answered. Every retry reuses
+// the key, so the server makes the application exactly once however often it is sent.
+// Used by the page (on open, when the connection returns, "send now") and by the service
+// worker (Background Sync); a Web Lock keeps two senders from overlapping.
+import { applications, outbox } from "./store.js";
+
+export const SYNC_TAG = "ns-outbox";
+const TIMEOUT_MS = 30000;
+const RETRY_LATER = new Set(["request_in_progress", "service_unavailable", "internal_error"]);
+const channel = typeof BroadcastChannel === "function" ? new BroadcastChannel("ns-outbox") : null;
+
+/** Tell every open page that the outbox or the applications changed. */
+export function announce(detail) {
+  channel?.postMessage(detail);
+}
+
+/** Listen for outbox changes made anywhere (this page, another tab, the service worker). */
+export function onChange(listener) {
+  channel?.addEventListener("message", (event) => listener(event.data));
+}
+
+/** A new entry: the body as it will be sent and a fresh key. */
+export function entryFor(body, title) {
+  const key = crypto.randomUUID();
+  return { key, body, title, created_at: new Date().toISOString(), state: "pending", attempts: 0 };
+}
+
+async function post(entry) {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), TIMEOUT_MS);
+  try {
+    const response = await fetch("/api/applications", {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "Idempotency-Key": entry.key },
+      body: JSON.stringify(entry.body),
+      signal: controller.signal,
+    });
+    let answer = null;
+    try {
+      answer = await response.json();
+    } catch {
+      answer = null;
+    }
+    return { status: response.status, answer };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Send one entry. Returns {outcome: "sent", application} | {outcome: "invalid", error} |
+ * {outcome: "pending", error}; the outbox and the applications store are updated to match.
+ */
+export async function send(entry) {
+  let result;
+  try {
+    result = await post(entry);
+  } catch (error) {
+    await outbox.put({ ...entry, attempts: entry.attempts + 1, last_error: "network" });
+    return { outcome: "pending", error: { code: "network" } };
+  }
+  const { status, answer } = result;
+  if ((status === 200 || status === 201) && answer?.tracking_id) {
+    const record = {
+      tracking_id: answer.tracking_id,
+      phone: entry.body.applicant.phone,
+      key: entry.key,
+      service_id: entry.body.service_id,
+      saved_at: new Date().toISOString(),
+      view: answer,
+    };
+    await applications.put(record);
+    await outbox.remove(entry.key);
+    return { outcome: "sent", application: record };
+  }
+  const code = answer?.code || `http_${status}`;
+  if (status >= 500 || status === 429 || RETRY_LATER.has(code) || !answer) {
+    await outbox.put({ ...entry, attempts: entry.attempts + 1, last_error: code });
+    return { outcome: "pending", error: answer || { code } };
+  }
+  await outbox.put({ ...entry, attempts: entry.attempts + 1, state: "invalid", error: answer });
+  return { outcome: "invalid", error: answer };
+}
+
+async function locked(work) {
+  if (typeof navigator !== "undefined" && navigator.locks) return navigator.locks.request(SYNC_TAG, work);
+  return work();
+}
+
+/**
+ * Send every pending entry (or just `onlyKey`), one at a time. Returns
+ * {results: {key: result}, pending: how many still wait}.
+ */
+export async function flush(onlyKey) {
+  const report = await locked(async () => {
+    const results = {};
+    for (const listed of await outbox.all()) {
+      if (onlyKey && listed.key !== onlyKey) continue;
+      const entry = await outbox.get(listed.key); // re-read: another sender may have finished it
+      if (!entry || entry.state !== "pending") continue;
+      results[entry.key] = await send(entry);
+    }
+    const pending = (await outbox.all()).filter((entry) => entry.state === "pending").length;
+    return { results, pending };
+  });
+  if (Object.keys(report.results).length) announce({ type: "outbox" });
+  return report;
+}

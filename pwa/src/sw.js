@@ -1,0 +1,86 @@
+// The service worker: small and honest.
+// * install: precache the app shell and the catalog index (the build lists them);
+// * activate: delete old caches, keeping the files of forms already opened that this
+//   version still uses, so a form opened yesterday still works offline today;
+// * fetch: navigations get the cached shell (the app routes itself), built files are
+//   cache-first (their names carry a content hash), GET /api data is network-first with
+//   the last answer as the fallback; nothing else is touched (POSTs go straight out);
+// * sync: Background Sync sends the outbox when the connection returns.
+import { ASSETS, PRECACHE, VERSION } from "sw-manifest";
+import { flush, SYNC_TAG } from "./outbox.js";
+
+const SHELL = `ns-shell-${VERSION}`;
+const FILES = `ns-files-${VERSION}`;
+const DATA = "ns-data";
+const KNOWN = new Set(ASSETS);
+
+self.addEventListener("install", (event) => {
+  event.waitUntil(caches.open(SHELL).then((cache) => cache.addAll(PRECACHE)));
+});
+
+async function keepStillUsed(oldName) {
+  const old = await caches.open(oldName);
+  const files = await caches.open(FILES);
+  for (const request of await old.keys()) {
+    const path = new URL(request.url).pathname;
+    if (KNOWN.has(path) && !PRECACHE.includes(path)) await files.put(request, await old.match(request));
+  }
+}
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil((async () => {
+    for (const name of await caches.keys()) {
+      if (!name.startsWith("ns-") || [SHELL, FILES, DATA].includes(name)) continue;
+      if (name.startsWith("ns-files-")) await keepStillUsed(name);
+      await caches.delete(name);
+    }
+    await self.clients.claim();
+  })());
+});
+
+async function shell() {
+  const cached = await caches.match("/", { cacheName: SHELL });
+  return cached || fetch("/");
+}
+
+async function cacheFirst(request) {
+  const cached = await caches.match(request, { ignoreSearch: true });
+  if (cached) return cached;
+  const response = await fetch(request);
+  if (response.ok) (await caches.open(FILES)).put(request, response.clone());
+  return response;
+}
+
+async function networkFirst(request) {
+  try {
+    const response = await fetch(request);
+    if (response.ok) (await caches.open(DATA)).put(request, response.clone());
+    return response;
+  } catch (error) {
+    const cached = await caches.match(request, { cacheName: DATA });
+    if (!cached) throw error;
+    const headers = new Headers(cached.headers);
+    headers.set("x-ns-cached", cached.headers.get("date") || "1");
+    return new Response(cached.body, { status: cached.status, headers });
+  }
+}
+
+self.addEventListener("fetch", (event) => {
+  const { request } = event;
+  const url = new URL(request.url);
+  if (request.method !== "GET" || url.origin !== self.location.origin) return;
+  if (request.mode === "navigate") event.respondWith(shell());
+  else if (url.pathname.startsWith("/api/")) event.respondWith(networkFirst(request));
+  else if (KNOWN.has(url.pathname)) event.respondWith(cacheFirst(request));
+});
+
+self.addEventListener("message", (event) => {
+  if (event.data?.type === "skip-waiting") self.skipWaiting();
+});
+
+self.addEventListener("sync", (event) => {
+  if (event.tag !== SYNC_TAG) return;
+  event.waitUntil(flush().then((report) => {
+    if (report.pending) throw new Error("still waiting: the browser retries later");
+  }));
+});

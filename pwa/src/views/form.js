@@ -1,0 +1,485 @@
+// A service's application form, rendered from its JSON Schema: every field's widget,
+// label and help come from `x-ui`; sections from the form's `x-ui.sections`; conditional
+// fields from `allOf[].if/then`. Errors (the browser's own check and the server's answer)
+// are shown beside their fields and listed at the top.
+import { APPLICANT } from "build-applicant";
+import { todayDhaka, addDays } from "../bangla.js";
+import { loadGeo, unionsOf } from "../geo.js";
+import { lang, pick, t, digits } from "../i18n.js";
+import { conditionalFields, normalise, problemsOf, subschema } from "../rules.js";
+import { h, toDOM } from "../vnode.js";
+
+export { APPLICANT };
+
+const GEO_LEVELS = ["division", "district", "upazila", "union"];
+const idOf = (path) => `f-${path.replaceAll(".", "-")}`;
+const sorted = (properties) =>
+  Object.entries(properties || {}).sort(([, a], [, b]) => (a["x-ui"]?.order ?? 1e4) - (b["x-ui"]?.order ?? 1e4));
+
+function widgetOf(schema) {
+  const widget = schema["x-ui"]?.widget;
+  if (widget) return widget;
+  if (schema.type === "object") return "group";
+  if (schema.type === "boolean") return "checkbox";
+  if (schema.enum) return "select";
+  return "text";
+}
+
+function optionsOf(schema) {
+  const labels = { ...(schema["x-options"] || {}), ...(schema["x-ui"]?.options || {}) };
+  return (schema.enum || []).map((value) => ({ value, label: labels[value] ? pick(labels[value]) : String(value) }));
+}
+
+/** Flatten a body ({applicant, form}) into {path: value} (arrays kept whole). */
+export function flatten(value, prefix = "", out = {}) {
+  for (const [key, item] of Object.entries(value || {})) {
+    const path = prefix ? `${prefix}.${key}` : key;
+    if (item && typeof item === "object" && !Array.isArray(item)) flatten(item, path, out);
+    else out[path] = item;
+  }
+  return out;
+}
+
+export class ServiceForm {
+  /**
+   * @param service the full service (with `form`), @param applicant the applicant schema
+   * from the submission envelope, @param callbacks {onSubmit(body), onChange(values)}.
+   */
+  constructor(service, applicant, callbacks) {
+    this.service = service;
+    this.callbacks = callbacks;
+    this.root = {
+      type: "object",
+      required: ["applicant", "form"],
+      properties: { applicant: { ...applicant, "x-ui": { ...applicant["x-ui"], order: -1 } }, form: service.form },
+    };
+    this.fields = new Map();
+    this.tops = new Map();
+    this.submitted = false;
+    this.element = toDOM(this.view());
+    this.form = this.element.querySelector("form");
+    this.summary = this.element.querySelector(".error-summary");
+    this.status = this.element.querySelector(".draft-status");
+    this.form.addEventListener("input", (event) => this.changed(event));
+    this.form.addEventListener("change", (event) => this.changed(event));
+    this.form.addEventListener("submit", (event) => this.submit(event));
+    this.form.addEventListener("focusout", (event) => this.blurred(event));
+    this.checker = null;
+    this.geo = null;
+    if (service.check) this.checker = import(service.check).catch(() => null); // cached for offline use
+    if (this.element.querySelector("[data-geo]")) this.geo = this.fillGeo();
+    this.refreshConditions();
+  }
+
+  // --- rendering --------------------------------------------------------------------
+
+  view() {
+    const form = this.service.form;
+    const sections = form["x-ui"]?.sections || [];
+    const bySection = new Map(sections.map((section) => [section.id, []]));
+    const loose = [];
+    for (const [name, schema] of sorted(form.properties)) {
+      (bySection.get(schema["x-ui"]?.section) || loose).push([name, schema]);
+    }
+    const required = new Set(form.required || []);
+    const conditional = conditionalFields(form, {});
+    const block = (name, schema) => this.field(name, schema, `form.${name}`, required.has(name) || conditional.has(name), name);
+    return h("div", { class: "form-page" },
+      h("nav", { class: "crumbs", "aria-label": t("nav.crumbs") },
+        h("a", { href: "/" }, t("nav.home")), " › ", h("a", { href: `/s/${this.service.id}` }, pick(this.service.title))),
+      h("h1", null, pick(this.service.title)),
+      h("p", { class: "lead" }, t("form.intro")),
+      h("p", { class: "draft-status", role: "status" }),
+      h("div", { class: "error-summary", tabindex: "-1", hidden: true, "aria-labelledby": "error-summary-title" }),
+      h("form", { novalidate: true, "aria-label": t("form.label") },
+        h("fieldset", { class: "section" },
+          h("legend", null, t("form.applicant_section")),
+          h("p", { class: "help" }, t("form.applicant_help")),
+          sorted(this.root.properties.applicant.properties).map(([name, schema]) =>
+            this.field(name, schema, `applicant.${name}`, (this.root.properties.applicant.required || []).includes(name), null))),
+        sections.map((section) => (bySection.get(section.id).length
+          ? h("fieldset", { class: "section" }, h("legend", null, pick(section.title)),
+            bySection.get(section.id).map(([name, schema]) => block(name, schema)))
+          : null)),
+        loose.length ? h("fieldset", { class: "section" }, h("legend", null, t("form.other_section")), loose.map(([n, s]) => block(n, s))) : null,
+        h("p", { class: "help" }, t("form.offline_note")),
+        h("button", { type: "submit", class: "primary" }, t("form.submit"))));
+  }
+
+  register(path, entry) {
+    this.fields.set(path, { path, ...entry });
+    if (entry.top) {
+      const list = this.tops.get(entry.top) || [];
+      list.push(path);
+      this.tops.set(entry.top, list);
+    }
+  }
+
+  parts(path, schema, required) {
+    const ui = schema["x-ui"] || {};
+    const id = idOf(path);
+    const help = ui.help ? h("p", { class: "help", id: `${id}-help` }, pick(ui.help)) : null;
+    const error = h("p", { class: "error", id: `${id}-error`, hidden: true });
+    const described = [help ? `${id}-help` : null, `${id}-error`].filter(Boolean).join(" ");
+    const mark = required ? h("span", { class: "req" }, " ", h("abbr", { title: t("form.required") }, "*")) : null;
+    return { ui, id, help, error, described, mark, label: pick(ui.label) };
+  }
+
+  field(name, schema, path, required, top) {
+    const widget = widgetOf(schema);
+    if (widget === "group" || widget === "address") return this.group(name, schema, path, required, top, widget === "address");
+    if (widget === "radio") return this.radio(schema, path, required, top);
+    if (widget === "documents") return this.documents(schema, path, required, top);
+    if (widget === "checkbox") return this.checkbox(schema, path, required, top);
+    const p = this.parts(path, schema, required);
+    let control;
+    const common = { id: p.id, name: path, "aria-describedby": p.described, "aria-required": required ? "true" : null,
+      ref: (el) => this.register(path, { schema, kind: "value", control: el, top, error: null, wrapper: null }) };
+    if (widget === "select") {
+      control = h("select", { ...common, "data-geo": schema["x-geo-level"] || null },
+        h("option", { value: "" }, t("form.choose")), optionsOf(schema).map((o) => h("option", { value: o.value }, o.label)));
+    } else if (widget === "textarea") {
+      control = h("textarea", { ...common, rows: 4, maxlength: schema.maxLength });
+    } else {
+      const rule = schema["x-normalise"];
+      const numeric = schema.type === "integer" || schema.type === "number" || rule === "digits" || widget === "nid";
+      const attrs = { ...common, type: "text", maxlength: schema.maxLength, placeholder: p.ui.placeholder ? pick(p.ui.placeholder) : null };
+      if (widget === "date") {
+        attrs.type = "date";
+        if (schema.format === "bd-past-date") attrs.max = todayDhaka();
+        if (schema.format === "bd-upcoming-date") Object.assign(attrs, { min: todayDhaka(), max: addDays(todayDhaka(), 366) });
+      } else if (widget === "phone" || rule === "mobile") Object.assign(attrs, { type: "tel", autocomplete: "tel", inputmode: "tel" });
+      else if (numeric) Object.assign(attrs, { inputmode: schema.type === "number" ? "decimal" : "numeric", autocomplete: "off", spellcheck: "false" });
+      else if (schema.pattern === undefined && rule === "trim" && /name/.test(path) && path.startsWith("applicant")) attrs.autocomplete = "name";
+      control = h("input", attrs);
+    }
+    return h("div", { class: "field", "data-path": path, "data-top": top, ref: (el) => this.attach(path, el) },
+      h("label", { for: p.id }, p.label, p.mark), p.help, p.error, control);
+  }
+
+  attach(path, wrapper) {
+    const entry = this.fields.get(path);
+    if (entry) Object.assign(entry, { wrapper, error: wrapper.querySelector(`#${idOf(path)}-error`) });
+  }
+
+  radio(schema, path, required, top) {
+    const p = this.parts(path, schema, required);
+    const inputs = [];
+    const options = optionsOf(schema).map((o, i) =>
+      h("label", { class: "choice" },
+        h("input", { type: "radio", name: path, value: o.value, id: i ? `${p.id}--${i}` : p.id, ref: (el) => inputs.push(el) }), " ", o.label));
+    return h("div", { class: "field", "data-path": path, "data-top": top,
+      ref: (el) => this.register(path, { schema, kind: "radio", inputs, top, wrapper: el, error: el.querySelector(`#${p.id}-error`) }) },
+    h("fieldset", { "aria-describedby": p.described, "aria-required": required ? "true" : null },
+      h("legend", null, p.label, p.mark), p.help, p.error, h("div", { class: "choices" }, options)));
+  }
+
+  checkbox(schema, path, required, top) {
+    const p = this.parts(path, schema, required);
+    let input;
+    return h("div", { class: "field check", "data-path": path, "data-top": top,
+      ref: (el) => this.register(path, { schema, kind: "checkbox", control: input, top, wrapper: el, error: el.querySelector(`#${p.id}-error`) }) },
+    p.error,
+    h("label", { class: "choice", for: p.id },
+      h("input", { type: "checkbox", id: p.id, name: path, "aria-describedby": p.described, "aria-required": required ? "true" : null, ref: (el) => { input = el; } }),
+      " ", p.label, p.mark),
+    p.help);
+  }
+
+  documents(schema, path, required, top) {
+    const p = this.parts(path, schema, required);
+    const byId = new Map(this.service.documents.map((doc) => [doc.id, doc]));
+    const inputs = [];
+    const items = (schema.items?.enum || []).map((value, i) => {
+      const doc = byId.get(value);
+      return h("label", { class: "choice" },
+        h("input", { type: "checkbox", name: path, value, id: i ? `${p.id}--${i}` : p.id, ref: (el) => inputs.push(el) }), " ",
+        h("span", null, doc ? pick(doc.name) : value,
+          doc ? h("span", { class: "when" }, doc.required ? t("service.required") : doc.when ? pick(doc.when) : t("service.sometimes")) : null));
+    });
+    return h("div", { class: "field", "data-path": path, "data-top": top,
+      ref: (el) => this.register(path, { schema, kind: "documents", inputs, top, wrapper: el, error: el.querySelector(`#${p.id}-error`) }) },
+    h("fieldset", { "aria-describedby": p.described },
+      h("legend", null, p.label, p.mark), p.help || h("p", { class: "help" }, t("form.documents_help")), p.error, h("div", { class: "choices" }, items)));
+  }
+
+  group(name, schema, path, required, top, address) {
+    const p = this.parts(path, schema, required);
+    const inner = new Set(schema.required || []);
+    const children = sorted(schema.properties).map(([child, sub]) => {
+      if (address && GEO_LEVELS.includes(child)) sub = { ...sub, "x-geo-level": child, "x-ui": { ...sub["x-ui"], widget: "select" } };
+      return this.field(child, sub, `${path}.${child}`, inner.has(child), top || name);
+    });
+    return h("div", { class: address ? "field group address" : "field group", "data-path": path, "data-top": top,
+      ref: (el) => this.register(path, { schema, kind: "group", top, wrapper: el, error: el.querySelector(`#${p.id}-error`) }) },
+    h("fieldset", { "aria-describedby": p.described },
+      h("legend", null, p.label, p.mark), p.help, p.error,
+      address ? h("p", { class: "help geo-note", hidden: true }) : null,
+      children));
+  }
+
+  // --- the address picker -------------------------------------------------------------
+
+  async fillGeo() {
+    let geo;
+    try {
+      geo = await loadGeo();
+    } catch {
+      for (const note of this.element.querySelectorAll(".geo-note")) {
+        note.textContent = t("form.geo_offline");
+        note.hidden = false;
+      }
+      return;
+    }
+    for (const address of this.element.querySelectorAll(".address")) {
+      const select = (level) => address.querySelector(`[data-geo="${level}"]`);
+      const options = (level, rows, keep) => {
+        const el = select(level);
+        if (!el) return;
+        const value = keep ?? el.value;
+        el.replaceChildren(toDOM(h("option", { value: "" }, t("form.choose"))),
+          ...rows.map((row) => toDOM(h("option", { value: row[0] }, lang() === "bn" ? row[2] : row[3]))));
+        el.value = rows.some((row) => row[0] === value) ? value : "";
+      };
+      const cascade = async (from, keep = {}) => {
+        const division = select("division")?.value;
+        const district = select("district")?.value;
+        if (from <= 0) options("district", geo.district.filter((r) => r[1] === division), keep.district);
+        const districtNow = select("district")?.value;
+        if (from <= 1) options("upazila", geo.upazila.filter((r) => r[1] === districtNow), keep.upazila);
+        const upazila = select("upazila")?.value;
+        if (from <= 2) {
+          let rows = [];
+          const note = address.querySelector(".geo-note");
+          note.hidden = true;
+          if (districtNow && upazila) {
+            try {
+              rows = (await unionsOf(districtNow)).filter((r) => r[1] === upazila);
+            } catch {
+              note.textContent = t("form.geo_offline");
+              note.hidden = false;
+            }
+          }
+          options("union", rows, keep.union);
+        }
+        return district;
+      };
+      options("division", geo.division);
+      address.addEventListener("change", (event) => {
+        const level = GEO_LEVELS.indexOf(event.target.dataset?.geo);
+        if (level >= 0 && level < 3) cascade(level);
+      });
+      address.cascade = cascade;
+    }
+  }
+
+  // --- values -------------------------------------------------------------------------
+
+  /** Every input's raw value by path (hidden ones too), for the draft. */
+  values() {
+    const out = {};
+    for (const [path, entry] of this.fields) {
+      if (entry.kind === "value") out[path] = entry.control.value;
+      else if (entry.kind === "checkbox") out[path] = entry.control.checked;
+      else if (entry.kind === "radio") out[path] = entry.inputs.find((el) => el.checked)?.value ?? "";
+      else if (entry.kind === "documents") out[path] = entry.inputs.filter((el) => el.checked).map((el) => el.value);
+    }
+    return out;
+  }
+
+  /** Put saved values back (a draft, or an application sent back for correction). */
+  async restore(values) {
+    const geoValues = {};
+    for (const [path, value] of Object.entries(values || {})) {
+      const entry = this.fields.get(path);
+      if (!entry) continue;
+      if (entry.kind === "value") {
+        if (entry.control.dataset.geo) geoValues[path] = String(value ?? "");
+        else entry.control.value = value == null ? "" : String(value);
+      } else if (entry.kind === "checkbox") entry.control.checked = value === true;
+      else if (entry.kind === "radio") for (const el of entry.inputs) el.checked = el.value === String(value);
+      else if (entry.kind === "documents") for (const el of entry.inputs) el.checked = (value || []).includes(el.value);
+    }
+    this.refreshConditions();
+    if (this.geo && Object.keys(geoValues).length) {
+      await this.geo;
+      for (const address of this.element.querySelectorAll(".address")) {
+        if (!address.cascade) continue;
+        const base = address.dataset.path;
+        const keep = Object.fromEntries(GEO_LEVELS.map((level) => [level, geoValues[`${base}.${level}`]]));
+        const division = address.querySelector('[data-geo="division"]');
+        if (division) division.value = keep.division || "";
+        await address.cascade(0, keep);
+      }
+    }
+  }
+
+  /** The request body: visible fields only, blanks left out, normalised as the server does. */
+  body() {
+    const raw = this.values();
+    const build = (schema, prefix, required) => {
+      const out = {};
+      for (const name of Object.keys(schema.properties || {})) {
+        const path = `${prefix}.${name}`;
+        const entry = this.fields.get(path);
+        if (!entry || entry.wrapper?.hidden || entry.wrapper?.closest("[hidden]")) continue;
+        const inner = (schema.required || []).includes(name);
+        if (entry.kind === "group") {
+          const value = build(entry.schema, path, inner);
+          if (value !== undefined) out[name] = value;
+        } else if (entry.kind === "documents") {
+          if (raw[path].length || inner) out[name] = raw[path];
+        } else if (entry.kind === "checkbox") out[name] = raw[path];
+        else if (raw[path] !== "" && raw[path] != null) out[name] = raw[path];
+      }
+      return Object.keys(out).length || required ? out : undefined;
+    };
+    const applicant = build(this.root.properties.applicant, "applicant", true);
+    const form = build(this.service.form, "form", true);
+    return normalise(
+      { service_id: this.service.id, service_version: this.service.version, applicant, form },
+      { type: "object", properties: { applicant: this.root.properties.applicant, form: this.service.form } },
+    );
+  }
+
+  refreshConditions() {
+    const shown = conditionalFields(this.service.form, this.body().form);
+    for (const [name, visible] of shown) {
+      const wrapper = this.fields.get(`form.${name}`)?.wrapper;
+      if (wrapper && wrapper.hidden === visible) wrapper.hidden = !visible;
+    }
+  }
+
+  changed(event) {
+    if (event.target.matches?.("input, select, textarea")) {
+      this.refreshConditions();
+      if (this.submitted) this.check(false);
+      this.callbacks.onChange?.(this.values());
+    }
+  }
+
+  blurred(event) {
+    const path = event.target.name;
+    if (!path || this.submitted || !event.target.value) return;
+    this.check(false, path);
+  }
+
+  // --- errors -------------------------------------------------------------------------
+
+  /** Run the service's precompiled check; returns problems with messages (may be empty). */
+  async problems(body) {
+    const module = this.checker ? await this.checker : null;
+    if (!module) return [];
+    const validate = module.default;
+    validate(body);
+    return problemsOf(validate.errors, this.root, body).map((problem) => {
+      const schema = subschema(this.root, problem.steps);
+      const label = pick(schema["x-ui"]?.label) || problem.steps.at(-1);
+      const limit = problem.limit == null ? "" : digits(problem.limit);
+      return { path: problem.path, message: t(`field_errors.${problem.code}`, { label, limit }) };
+    });
+  }
+
+  async check(focus, onlyPath) {
+    const body = this.body();
+    let problems = await this.problems(body);
+    if (onlyPath) {
+      problems = problems.filter((problem) => problem.path === onlyPath);
+      this.clear(onlyPath);
+      this.mark(problems);
+      return problems;
+    }
+    this.show(problems, focus);
+    return problems;
+  }
+
+  clear(onlyPath) {
+    for (const [path, entry] of this.fields) {
+      if (onlyPath && path !== onlyPath) continue;
+      if (entry.error) {
+        entry.error.hidden = true;
+        entry.error.textContent = "";
+      }
+      entry.wrapper?.classList.remove("invalid");
+      for (const el of this.inputsOf(entry)) el.removeAttribute("aria-invalid");
+    }
+  }
+
+  inputsOf(entry) {
+    if (entry.kind === "group") return [];
+    return entry.inputs || [entry.control];
+  }
+
+  /** The registered field for a path, or its nearest registered ancestor. */
+  owner(path) {
+    const steps = path.split(".");
+    while (steps.length) {
+      const entry = this.fields.get(steps.join("."));
+      if (entry && !entry.wrapper?.closest("[hidden]")) return entry;
+      steps.pop();
+    }
+    return null;
+  }
+
+  mark(problems) {
+    for (const problem of problems) {
+      const entry = this.owner(problem.path);
+      if (!entry?.error) continue;
+      entry.error.hidden = false;
+      entry.error.textContent = entry.error.textContent ? `${entry.error.textContent} ${problem.message}` : problem.message;
+      entry.wrapper.classList.add("invalid");
+      for (const el of this.inputsOf(entry)) el.setAttribute("aria-invalid", "true");
+    }
+  }
+
+  /** Show problems beside their fields and in the summary at the top. */
+  show(problems, focus = true) {
+    this.clear();
+    this.mark(problems);
+    if (!problems.length) {
+      this.summary.hidden = true;
+      this.summary.replaceChildren();
+      return;
+    }
+    const target = (path) => {
+      const entry = this.owner(path);
+      if (!entry) return null;
+      const first = entry.kind === "group" ? entry.wrapper.querySelector("input, select, textarea") : this.inputsOf(entry)[0];
+      return first?.id || null;
+    };
+    this.summary.replaceChildren(toDOM(h("div", null,
+      h("h2", { id: "error-summary-title" }, t("form.problems", { n: digits(problems.length) })),
+      h("ul", null, problems.map((problem) => {
+        const id = target(problem.path);
+        return h("li", null, id ? h("a", { href: `#${id}`, onclick: (event) => { event.preventDefault(); document.getElementById(id)?.focus(); } }, problem.message) : problem.message);
+      })))));
+    this.summary.hidden = false;
+    if (focus) this.summary.focus();
+  }
+
+  /** The server's answer (an error body), field by field in the language in use. */
+  showServer(error) {
+    const message = (item) => (lang() === "bn" ? item.message_bn : item.message_en) || item.message_bn || item.code;
+    const problems = (error.fields || []).map((item) => ({ path: item.path, message: message(item) }));
+    if (!problems.length) problems.push({ path: "", message: message(error) });
+    this.show(problems, true);
+  }
+
+  savedAt(text) {
+    this.status.textContent = text;
+  }
+
+  async submit(event) {
+    event.preventDefault();
+    this.submitted = true;
+    const problems = await this.check(true);
+    if (problems.length) return;
+    const button = this.form.querySelector("button[type=submit]");
+    button.disabled = true;
+    try {
+      await this.callbacks.onSubmit(this.body());
+    } finally {
+      button.disabled = false;
+    }
+  }
+}
