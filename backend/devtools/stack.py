@@ -16,6 +16,7 @@ once everything answers (tests wait for it).
 from __future__ import annotations
 
 import argparse
+import faulthandler
 import logging
 import os
 import signal
@@ -178,6 +179,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     stack = Stack(_port(args.api_port, 8000), _port(args.web_port, 8080), args.data_dir)
     signal.signal(signal.SIGTERM, _raise_interrupt)
+    faulthandler.register(signal.SIGUSR1)  # `kill -USR1 <pid>` prints every thread's stack
     try:
         stack.start()
         web = f"http://{stack.host}:{stack.web_port}"

@@ -153,3 +153,37 @@ def test_a_poison_message_reaches_the_dlq_promptly_and_stays_there(client, agenc
     drain(get_settings().queue_name("police"))
 
     assert dead_letters("police") == ['{"tracking_id": "0000000000000000"}']
+
+
+def test_a_message_that_overtakes_the_api_still_moves_the_application_on(
+    client, agency, monkeypatch
+) -> None:
+    from chalicelib.messaging import SqsAgencyQueue
+
+    sent: list[dict] = []
+    monkeypatch.setattr(SqsAgencyQueue, "enqueue",
+                        lambda self, agency_id, message: sent.append(message))
+    from chalicelib.store.applications import DynamoApplicationStore
+
+    original_record = DynamoApplicationStore.record
+    calls = {"n": 0}
+
+    def worker_first(self, application, *entries):
+        calls["n"] += 1
+        if calls["n"] == 1:  # the API's "queued" write: let the worker run before it lands
+            tracking_id = application.tracking_id
+            event = sqs_event(client, [json.dumps({"tracking_id": tracking_id})])
+            monkeypatch.setattr(DynamoApplicationStore, "record", original_record)
+            assert client.lambda_.invoke("dispatch_police", event).payload == {
+                "batchItemFailures": []}
+        return original_record(self, application, *entries)
+
+    monkeypatch.setattr(DynamoApplicationStore, "record", worker_first)
+    response = post_json(client, "/applications", submission(GD, example(GD, "valid-lost-nid")),
+                         **{"Idempotency-Key": "w-00000040"})
+
+    assert response.status_code == 201
+    history = get_json(client, f"/applications/{response.json['tracking_id']}?phone=01712345678"
+                       ).json["history"]
+    assert [step["status"] for step in history] == ["submitted", "queued", "forwarded",
+                                                    "in_review"]

@@ -61,7 +61,7 @@ def _idempotent_submit() -> tuple[Callable[..., dict[str, Any]], Any]:
         application = runtime().applications.submit(
             request["body"], channel=Channel(request["channel"]), actor=request["actor"]
         )
-        logger.append_keys(tracking_id=application.tracking_id)
+        logger.thread_safe_append_keys(tracking_id=application.tracking_id)
         metrics.add_dimension(name="service_id", value=application.service_id)
         metrics.add_metric(name="ApplicationsSubmitted", unit="Count", value=1)
         return view_of(application)
@@ -120,7 +120,7 @@ def track_application(tracking_id: str) -> Response:
     """
     request = application_routes.current_request
     application = runtime().applications.track(tracking_id, query(request, "phone") or "")
-    logger.append_keys(tracking_id=application.tracking_id)
+    logger.thread_safe_append_keys(tracking_id=application.tracking_id)
     return json_response(view_of(application), headers={"Cache-Control": "no-store"})
 
 
@@ -144,6 +144,6 @@ def decide_application(tracking_id: str) -> Response:
         channel=Channel.AGENCY_API,
         expected_version=if_match_version(request),
     )
-    logger.append_keys(tracking_id=application.tracking_id)
+    logger.thread_safe_append_keys(tracking_id=application.tracking_id)
     metrics.add_metric(name="Decisions", unit="Count", value=1)
     return json_response(view_of(application))

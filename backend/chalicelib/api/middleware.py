@@ -31,8 +31,10 @@ def http_context(event: Request, get_response: Callable[[Request], Response]) ->
     headers = event.headers or {}
     context = event.context or {}
     correlation_id = headers.get("x-correlation-id") or context.get("requestId")
-    logger.set_correlation_id(correlation_id)
-    logger.append_keys(method=event.method, path=context.get("resourcePath"))
+    # Thread-local keys: the local stack serves requests and workers in one process.
+    logger.thread_safe_append_keys(
+        correlation_id=correlation_id, method=event.method, path=context.get("resourcePath")
+    )
     try:
         response = get_response(event)
         code = _chalice_error_code(response) if response.status_code >= 400 else None
@@ -44,8 +46,7 @@ def http_context(event: Request, get_response: Callable[[Request], Response]) ->
         return response
     finally:
         metrics.flush_metrics(raise_on_empty_metrics=False)
-        logger.remove_keys(["method", "path", "tracking_id"])
-        logger.set_correlation_id(None)
+        logger.thread_safe_clear_keys()
 
 
 def worker_context(event: Any, get_response: Callable[[Any], Any]) -> Any:
@@ -54,4 +55,4 @@ def worker_context(event: Any, get_response: Callable[[Any], Any]) -> Any:
         return get_response(event)
     finally:
         metrics.flush_metrics(raise_on_empty_metrics=False)
-        logger.set_correlation_id(None)
+        logger.thread_safe_clear_keys()

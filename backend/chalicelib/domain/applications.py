@@ -238,23 +238,26 @@ class Applications:
         application = self.store.get(canonical) if canonical else None
         if application is None:
             raise PoisonMessage(f"no application {tracking_id!r}")
-        entries: list[HistoryEntry] = []
         if application.status is Status.SUBMITTED:
-            entries.append(
-                application.move_to(
+            # The message can arrive before the API has marked the application queued:
+            # mark it here, first, so the agency is never called for a losing write.
+            try:
+                entry = application.move_to(
                     Status.QUEUED, at=self.clock(), actor="system", channel=Channel.SYSTEM
                 )
-            )
+                self.store.record(application, entry)
+            except ConcurrentUpdate:
+                application = self.store.get(application.tracking_id) or application
         if application.status is not Status.QUEUED:
             return None
         receipt = agency.forward(application)
         actor = f"agency:{application.agency_id}"
         application.agency_ref = receipt.reference
-        entries.append(
+        entries: list[HistoryEntry] = [
             application.move_to(
                 Status.FORWARDED, at=self.clock(), actor=actor, channel=Channel.AGENCY_API
             )
-        )
+        ]
         if receipt.under_review:
             entries.append(
                 application.move_to(

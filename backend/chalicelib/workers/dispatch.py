@@ -26,7 +26,7 @@ from chalice import Blueprint, Rate
 from ..agencies.adapter import AgencyAdapter
 from ..agencies.registry import agencies, get_agency
 from ..agencies.simulator import SimulatedAgency
-from ..domain.errors import AgencyError, PoisonMessage
+from ..domain.errors import AgencyError, ConcurrentUpdate, PoisonMessage
 from ..messaging import SqsAgencyQueue, backoff_seconds
 from ..observability import logger, metrics
 from ..runtime import runtime
@@ -69,7 +69,7 @@ def process_record(record: SQSRecord) -> None:
     settings = get_settings()
     try:
         tracking_id = _tracking_id_of(record)
-        logger.append_keys(tracking_id=tracking_id, message_id=record.message_id)
+        logger.thread_safe_append_keys(tracking_id=tracking_id, message_id=record.message_id)
         agency_id = record.event_source_arn.rsplit(":", 1)[-1].removeprefix(
             settings.resource("agency-")
         )
@@ -95,8 +95,13 @@ def process_record(record: SQSRecord) -> None:
         # No point waiting between attempts: let it reach the receive limit promptly.
         SqsAgencyQueue(settings).retry_later(record.event_source_arn, record.receipt_handle, 0)
         raise
+    except ConcurrentUpdate:
+        # Someone else moved the application meanwhile (a cancellation, or the API
+        # marking it queued): look again shortly rather than after the full timeout.
+        SqsAgencyQueue(settings).retry_later(record.event_source_arn, record.receipt_handle, 1)
+        raise
     finally:
-        logger.remove_keys(["tracking_id", "message_id"])
+        logger.thread_safe_remove_keys(["tracking_id", "message_id"])
 
 
 def handle_batch(event: dict[str, Any], context: Any) -> dict[str, Any]:
