@@ -82,9 +82,10 @@ def _table(stage: StageConfig, table: Any) -> dict[str, Any]:
 
 
 def parameter_arn(path: str) -> dict[str, Any]:
-    """The ARN of an SSM parameter by its path (``/nagorik/dev/holidays``)."""
+    """The ARN of the SSM parameter this template makes at ``path`` (its Ref is the path:
+    ``/nagorik/dev/holidays``)."""
     prefix = "arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter"
-    return {"Fn::Sub": prefix + path}
+    return {"Fn::Sub": prefix + "${" + parameter_logical_id(path) + "}"}
 
 
 def parameter_logical_id(path: str) -> str:

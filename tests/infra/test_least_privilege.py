@@ -1,0 +1,130 @@
+"""Least privilege: each function's role reaches only the tables, queues and parameters that
+function uses, so a bug or a leaked credential in one worker cannot touch the others."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from chalicelib.agencies.registry import agency_ids
+from chalicelib.settings import HOLIDAYS_PARAMETER, Settings
+from tests.infra.conftest import Packaged
+from tests.infra.template import (
+    as_list,
+    by_property,
+    function_by_handler,
+    functions,
+    grants,
+    referenced,
+    statements,
+)
+
+CONSUME = {"sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility"}
+
+
+class Names:
+    """The logical ids of a stage's tables, queues and parameters, found by their names."""
+
+    def __init__(self, stage: Packaged) -> None:
+        self.settings = Settings(stage=stage.stage)
+        template = stage.template
+        self.tables = by_property(template, "AWS::DynamoDB::Table", "TableName")
+        self.queues = by_property(template, "AWS::SQS::Queue", "QueueName")
+        self.parameters = by_property(template, "AWS::SSM::Parameter", "Name")
+
+    def table(self, name: str) -> str:
+        return self.tables[name]
+
+    def queue(self, agency: str) -> str:
+        return self.queues[self.settings.queue_name(agency)]
+
+    def agency_queues(self) -> set[str]:
+        return {self.queue(agency) for agency in agency_ids()}
+
+    def holidays(self) -> str:
+        return self.parameters[self.settings.parameter(HOLIDAYS_PARAMETER)]
+
+
+def tables_reached(grant: dict[str, set[str]]) -> set[str]:
+    return {target for action, targets in grant.items() if action.startswith("dynamodb:")
+            for target in targets}
+
+
+def test_api_reaches_its_three_tables_the_agency_queues_and_the_holiday_list(
+    stage: Packaged,
+) -> None:
+    names = Names(stage)
+    settings = names.settings
+    # GIVEN the API handler's role
+    grant = grants(stage.template, function_by_handler(stage.template, "app.app"))
+    # THEN it reaches the applications, counters and idempotency tables, no other
+    assert tables_reached(grant) == {
+        names.table(settings.applications_table),
+        names.table(settings.counters_table),
+        names.table(settings.idempotency_table),
+    }
+    # AND it may send to every agency queue (never to a dead-letter queue), not consume
+    assert grant["sqs:SendMessage"] == names.agency_queues()
+    assert CONSUME.isdisjoint(grant)
+    # AND it reads the holiday list, nothing else in SSM
+    assert grant["ssm:GetParameter"] == {names.holidays()}
+    # AND it can never scan a table or delete an application
+    assert "dynamodb:Scan" not in grant
+    assert names.table(settings.applications_table) not in grant.get("dynamodb:DeleteItem", set())
+
+
+@pytest.mark.parametrize("agency", agency_ids())
+def test_each_agency_worker_consumes_only_its_own_queue(stage: Packaged, agency: str) -> None:
+    names = Names(stage)
+    settings = names.settings
+    handler = "chalicelib.workers.dispatch.dispatch_" + agency.replace("-", "_")
+    # GIVEN one agency's worker
+    grant = grants(stage.template, function_by_handler(stage.template, handler))
+    # THEN it receives, deletes and delays messages of its own queue only
+    for action in CONSUME:
+        assert grant[action] == {names.queue(agency)}, action
+    # AND sends nothing anywhere (a retry is a visibility change, not a new message)
+    assert "sqs:SendMessage" not in grant
+    # AND reaches the applications and counters tables, not idempotency records
+    assert tables_reached(grant) == {
+        names.table(settings.applications_table), names.table(settings.counters_table),
+    }
+    assert grant["ssm:GetParameter"] == {names.holidays()}
+
+
+def test_requeue_stalled_reaches_the_tables_and_sends_to_agency_queues(stage: Packaged) -> None:
+    names = Names(stage)
+    settings = names.settings
+    handler = "chalicelib.workers.dispatch.requeue_stalled"
+    grant = grants(stage.template, function_by_handler(stage.template, handler))
+    assert tables_reached(grant) == {
+        names.table(settings.applications_table), names.table(settings.counters_table),
+    }
+    assert grant["sqs:SendMessage"] == names.agency_queues()
+    assert CONSUME.isdisjoint(grant)
+    assert "ssm:GetParameter" not in grant
+
+
+def test_every_function_has_a_role_of_its_own_without_wildcards(stage: Packaged) -> None:
+    template = stage.template
+    roles = {
+        logical_id: referenced(resource["Properties"]["Role"]).pop()
+        for logical_id, resource in functions(template).items()
+    }
+    # THEN no two functions share a role
+    assert len(set(roles.values())) == len(roles)
+    for function_id, resource in functions(template).items():
+        name = resource["Properties"]["FunctionName"]
+        for statement in statements(template, function_id):
+            actions = as_list(statement["Action"])
+            resources: list[Any] = as_list(statement["Resource"])
+            # AND no statement grants every action of a service or every resource
+            assert not any(action == "*" or action.endswith(":*") for action in actions)
+            assert "*" not in resources, (function_id, statement)
+            # AND a function writes logs only to its own log group
+            if "logs:PutLogEvents" in actions:
+                assert all(f"/aws/lambda/{name}:" in resource["Fn::Sub"] for resource in resources)
+            # AND the table key is usable only through DynamoDB
+            if any(action.startswith("kms:") for action in actions):
+                assert "kms:ViaService" in statement["Condition"]["StringEquals"]

@@ -1,0 +1,37 @@
+"""The deployment package: what ships to Lambda, and what must not."""
+
+from __future__ import annotations
+
+import zipfile
+
+from tests.infra.conftest import ROOT, Packaged
+
+SCHEMAS = ROOT / "backend" / "chalicelib" / "schemas"
+MIB = 1024 * 1024
+
+
+def test_zip_ships_the_service_schemas_and_no_project_tooling(stage: Packaged) -> None:
+    # GIVEN the stage's deployment.zip
+    with zipfile.ZipFile(stage.zip) as archive:
+        names = set(archive.namelist())
+        unzipped = sum(entry.file_size for entry in archive.infolist())
+    # THEN the app and every built schema are inside (the API reads them at run time)
+    schemas = {
+        "chalicelib/schemas/" + path.relative_to(SCHEMAS).as_posix()
+        for path in SCHEMAS.rglob("*.json")
+    }
+    assert {"app.py", "chalicelib/schemas/index.json"} <= names
+    assert any(name.startswith("chalicelib/schemas/services/") for name in schemas)
+    assert schemas <= names
+    # AND nothing from tests/, pwa/, infra/, the schema sources or the dev tools
+    tooling = ("tests/", "pwa/", "infra/", "schemas/", "devtools/", "bench/", "node_modules/")
+    assert sorted(name for name in names if name.startswith(tooling)) == []
+    # AND it fits Lambda's limit of 250 MB unzipped
+    assert unzipped < 250 * MIB
+
+
+def test_make_package_prints_the_package_size(stage: Packaged) -> None:
+    # GIVEN what `make package` printed WHEN the build succeeded
+    size = f"{stage.zip.stat().st_size / MIB:.1f} MiB zipped"
+    # THEN the zip's real size is in it, for whoever reads the build log
+    assert size in stage.stdout
