@@ -61,6 +61,8 @@ def merge_template(stage: str) -> dict[str, Any]:
         return build_merge_template(load_stage(stage), inventory(stage))
     except (KeyError, ValueError, RuntimeError) as error:
         raise PackageError(str(error).strip("'\"")) from error
+    except ImportError as error:
+        raise PackageError(f"the app does not import for stage {stage}: {error}") from error
 
 
 def run_chalice(stage: str, template_path: Path, out: Path) -> None:
