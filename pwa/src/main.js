@@ -72,7 +72,6 @@ async function homePage(query, first) {
     const box = document.getElementById("q");
     if (box.value) updateResults(box.value); // typed before the script arrived
   } else mount(main, home(catalog, query));
-  delete main.dataset.prerendered;
 }
 
 async function updateResults(query) {
@@ -258,7 +257,8 @@ async function render(first = false) {
   } catch (error) {
     offlinePage();
   }
-  refreshNotices();
+  delete main.dataset.prerendered; // whatever the build put there has been replaced
+  await refreshNotices();
   state.flash = null;
   if (!first) {
     window.scrollTo(0, 0);

@@ -63,7 +63,6 @@ export class ServiceForm {
     this.form.addEventListener("input", (event) => this.changed(event));
     this.form.addEventListener("change", (event) => this.changed(event));
     this.form.addEventListener("submit", (event) => this.submit(event));
-    this.form.addEventListener("focusout", (event) => this.blurred(event));
     this.checker = null;
     this.geo = null;
     if (service.check) this.checker = import(service.check).catch(() => null); // cached for offline use
@@ -353,15 +352,9 @@ export class ServiceForm {
   changed(event) {
     if (event.target.matches?.("input, select, textarea")) {
       this.refreshConditions();
-      if (this.submitted) this.check(false);
+      if (this.submitted && event.type === "input") this.check(false); // not on "change": see check()
       this.callbacks.onChange?.(this.values());
     }
-  }
-
-  blurred(event) {
-    const path = event.target.name;
-    if (!path || this.submitted || !event.target.value) return;
-    this.check(false, path);
   }
 
   // --- errors -------------------------------------------------------------------------
@@ -380,22 +373,16 @@ export class ServiceForm {
     });
   }
 
-  async check(focus, onlyPath) {
-    const body = this.body();
-    let problems = await this.problems(body);
-    if (onlyPath) {
-      problems = problems.filter((problem) => problem.path === onlyPath);
-      this.clear(onlyPath);
-      this.mark(problems);
-      return problems;
-    }
+  // Checked on submit, then again on every change (never on blur: an error appearing as the
+  // focus leaves a field moves the submit button away from the finger pressing it).
+  async check(focus) {
+    const problems = await this.problems(this.body());
     this.show(problems, focus);
     return problems;
   }
 
-  clear(onlyPath) {
-    for (const [path, entry] of this.fields) {
-      if (onlyPath && path !== onlyPath) continue;
+  clear() {
+    for (const entry of this.fields.values()) {
       if (entry.error) {
         entry.error.hidden = true;
         entry.error.textContent = "";

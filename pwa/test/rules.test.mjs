@@ -1,0 +1,81 @@
+// The browser's form rules against the cases the server is tested with:
+// schemas/examples/formats.json (clean-ups and formats) and every service's examples.
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import path from "node:path";
+import { test } from "node:test";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import Ajv from "ajv";
+import { formatChecks, normalise, NORMALISERS, problemsOf, conditionalFields } from "../src/rules.js";
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const SCHEMAS = path.join(HERE, "..", "..", "schemas");
+const DIST = path.join(HERE, "..", "dist");
+const cases = JSON.parse(fs.readFileSync(path.join(SCHEMAS, "examples", "formats.json"), "utf8"));
+const defs = JSON.parse(fs.readFileSync(path.join(SCHEMAS, "defs", "bd.json"), "utf8")).definitions;
+
+const ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: true, formats: formatChecks });
+
+for (const item of cases.normalise) {
+  test(`normalise ${item.rule}: ${JSON.stringify(item.input)}`, () => {
+    assert.equal(NORMALISERS[item.rule](item.input), item.output);
+  });
+}
+
+for (const item of cases.formats) {
+  test(`format ${item.def}: ${item.value} -> ${item.problem}`, () => {
+    const schema = { type: "object", properties: { value: defs[item.def] } };
+    const data = normalise({ value: item.value }, schema);
+    const validate = ajv.compile(schema);
+    validate(data);
+    const codes = problemsOf(validate.errors, schema, data).map((problem) => problem.code);
+    assert.deepEqual(codes, item.problem ? [item.problem] : []);
+  });
+}
+
+test("numbers typed with Bangla digits become numbers", () => {
+  assert.equal(normalise("১২", { type: "integer" }), 12);
+  assert.equal(normalise("১,০০,০০০.৫০", { type: "number" }), 100000.5);
+  assert.equal(normalise("বারো", { type: "integer" }), "বারো");
+});
+
+test("a conditional field shows only while its condition holds", () => {
+  const form = { required: ["kind"], allOf: [{ if: { properties: { kind: { const: "PHONE" } }, required: ["kind"] }, then: { required: ["imei"] } }] };
+  assert.equal(conditionalFields(form, { kind: "PHONE" }).get("imei"), true);
+  assert.equal(conditionalFields(form, { kind: "NID" }).get("imei"), false);
+  assert.equal(conditionalFields(form, {}).get("imei"), false);
+});
+
+// The precompiled checks the build ships (dist/): each service's examples must come out
+// as the server says (geo_* problems are left to the address picker and the server).
+const catalogFile = fs.existsSync(path.join(DIST, "assets"))
+  ? fs.readdirSync(path.join(DIST, "assets")).find((name) => /^catalog\..+\.json$/.test(name))
+  : null;
+const catalog = catalogFile ? JSON.parse(fs.readFileSync(path.join(DIST, "assets", catalogFile), "utf8")) : { services: [] };
+
+test("the build shipped a check for every service", { skip: !catalogFile && "run the build first" }, () => {
+  for (const service of catalog.services) assert.ok(fs.existsSync(path.join(DIST, service.check)), service.check);
+});
+
+for (const service of catalog.services) {
+  const dir = path.join(SCHEMAS, "examples", service.id);
+  if (!fs.existsSync(dir)) continue;
+  const doc = JSON.parse(fs.readFileSync(path.join(DIST, service.doc), "utf8"));
+  const submission = JSON.parse(fs.readFileSync(path.join(HERE, "..", ".catalog", "meta", "submission.json"), "utf8"));
+  const root = { type: "object", properties: { applicant: submission.properties.applicant, form: doc.form } };
+  for (const name of fs.readdirSync(dir).sort()) {
+    const match = /^invalid-(.+)-([a-z_]+)\.json$/.exec(name);
+    test(`${service.id} ${name}`, { skip: match?.[2].startsWith("geo_") ? "areas are checked by the picker and the server" : false }, async () => {
+      const { default: validate } = await import(pathToFileURL(path.join(DIST, service.check)).href);
+      const form = JSON.parse(fs.readFileSync(path.join(dir, name), "utf8"));
+      const body = normalise({ service_id: service.id, service_version: service.version, applicant: { name: "রহিম উদ্দিন", phone: "০১৭১২-৩৪৫৬৭৮" }, form }, root);
+      validate(body);
+      const found = problemsOf(validate.errors, root, body).map((problem) => `${problem.path} ${problem.code}`);
+      // As the server's test reads the name: the problem is at the path or inside it.
+      const expected = `form.${match?.[1]}`;
+      const hit = (line) => { const [where, code] = line.split(" "); return code === match[2] && (where === expected || where.startsWith(`${expected}.`)); };
+      if (match) assert.ok(found.some(hit), `expected ${expected} ${match[2]}, got ${found.join(", ") || "nothing"}`);
+      else assert.deepEqual(found, []);
+    });
+  }
+}

@@ -1,0 +1,133 @@
+"""The browser tier: the built web app in Debian's Chromium, against the embedded stack.
+
+One stack and one browser for the whole session (each test gets its own browser context,
+so its own service worker, caches and IndexedDB). Everything stays on loopback.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.helpers import ROOT
+from tests.stack import RunningStack, running_stack
+
+DIST = ROOT / "pwa" / "dist"
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--headless=new", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+PHONE_SIZE = {"width": 360, "height": 740}
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
+    """The embedded stack serving the built app (``make pwa`` builds it)."""
+    if not (DIST / "index.html").exists():
+        pytest.fail("pwa/dist is missing: build the web app first (make pwa)")
+    with running_stack(tmp_path_factory.mktemp("browser-stack")) as running:
+        yield running
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Debian's Chromium, headless (never a downloaded browser)."""
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Chromium is missing: run `make browser-deps`")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def context(browser: Any) -> Iterator[Any]:
+    """A fresh phone-sized browser profile: no service worker, no caches, no drafts yet."""
+    ctx = browser.new_context(viewport=PHONE_SIZE, device_scale_factor=1, locale="bn-BD",
+                              timezone_id="Asia/Dhaka", service_workers="allow")
+    ctx.set_default_timeout(15_000)
+    yield ctx
+    ctx.close()
+
+
+@pytest.fixture
+def page(context: Any) -> Any:
+    """A page that fails the test on any uncaught script error."""
+    tab = context.new_page()
+    errors: list[str] = []
+    tab.on("pageerror", lambda error: errors.append(str(error)))
+    yield tab
+    assert not errors, f"script errors in the page: {errors}"
+
+
+def new_phone() -> str:
+    """A mobile number no other test uses (so the server's count for it is this test's)."""
+    return "017" + "".join(random.choice("0123456789") for _ in range(8))
+
+
+def to_bangla_digits(text: str) -> str:
+    """ASCII digits to Bangla digits, as a citizen may type them."""
+    return text.translate(str.maketrans("0123456789", "০১২৩৪৫৬৭৮৯"))
+
+
+def applications_on_server(stack: RunningStack, phone: str) -> list[dict[str, Any]]:
+    """Every application the stack's database holds for this applicant phone."""
+    import boto3
+
+    endpoint = next(
+        match.group(1) for line in stack.output
+        if (match := re.search(r"AWS \(moto\)\s+(http://\S+)", line))
+    )
+    table = boto3.resource("dynamodb", endpoint_url=endpoint, region_name="ap-south-1",
+                           aws_access_key_id="local", aws_secret_access_key="local")
+    found = table.Table("nagorik-dev-applications").query(
+        IndexName="by-applicant",
+        KeyConditionExpression="applicant_phone = :phone",
+        ExpressionAttributeValues={":phone": "+88" + phone},
+    )
+    return found["Items"]
+
+
+def wait_for_service_worker(page: Any) -> None:
+    """Until the service worker controls the page and has precached the shell."""
+    page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller !== null",
+                           timeout=20_000)
+    page.wait_for_function(
+        "caches.keys().then(keys => keys.some(k => k.startsWith('ns-shell-')))", timeout=20_000)
+
+
+def fill_lost_phone_gd(page: Any, phone: str, *, name: str = "রহিম উদ্দিন") -> None:
+    """Fill the online GD form (lost phone) as a citizen would, Bangla digits included."""
+    page.fill("#f-applicant-name", name)
+    page.fill("#f-applicant-phone", to_bangla_digits(phone))
+    page.fill("#f-form-nid", "১২৩৪৫৬৭৮৯০")
+    page.fill("#f-form-date_of_birth", "1985-12-01")
+    page.select_option("#f-form-item_kind", "MOBILE_PHONE")
+    page.wait_for_selector("#f-form-imei", state="visible")  # the conditional field appears
+    page.fill("#f-form-imei", "356938035643809")
+    page.fill("#f-form-item_description", "কালো রঙের স্মার্টফোন")
+    page.fill("#f-form-lost_on", "2025-11-25")
+    page.wait_for_selector("#f-form-lost_place-division option[value='6']", state="attached")
+    page.select_option("#f-form-lost_place-division", "6")
+    page.wait_for_selector("#f-form-lost_place-district option[value='47']", state="attached")
+    page.select_option("#f-form-lost_place-district", "47")
+    page.fill("#f-form-lost_place-area", "ফার্মগেট, ঢাকা")
+    page.fill("#f-form-police_station", "তেজগাঁও")
+    page.check("#f-form-documents")
+    page.check("#f-form-declaration")
+
+
+def save_json(name: str, value: Any) -> None:
+    """Keep a JSON artifact next to the screenshots."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / name).write_text(json.dumps(value, ensure_ascii=False, indent=2), encoding="utf-8")
