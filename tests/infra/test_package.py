@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import zipfile
 
+import pytest
+
 from tests.infra.conftest import ROOT, Packaged
 
 SCHEMAS = ROOT / "backend" / "chalicelib" / "schemas"
@@ -35,3 +37,35 @@ def test_make_package_prints_the_package_size(stage: Packaged) -> None:
     size = f"{stage.zip.stat().st_size / MIB:.1f} MiB zipped"
     # THEN the zip's real size is in it, for whoever reads the build log
     assert size in stage.stdout
+
+
+def test_packaging_refuses_a_worker_without_partial_batch_responses() -> None:
+    from package import PackageError, check_template
+
+    # GIVEN a packaged template whose SQS event lost ReportBatchItemFailures
+    template = {"Resources": {
+        "DispatchPolice": {"Type": "AWS::Serverless::Function", "Properties": {
+            "Role": {"Fn::GetAtt": ["DispatchPoliceRole", "Arn"]},
+            "Events": {"DispatchPoliceSqsEventSource": {
+                "Type": "SQS", "Properties": {"Queue": "arn", "BatchSize": 10},
+            }},
+        }},
+        "DispatchPoliceRole": {"Type": "AWS::IAM::Role", "Properties": {}},
+    }}
+    merge = {"Resources": {"DispatchPoliceRole": {}}}
+    # THEN the build stops, naming the function
+    with pytest.raises(PackageError, match=r"DispatchPolice.*ReportBatchItemFailures"):
+        check_template(template, merge)
+
+
+def test_packaging_refuses_a_function_left_on_a_role_it_did_not_set() -> None:
+    from package import PackageError, check_template
+
+    template = {"Resources": {
+        "NewJob": {"Type": "AWS::Serverless::Function", "Properties": {
+            "Role": {"Fn::GetAtt": ["NewJobRole", "Arn"]},
+        }},
+        "NewJobRole": {"Type": "AWS::IAM::Role", "Properties": {}},
+    }}
+    with pytest.raises(PackageError, match="NewJob runs with a role"):
+        check_template(template, {"Resources": {}})

@@ -1,0 +1,59 @@
+"""What CloudFormation really creates: the SAM transform applied to the packaged template
+(the same translator CloudFormation runs), so a property SAM would drop is caught here."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cfnlint.decode import decode
+from cfnlint.template.transforms._sam import Transform
+
+from tests.infra.conftest import Packaged
+from tests.infra.template import of_type, referenced
+
+
+class FullTransform(Transform):
+    """cfn-lint's SAM transform, keeping the API's OpenAPI body (cfn-lint blanks it)."""
+
+    def _replace_local_codeuri(self) -> None:
+        bodies = {
+            logical_id: resource["Properties"]["DefinitionBody"]
+            for logical_id, resource in self._template["Resources"].items()
+            if resource["Type"] == "AWS::Serverless::Api"
+        }
+        super()._replace_local_codeuri()
+        for logical_id, body in bodies.items():
+            self._template["Resources"][logical_id]["Properties"]["DefinitionBody"] = body
+
+
+def transformed(stage: Packaged) -> dict[str, Any]:
+    template, problems = decode(str(stage.sam))
+    assert not problems
+    transform = FullTransform(str(stage.sam), template, "ap-south-1")
+    assert transform.transform_template() == []
+    return transform._template
+
+
+def test_event_source_mappings_report_batch_item_failures(stage: Packaged) -> None:
+    template = transformed(stage)
+    mappings = of_type(template, "AWS::Lambda::EventSourceMapping").values()
+    queues = of_type(template, "AWS::SQS::Queue")
+    consumed = set()
+    for mapping in mappings:
+        properties = mapping["Properties"]
+        # THEN each mapping Lambda gets honours partial batch responses ...
+        assert properties["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+        # ... and waits for the queue it reads (a reference, not a name)
+        (queue,) = referenced(properties["EventSourceArn"])
+        assert queue in queues
+        consumed.add(queue)
+    assert len(consumed) == len(queues) // 2
+
+
+def test_rest_api_keeps_its_resource_policy(stage: Packaged) -> None:
+    template = transformed(stage)
+    (api,) = of_type(template, "AWS::ApiGateway::RestApi").values()
+    policy = api["Properties"]["Body"]["x-amazon-apigateway-policy"]
+    statements = [s for s in policy["Statement"] if "Fn::If" in s]
+    assert statements[0]["Fn::If"][0] == "DecisionsClosed"
+    assert api["Properties"]["Body"]["info"]["title"].endswith(f"-{stage.stage}-api")
