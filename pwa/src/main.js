@@ -234,7 +234,7 @@ async function trackSubmit(event) {
 
 async function outboxRoute() {
   title(t("outbox.title"));
-  mount(main, outboxView(await outbox.all(), navigator.onLine));
+  mount(main, outboxView(await outbox.all(), navigator.onLine), myApplications(await applications.all().catch(() => [])));
 }
 
 // --- routing ------------------------------------------------------------------------
@@ -351,6 +351,9 @@ function watchForUpdates() {
       refreshNotices();
     };
     if (registration.waiting) offer(registration.waiting);
+    navigator.serviceWorker.ready.then((ready) => ready.active?.postMessage({
+      type: "keep", urls: performance.getEntriesByType("resource").map((entry) => entry.name).filter((url) => url.startsWith(location.origin)),
+    }));
     registration.addEventListener("updatefound", () => {
       const worker = registration.installing;
       worker?.addEventListener("statechange", () => worker.state === "installed" && offer(worker));

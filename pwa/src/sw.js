@@ -74,8 +74,19 @@ self.addEventListener("fetch", (event) => {
   else if (KNOWN.has(url.pathname)) event.respondWith(cacheFirst(request));
 });
 
+// The page lists the built files it loaded before this worker took control (a first visit
+// straight to a form): keep them too, so that form works offline from then on.
+async function keep(urls) {
+  const files = await caches.open(FILES);
+  for (const url of urls) {
+    const path = new URL(url, self.location.origin).pathname;
+    if (KNOWN.has(path) && !(await caches.match(path))) await files.add(path).catch(() => {});
+  }
+}
+
 self.addEventListener("message", (event) => {
   if (event.data?.type === "skip-waiting") self.skipWaiting();
+  if (event.data?.type === "keep" && Array.isArray(event.data.urls)) event.waitUntil(keep(event.data.urls));
 });
 
 self.addEventListener("sync", (event) => {
