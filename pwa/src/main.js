@@ -70,7 +70,8 @@ async function homePage(query, first) {
   const prerendered = first && main.dataset.prerendered === "home" && lang() === "bn";
   if (prerendered) {
     const box = document.getElementById("q");
-    if (box.value) updateResults(box.value); // typed before the script arrived
+    if (!box.value && query) box.value = query;
+    if (box.value) await updateResults(box.value); // a search link, or typed before the script arrived
   } else mount(main, home(catalog, query));
 }
 

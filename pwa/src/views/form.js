@@ -166,10 +166,10 @@ export class ServiceForm {
     const inputs = [];
     const options = optionsOf(schema).map((o, i) =>
       h("label", { class: "choice" },
-        h("input", { type: "radio", name: path, value: o.value, id: i ? `${p.id}--${i}` : p.id, ref: (el) => inputs.push(el) }), " ", o.label));
+        h("input", { type: "radio", name: path, value: o.value, id: i ? `${p.id}--${i}` : p.id, required, ref: (el) => inputs.push(el) }), " ", o.label));
     return h("div", { class: "field", "data-path": path, "data-top": top,
       ref: (el) => this.register(path, { schema, kind: "radio", inputs, top, wrapper: el, error: el.querySelector(`#${p.id}-error`) }) },
-    h("fieldset", { "aria-describedby": p.described, "aria-required": required ? "true" : null },
+    h("fieldset", { "aria-describedby": p.described },
       h("legend", null, p.label, p.mark), p.help, p.error, h("div", { class: "choices" }, options)));
   }
 

@@ -1,0 +1,63 @@
+"""axe-core on every page: no serious or critical accessibility violations."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.browser.conftest import ARTIFACTS, ROOT, fill_lost_phone_gd, new_phone
+
+AXE = ROOT / "pwa" / "node_modules" / "axe-core" / "axe.min.js"
+BLOCKING = {"serious", "critical"}
+
+
+def violations(page, name):
+    """axe-core's violations on the current page (all are saved; serious/critical returned)."""
+    page.add_script_tag(path=str(AXE))
+    found = page.evaluate("async () => (await axe.run(document, {resultTypes: ['violations']})).violations")
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / f"axe-{name}.json").write_text(json.dumps(found, indent=2, ensure_ascii=False))
+    return [
+        f"{item['id']} ({item['impact']}): {[node['target'] for node in item['nodes']][:5]}"
+        for item in found if item["impact"] in BLOCKING
+    ]
+
+
+PAGES = {
+    "home": ("/", ".category"),
+    "search": ("/?q=%E0%A6%9C%E0%A6%BF%E0%A6%A1%E0%A6%BF", "#results .found"),
+    "category": ("/c/police", "h1"),
+    "service": ("/s/birth-registration-new", "#h-fees"),
+    "form": ("/s/birth-registration-new/form", "form button[type=submit]"),
+    "track": ("/track", "form.track"),
+    "outbox": ("/outbox", "h1"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_page_has_no_serious_violations(stack, page, name):
+    path, ready = PAGES[name]
+    page.goto(stack.web + path)
+    page.wait_for_selector(ready)
+    assert violations(page, name) == []
+
+
+def test_form_with_errors_and_english_has_no_serious_violations(stack, page):
+    page.goto(stack.web + "/s/online-gd-lost-item/form")
+    page.wait_for_selector("form button[type=submit]")
+    page.click("form button[type=submit]")  # empty: every required field in error
+    page.wait_for_selector(".error-summary:not([hidden])")
+    assert violations(page, "form-errors") == []
+    page.click("button.lang")
+    page.wait_for_selector("html[lang=en]")
+    assert violations(page, "form-english") == []
+
+
+def test_application_page_has_no_serious_violations(stack, page):
+    page.goto(stack.web + "/s/online-gd-lost-item/form")
+    page.wait_for_selector("form button[type=submit]")
+    fill_lost_phone_gd(page, new_phone())
+    page.click("form button[type=submit]")
+    page.wait_for_selector(".tid")
+    assert violations(page, "application") == []
