@@ -31,9 +31,10 @@ IMMUTABLE = "public, max-age=31536000, immutable"
 REVALIDATE = "no-cache"
 # The app shell: uploaded last, revalidated always (CloudFront never caches them either).
 SHELL = ("sw.js", "index.html")
-# "<name>-<hash>.<ext>" or "<name>.<hash>.<ext>": 8+ letters/digits with a digit or in
-# capitals (esbuild writes 8 capitals/digits; hex digests qualify too).
-HASHED = re.compile(r"[.-](?=[A-Za-z0-9_]*[0-9]|[A-Z0-9_]+\.)[A-Za-z0-9_]{8,}\.[A-Za-z0-9]+$")
+# "<name>-<hash>.<ext>" or "<name>.<hash>.<ext>": a token of 8+ letters/digits with a
+# digit or a capital in it (esbuild's 8 capitals/digits, base64url or hex digests), so
+# that plain words ("icon-maskable.png") are never taken for a hash.
+HASHED = re.compile(r"[.-](?=[A-Za-z0-9_]*[0-9A-Z])[A-Za-z0-9_]{8,}\.[A-Za-z0-9]+$")
 CONTENT_TYPES = {
     ".html": "text/html; charset=utf-8",
     ".js": "text/javascript; charset=utf-8",

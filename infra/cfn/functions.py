@@ -23,10 +23,9 @@ TABLE_GRANTS: dict[str, tuple[str, ...]] = {
     "read": ("dynamodb:GetItem", "dynamodb:Query"),
     "write": ("dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:ConditionCheckItem"),
     "count": ("dynamodb:UpdateItem",),
-    # Powertools idempotency: get, conditional put, update on success, delete on failure.
-    "idempotency": (
-        "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem",
-    ),
+    # Idempotency-Key claims: put (conditionally) in the application's transaction, read
+    # back when the same key comes again. Never updated or deleted: they expire (TTL).
+    "claim": ("dynamodb:GetItem", "dynamodb:PutItem"),
 }
 SEND_ACTIONS = ("sqs:SendMessage", "sqs:GetQueueUrl")
 # Lambda's event source needs Receive/Delete/GetQueueAttributes; the worker itself
@@ -56,7 +55,7 @@ ACCESS: dict[str, Access] = {
         tables={
             "applications": ("read", "write"),
             "counters": ("count",),
-            "idempotency": ("idempotency",),
+            "idempotency": ("claim",),
         },
         send_to_agency_queues=True,
         parameters=("holidays",),

@@ -14,6 +14,9 @@ on the same origin under ``/api/*``.
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import re
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +24,8 @@ from .inventory import Inventory
 from .stage import StageConfig
 
 EDGE_DIR = Path(__file__).resolve().parents[1] / "edge"
+APP_SHELL_SOURCE = Path(__file__).resolve().parents[2] / "pwa" / "index.html"
+INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>(.*?)</script>", re.DOTALL | re.IGNORECASE)
 
 # AWS managed CloudFront policies (the same ids in every account).
 CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
@@ -29,27 +34,42 @@ ALL_VIEWER_EXCEPT_HOST_HEADER = "b689b0a8-53d0-40ab-baf2-68738e2966ac"
 NEVER_CACHED = ("/index.html", "/sw.js")
 ONE_DAY = 24 * 3600
 ONE_YEAR = 365 * ONE_DAY
-CONTENT_SECURITY_POLICY = "; ".join((
-    "default-src 'self'",
-    "script-src 'self'",
-    "style-src 'self' 'unsafe-inline'",
-    "img-src 'self' data: blob:",
-    "font-src 'self'",
-    "connect-src 'self'",
-    "manifest-src 'self'",
-    "worker-src 'self'",
-    "object-src 'none'",
-    "base-uri 'self'",
-    "form-action 'self'",
-    "frame-ancestors 'none'",
-    "upgrade-insecure-requests",
-))
+
+
+def inline_script_hashes(html: str) -> list[str]:
+    """CSP sources (``'sha256-…'``) for each inline script of the app shell: the only
+    inline code the policy lets run."""
+    return [
+        "'sha256-" + base64.b64encode(hashlib.sha256(code.encode()).digest()).decode() + "'"
+        for code in INLINE_SCRIPT.findall(html)
+    ]
+
+
+def content_security_policy(shell: Path = APP_SHELL_SOURCE) -> str:
+    """The web app's CSP: everything from the site itself, inline styles, and the shell's
+    inline scripts by hash (read from ``pwa/index.html`` when the template is built)."""
+    scripts = inline_script_hashes(shell.read_text(encoding="utf-8")) if shell.is_file() else []
+    return "; ".join((
+        "default-src 'self'",
+        " ".join(["script-src 'self'", *scripts]),
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data: blob:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "manifest-src 'self'",
+        "worker-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+        "upgrade-insecure-requests",
+    ))
 
 
 def _security_headers() -> dict[str, Any]:
     return {
         "ContentSecurityPolicy": {
-            "ContentSecurityPolicy": CONTENT_SECURITY_POLICY, "Override": True,
+            "ContentSecurityPolicy": content_security_policy(), "Override": True,
         },
         "ContentTypeOptions": {"Override": True},
         "FrameOptions": {"FrameOption": "DENY", "Override": True},

@@ -161,3 +161,28 @@ def test_decisions_route_is_closed_until_it_has_authentication(stage: Packaged) 
     assert [as_list(s["Resource"]) for s in allow] == [["execute-api:/*"]]
     # AND the stages ship closed
     assert stage.template["Parameters"]["DecisionCallerCidrs"]["Default"] == ""
+
+
+def test_the_app_shells_inline_scripts_are_allowed_to_run(stage: Packaged) -> None:
+    import base64
+    import hashlib
+    import re
+
+    # GIVEN the app shell as built (or its source, before `make pwa`)
+    root = INFRA.parent / "pwa"
+    shell = root / "dist" / "index.html"
+    shell = shell if shell.is_file() else root / "index.html"
+    if not shell.is_file():
+        pytest.skip("the web app has no index.html yet")
+    html = shell.read_text(encoding="utf-8")
+    inline = re.findall(r"<script(?![^>]*\bsrc=)[^>]*>(.*?)</script>", html, re.S | re.I)
+    # THEN the CSP every page is served with lets each of them run (and nothing else inline)
+    default = distribution(stage)["DefaultCacheBehavior"]
+    policy = stage.template["Resources"][default["ResponseHeadersPolicyId"]["Ref"]]
+    csp = policy["Properties"]["ResponseHeadersPolicyConfig"]["SecurityHeadersConfig"][
+        "ContentSecurityPolicy"]["ContentSecurityPolicy"]
+    (script_src,) = [part for part in csp.split("; ") if part.startswith("script-src ")]
+    for code in inline:
+        digest = base64.b64encode(hashlib.sha256(code.encode()).digest()).decode()
+        assert f"'sha256-{digest}'" in script_src.split()
+    assert "'unsafe-inline'" not in script_src
