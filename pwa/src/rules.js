@@ -174,8 +174,10 @@ export function problemsOf(errors, form, data) {
       found.push({ ...problem, path });
     }
   }
-  const order = (problem) => form.properties?.[problem.steps[0]]?.["x-ui"]?.order ?? 10000;
-  return found.sort((a, b) => order(a) - order(b) || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  // Form order: by the `x-ui.order` of the first two levels (the envelope's part, then the
+  // form's top-level field), then by path, as the server sorts.
+  const order = (problem, depth) => subschema(form, problem.steps.slice(0, depth + 1))["x-ui"]?.order ?? 10000;
+  return found.sort((a, b) => order(a, 0) - order(b, 0) || order(a, 1) - order(b, 1) || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
 /** The schema with only what validation needs (labels and layout stay in the service file). */

@@ -41,9 +41,10 @@ def test_browse_search_apply_and_track(stack, page):
     page.click("a.button.primary >> nth=0")
     page.wait_for_selector("form button[type=submit]")
     assert page.locator("#f-form-imei").is_hidden()  # shown only for a lost phone
+    page.screenshot(path=str(ARTIFACTS / "form-360x740.png"))
     phone = new_phone()
     fill_lost_phone_gd(page, phone)
-    page.screenshot(path=str(ARTIFACTS / "form-360x740.png"))
+    page.screenshot(path=str(ARTIFACTS / "form-filled-360x740.png"), full_page=True)
     page.click("form button[type=submit]")
 
     # THEN the tracking id appears, in Bangla digits, and the server has the application

@@ -181,7 +181,7 @@ export class ServiceForm {
     p.error,
     h("label", { class: "choice", for: p.id },
       h("input", { type: "checkbox", id: p.id, name: path, "aria-describedby": p.described, "aria-required": required ? "true" : null, ref: (el) => { input = el; } }),
-      " ", p.label, p.mark),
+      " ", h("span", null, p.label, p.mark)),
     p.help);
   }
 

@@ -9,10 +9,10 @@ export function header() {
   const other = lang() === "bn" ? "en" : "bn";
   return h("div", { class: "bar" },
     h("a", { class: "brand", href: "/" }, t("app.name")),
+    h("button", { type: "button", class: "lang", "data-lang": other, lang: other }, t("nav.switch")),
     h("nav", { "aria-label": t("nav.label") },
       h("a", { href: "/track" }, t("nav.track")),
-      h("a", { href: "/outbox", id: "outbox-link" }, t("nav.outbox")),
-      h("button", { type: "button", class: "lang", "data-lang": other, lang: other }, t("nav.switch"))));
+      h("a", { href: "/outbox", id: "outbox-link" }, t("nav.outbox"))));
 }
 
 /** One service as a link in a list. */
