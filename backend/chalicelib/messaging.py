@@ -22,10 +22,13 @@ class SqsAgencyQueue:
         self._urls: dict[str, str] = {}
 
     def url(self, agency_id: str) -> str:
-        """The URL of an agency's queue (looked up once)."""
+        """The URL of an agency's queue: from the configured prefix, else looked up once."""
         if agency_id not in self._urls:
             name = self.settings.queue_name(agency_id)
-            self._urls[agency_id] = client("sqs").get_queue_url(QueueName=name)["QueueUrl"]
+            if self.settings.queue_url_prefix:
+                self._urls[agency_id] = self.settings.queue_url_prefix + name
+            else:
+                self._urls[agency_id] = client("sqs").get_queue_url(QueueName=name)["QueueUrl"]
         return self._urls[agency_id]
 
     def enqueue(self, agency_id: str, message: dict[str, Any]) -> None:

@@ -29,25 +29,27 @@ class SchemaValidation:
         self.settings = settings
         self._validators: dict[str, FormValidator] = {}
 
-    def _validator(self, key: str, schema: Any, prefix: str) -> FormValidator:
+    def _meta(self, name: str) -> FormValidator:
+        key = f"meta:{name}"
         if key not in self._validators:
-            self._validators[key] = FormValidator(schema, prefix=prefix)
+            schema = load_meta(self.settings.schemas_dir, name)
+            self._validators[key] = FormValidator(schema)
         return self._validators[key]
 
     def submission(self, body: Any) -> dict[str, Any]:
         """The envelope of a submission, normalised."""
-        schema = load_meta(self.settings.schemas_dir, "submission")
-        return self._validator("meta:submission", schema, "").validate(body)
+        return self._meta("submission").validate(body)
 
     def form(self, service: Service, form: Any) -> dict[str, Any]:
         """A service's form, normalised."""
         key = f"service:{service.id}:{service.version}"
-        return self._validator(key, service.form, "form").validate(form)
+        if key not in self._validators:
+            self._validators[key] = FormValidator(service.form, prefix="form")
+        return self._validators[key].validate(form)
 
     def decision(self, body: Any) -> dict[str, Any]:
         """A decision body, normalised."""
-        schema = load_meta(self.settings.schemas_dir, "decision")
-        return self._validator("meta:decision", schema, "").validate(body)
+        return self._meta("decision").validate(body)
 
 
 HOLIDAYS_MAX_AGE_SECONDS = 300
@@ -86,6 +88,7 @@ class Runtime:
 @cache
 def runtime() -> Runtime:
     """The process's runtime, built on first use."""
+    from .api.views import application as render
     from .messaging import SqsAgencyQueue
     from .store import models
     from .store.applications import DynamoApplicationStore
@@ -99,7 +102,9 @@ def runtime() -> Runtime:
         queue=SqsAgencyQueue(settings),
         validation=SchemaValidation(settings),
         district_of=geo.district_of,
+        render=partial(render, catalog=catalog),
         holidays=partial(public_holidays, settings),
+        claim_seconds=settings.idempotency_ttl_seconds,
     )
     return Runtime(settings, catalog, applications)
 

@@ -45,6 +45,8 @@ class Settings:
     stage: str = "dev"
     region: str = "ap-south-1"
     endpoint_url: str | None = None  # AWS_ENDPOINT_URL: set for moto, unset for AWS
+    # ``https://sqs.<region>.amazonaws.com/<account>/``: queue URLs without a lookup.
+    queue_url_prefix: str | None = None
     schemas_dir: Path = Path(__file__).parent / "schemas"
     max_body_bytes: int = 256 * 1024
     idempotency_ttl_seconds: int = 24 * 60 * 60
@@ -101,6 +103,7 @@ def get_settings() -> Settings:
         stage=env.get("NAGORIK_STAGE", "dev"),
         region=env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "ap-south-1",
         endpoint_url=env.get("AWS_ENDPOINT_URL") or None,
+        queue_url_prefix=env.get("NAGORIK_QUEUE_URL_PREFIX") or None,
         schemas_dir=Path(env.get("NAGORIK_SCHEMAS_DIR") or Path(__file__).parent / "schemas"),
         max_body_bytes=_int("NAGORIK_MAX_BODY_BYTES", 256 * 1024),
         idempotency_ttl_seconds=_int("NAGORIK_IDEMPOTENCY_TTL_SECONDS", 24 * 60 * 60),

@@ -259,7 +259,8 @@ class FormValidator:
     """Validates one (bundled) form schema and explains every problem bilingually."""
 
     def __init__(self, schema: dict[str, Any], *, prefix: str = "") -> None:
-        FormSchemaValidator.check_schema(schema)
+        # The catalog build has already checked the schema (check_schema); not again
+        # on every cold start.
         self.schema = schema
         self.prefix = prefix
         self._validator = FormSchemaValidator(schema, format_checker=FORMATS)

@@ -34,6 +34,7 @@ DEFAULT_DATA_DIR = ROOT / ".devdata"
 AUTOSAVE_SECONDS = 10.0
 SCHEDULE_SECONDS = 60.0
 STAGE = "dev"
+MOTO_ACCOUNT = "123456789012"  # moto's default account id, part of its queue URLs
 
 
 def free_port() -> int:
@@ -81,6 +82,7 @@ class Stack:
         self.aws_endpoint = f"http://{moto_host}:{moto_port}"
         os.environ.update(
             AWS_ENDPOINT_URL=self.aws_endpoint,
+            NAGORIK_QUEUE_URL_PREFIX=f"{self.aws_endpoint}/{MOTO_ACCOUNT}/",
             AWS_ACCESS_KEY_ID=os.environ.get("AWS_ACCESS_KEY_ID", "local"),
             AWS_SECRET_ACCESS_KEY=os.environ.get("AWS_SECRET_ACCESS_KEY", "local"),
             AWS_DEFAULT_REGION=os.environ.get("AWS_DEFAULT_REGION", "ap-south-1"),

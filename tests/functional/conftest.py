@@ -16,13 +16,11 @@ from chalicelib.settings import get_settings, reset_settings
 
 def reset_caches() -> None:
     """Forget every per-process object, as a fresh Lambda would."""
-    from chalicelib.api.applications import _idempotent_submit
     from chalicelib.workers.dispatch import adapter_for
 
     reset_settings()
     reset_clients()
     reset_runtime()
-    _idempotent_submit.cache_clear()
     adapter_for.cache_clear()
 
 

@@ -38,8 +38,9 @@ def test_submit_stores_queues_and_answers_with_a_tracking_id(client) -> None:
     assert tracking.parse(answer["tracking_id"]) == answer["tracking_id"]
     assert answer["tracking_id"].startswith("47")  # Dhaka district, from the form's address
     assert answer["tracking_id_bn"] == tracking.display(answer["tracking_id"], bangla=True)
-    assert answer["status"] == "queued" and answer["status_bn"] == "অপেক্ষমাণ"
-    assert [step["status"] for step in answer["history"]] == ["submitted", "queued"]
+    assert answer["status"] == "submitted" and answer["status_bn"] == "জমা দেওয়া হয়েছে"
+    assert [step["status"] for step in answer["history"]] == ["submitted"]
+    assert answer["due_by"] is None  # set when the office receives it
     assert response.headers["Location"] == f"/applications/{answer['tracking_id']}"
     assert queued_messages("police") == [{"tracking_id": answer["tracking_id"]}]
     stored = applications_of("+8801712345678")
@@ -170,4 +171,28 @@ def test_a_submission_while_the_queue_is_down_is_kept_and_sent_later(client, mon
     assert sent == 1
     assert queued_messages("police") == [{"tracking_id": response.json["tracking_id"]}]
     tracked = get_json(client, f"/applications/{response.json['tracking_id']}?phone=01712345678")
-    assert tracked.json["status"] == "queued"
+    assert tracked.json["status"] == "submitted"
+
+
+def test_a_replay_is_answered_even_after_the_form_changed(client, monkeypatch) -> None:
+    key = {"Idempotency-Key": "k-00000012"}
+    first = post_json(client, "/applications", gd_body(), **key)
+    from chalicelib.domain.catalog import Service
+
+    monkeypatch.setattr(Service, "version", property(lambda self: 2))  # the form moved on
+
+    again = post_json(client, "/applications", gd_body(), **key)
+    fresh = post_json(client, "/applications", gd_body(), **{"Idempotency-Key": "k-00000013"})
+
+    assert (again.status_code, again.json) == (200, first.json)
+    assert (fresh.status_code, fresh.json["code"]) == (409, "service_version_outdated")
+
+
+def test_the_claim_and_the_application_are_written_together(client, monkeypatch) -> None:
+    from chalicelib.store.models import IdempotencyModel
+
+    response = post_json(client, "/applications", gd_body(), **{"Idempotency-Key": "k-00000014"})
+
+    claim = IdempotencyModel.get("k-00000014")
+    assert claim.tracking_id == response.json["tracking_id"]
+    assert claim.answer == response.json

@@ -54,6 +54,7 @@ def test_the_applicant_sees_status_and_history_in_bangla(client) -> None:
     assert first["at_bangla_date_bn"] == to_bangla_date(day).format()
     assert all(not char.isascii() for char in first["at_time_bn"].replace(":", ""))
     assert answer["agency_name"]["bn"] == "বাংলাদেশ পুলিশ"
+    assert answer["due_by"] is None  # the GD service publishes no time limit
     assert response.headers["Cache-Control"] == "no-store"
     assert "form" not in answer  # identifiers are not echoed back
 
@@ -124,11 +125,11 @@ def test_a_rejection_must_say_why(client) -> None:
 
 
 def test_deciding_what_is_not_under_review_is_a_conflict(client) -> None:
-    tracking_id = submit(client)  # queued, not yet with the agency
+    tracking_id = submit(client)  # not yet with the agency
     response = decide(client, tracking_id, {"decision": "approve"})
     assert response.status_code == 409
     assert response.json["code"] == "transition_not_allowed"
-    assert "অপেক্ষমাণ" in response.json["message_bn"]
+    assert "জমা দেওয়া হয়েছে" in response.json["message_bn"]
 
 
 def test_deciding_twice_is_a_conflict_and_the_first_decision_stands(client) -> None:

@@ -155,35 +155,24 @@ def test_a_poison_message_reaches_the_dlq_promptly_and_stays_there(client, agenc
     assert dead_letters("police") == ['{"tracking_id": "0000000000000000"}']
 
 
-def test_a_message_that_overtakes_the_api_still_moves_the_application_on(
-    client, agency, monkeypatch
-) -> None:
-    from chalicelib.messaging import SqsAgencyQueue
+def test_the_office_deadline_is_set_when_the_office_receives_it(client, agency) -> None:
+    from datetime import date, datetime
 
-    sent: list[dict] = []
-    monkeypatch.setattr(SqsAgencyQueue, "enqueue",
-                        lambda self, agency_id, message: sent.append(message))
-    from chalicelib.store.applications import DynamoApplicationStore
+    from chalicelib.domain.bangla import add_working_days, dhaka_date
+    from chalicelib.runtime import runtime
 
-    original_record = DynamoApplicationStore.record
-    calls = {"n": 0}
+    body = submission("birth-registration-new", example("birth-registration-new", "valid-newborn"))
+    tracking_id = post_json(client, "/applications", body,
+                            **{"Idempotency-Key": "w-00000050"}).json["tracking_id"]
+    event = client.events.generate_sqs_event(
+        queue_name=get_settings().queue_name("birth-death-registration"),
+        message_bodies=[json.dumps({"tracking_id": tracking_id})])
+    client.lambda_.invoke("dispatch_birth_death_registration", event)
 
-    def worker_first(self, application, *entries):
-        calls["n"] += 1
-        if calls["n"] == 1:  # the API's "queued" write: let the worker run before it lands
-            tracking_id = application.tracking_id
-            event = sqs_event(client, [json.dumps({"tracking_id": tracking_id})])
-            monkeypatch.setattr(DynamoApplicationStore, "record", original_record)
-            assert client.lambda_.invoke("dispatch_police", event).payload == {
-                "batchItemFailures": []}
-        return original_record(self, application, *entries)
-
-    monkeypatch.setattr(DynamoApplicationStore, "record", worker_first)
-    response = post_json(client, "/applications", submission(GD, example(GD, "valid-lost-nid")),
-                         **{"Idempotency-Key": "w-00000040"})
-
-    assert response.status_code == 201
-    history = get_json(client, f"/applications/{response.json['tracking_id']}?phone=01712345678"
-                       ).json["history"]
-    assert [step["status"] for step in history] == ["submitted", "queued", "forwarded",
-                                                    "in_review"]
+    answer = get_json(client, f"/applications/{tracking_id}?phone=01712345678").json
+    forwarded = next(step for step in answer["history"] if step["status"] == "forwarded")
+    received = dhaka_date(datetime.fromisoformat(forwarded["at"]))
+    expected = add_working_days(received, 7, runtime().applications.holidays())
+    assert answer["due_by"]["date"] == expected.isoformat()
+    assert date.fromisoformat(answer["due_by"]["date"]).weekday() not in (4, 5)
+    assert answer["sla_working_days"] == 7

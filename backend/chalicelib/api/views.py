@@ -33,7 +33,7 @@ def history_entry(entry: HistoryEntry) -> dict[str, Any]:
     }
 
 
-def application(app: Application, catalog: Catalog, due_by: date | None) -> dict[str, Any]:
+def application(app: Application, catalog: Catalog) -> dict[str, Any]:
     """An application as its applicant (or centre) sees it: no form, no identifiers."""
     entry = catalog.entries.get(app.service_id)
     agency = catalog.agency_name(app.agency_id)
@@ -53,7 +53,9 @@ def application(app: Application, catalog: Catalog, due_by: date | None) -> dict
         "created_at": app.created_at.isoformat(),
         **{f"created_{key}": value for key, value in format_moment_bn(app.created_at).items()},
         "updated_at": (app.updated_at or app.created_at).isoformat(),
-        "due_by": _day(due_by) if due_by else None,
+        "due_by": _day(app.due_by) if app.due_by else None,
+        "sla_working_days": catalog.entries[app.service_id].summary.get("sla", {}).get(
+            "working_days") if app.service_id in catalog.entries else None,
         "agency_ref": app.agency_ref,
         "version": app.version,
         "history": [history_entry(item) for item in app.history],

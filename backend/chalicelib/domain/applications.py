@@ -1,11 +1,22 @@
 """Use-cases on applications: submit, track, decide, dispatch to the agency, requeue.
 
-Pure Python: the store, the queue, the validation and the clock are handed in.
+Pure Python: the store, the queue, the validation, the renderer and the clock are
+handed in.
+
+Submitting is one atomic write plus one message. The client's ``Idempotency-Key`` is
+claimed in the same transaction that stores the application (with a fingerprint of
+the body and the answer sent back), so there is never an application without its
+claim or a claim without its application, and a repeated request finds the claim and
+gets the first answer back. The worker, not the API, marks the application
+``queued`` when it takes the message, so the API makes no second write.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from typing import Any, Protocol
 
@@ -16,6 +27,7 @@ from .errors import (
     ConcurrentUpdate,
     Conflict,
     FieldProblem,
+    NagorikError,
     NotFound,
     PoisonMessage,
     ServiceUnavailable,
@@ -24,9 +36,17 @@ from .errors import (
 from .lifecycle import Application, Channel, Decision, HistoryEntry, Status
 from .messages import Text
 from .phone import normalise_mobile
-from .ports import AgencyQueue, ApplicationStore, FormValidation, TrackingIdTaken
+from .ports import (
+    AgencyQueue,
+    ApplicationStore,
+    Claim,
+    FormValidation,
+    KeyAlreadyClaimed,
+    TrackingIdTaken,
+)
 
 MAX_ID_ATTEMPTS = 8
+FIRST_VERSION = 1  # the optimistic-lock counter of a newly stored application
 
 
 class Forwarder(Protocol):
@@ -37,9 +57,23 @@ class Forwarder(Protocol):
         ...
 
 
+@dataclass(frozen=True)
+class Submitted:
+    """The answer to a submission, and whether it is the stored answer to an earlier one."""
+
+    answer: dict[str, Any]
+    replayed: bool
+
+
 def utc_now() -> datetime:
     """The current time, timezone-aware, in UTC."""
     return datetime.now(timezone.utc)
+
+
+def fingerprint(body: Any) -> str:
+    """A digest of a request body that ignores key order and spacing."""
+    canonical = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
 
 
 class Applications:
@@ -53,36 +87,51 @@ class Applications:
         queue: AgencyQueue,
         validation: FormValidation,
         district_of: Callable[[dict[str, Any]], int | None],
+        render: Callable[[Application], dict[str, Any]],
         clock: Callable[[], datetime] = utc_now,
         new_tracking_id: Callable[[int, date], str] = tracking.new_tracking_id,
         holidays: Callable[[], frozenset[date]] = frozenset,
+        claim_seconds: int = 24 * 60 * 60,
     ) -> None:
         self.catalog = catalog
         self.store = store
         self.queue = queue
         self.validation = validation
         self.district_of = district_of
+        self.render = render
         self.clock = clock
         self.new_tracking_id = new_tracking_id
         self.holidays = holidays
+        self.claim_seconds = claim_seconds
 
     # --- submit --------------------------------------------------------------------
 
     def submit(
-        self, body: Any, *, channel: Channel, actor: str, centre_id: str | None = None
-    ) -> Application:
-        """Validate, store and queue a new application; return it.
+        self, body: Any, *, key: str, channel: Channel, actor: str,
+        centre_id: str | None = None,
+    ) -> Submitted:
+        """Validate, store and queue a new application, once per idempotency key.
 
-        Raises ``ValidationFailed`` (every invalid field), ``NotFound`` (unknown
-        service), ``Conflict`` (outdated form version, channel not offered).
+        Returns the answer (201) or, for a key already used with the same body, the
+        answer given then (200). Raises ``ValidationFailed`` (every invalid field),
+        ``NotFound`` (unknown service), ``Conflict`` (key used with another body,
+        outdated form version, channel not offered).
         """
-        envelope, form = self._validated(body)
-        service = self.catalog.service(envelope["service_id"])
-        if channel.value not in service.channels:
-            raise Conflict("service_not_offered")
-        applicant = envelope["applicant"]
+        digest = fingerprint(body)
+        try:
+            envelope, form = self._validated(body)
+            service = self.catalog.service(envelope["service_id"])
+            if channel.value not in service.channels:
+                raise Conflict("service_not_offered")
+        except NagorikError:
+            # An outbox may resend a request accepted before the form changed.
+            earlier = self._earlier_answer(key, digest)
+            if earlier is not None:
+                return earlier
+            raise
         now = self.clock()
         district = self._district(service, form)
+        application = None
         for _ in range(MAX_ID_ATTEMPTS):
             application = Application.submit(
                 actor=actor,
@@ -90,23 +139,47 @@ class Applications:
                 service_id=service.id,
                 service_version=envelope["service_version"],
                 agency_id=service.agency,
-                applicant_name=applicant["name"],
-                applicant_phone=normalise_mobile(applicant["phone"]) or applicant["phone"],
+                applicant_name=envelope["applicant"]["name"],
+                applicant_phone=normalise_mobile(envelope["applicant"]["phone"]) or "",
                 form=form,
                 channel=channel,
                 created_at=now,
                 district_id=district,
                 centre_id=centre_id,
             )
+            application.version = FIRST_VERSION
+            answer = self.render(application)
+            claim = Claim(key, digest, application.tracking_id, answer,
+                          expires_at=int(now.timestamp()) + self.claim_seconds)
             try:
-                self.store.create(application)
+                self.store.create(application, claim)
                 break
             except TrackingIdTaken:
                 continue
-        else:  # pragma: no cover - 8 collisions in a row means the id space is exhausted
+            except KeyAlreadyClaimed:
+                earlier = self._earlier_answer(key, digest)
+                if earlier is None:
+                    raise Conflict("idempotency_key_reused") from None
+                return earlier
+        else:  # pragma: no cover - eight random collisions in a row
             raise ServiceUnavailable("service_unavailable")
-        self._queue(application)
-        return application
+        try:
+            self.queue.enqueue(application.agency_id, {"tracking_id": application.tracking_id})
+        except ServiceUnavailable:
+            pass  # stored and still ``submitted``: ``requeue_stalled`` sends it later
+        return Submitted(answer, replayed=False)
+
+    def _earlier_answer(self, key: str, digest: str) -> Submitted | None:
+        """The stored answer for this key and body, if the key was claimed with it.
+
+        Raises ``Conflict`` when the key was claimed with a different body.
+        """
+        claim = self.store.claim(key)
+        if claim is None or claim.expires_at < int(self.clock().timestamp()):
+            return None
+        if claim.fingerprint != digest:
+            raise Conflict("idempotency_key_reused")
+        return Submitted(claim.answer, replayed=True)
 
     def _validated(self, body: Any) -> tuple[dict[str, Any], dict[str, Any]]:
         """The normalised envelope and form, or one ``ValidationFailed`` naming every field.
@@ -139,28 +212,6 @@ class Applications:
                 return district
         return tracking.NO_DISTRICT
 
-    def _queue(self, application: Application) -> None:
-        """Send to the agency's queue and mark it queued.
-
-        If the queue cannot be reached the application stays ``submitted`` (it is
-        already stored) and ``requeue_stalled`` sends it later. If the worker was
-        faster than us and already moved it on, there is nothing left to do.
-        """
-        try:
-            self.queue.enqueue(application.agency_id, {"tracking_id": application.tracking_id})
-        except ServiceUnavailable:
-            return
-        snapshot = (application.status, list(application.history), application.updated_at)
-        try:
-            entry = application.move_to(
-                Status.QUEUED, at=self.clock(), actor="system", channel=Channel.SYSTEM
-            )
-            self.store.record(application, entry)
-        except (Conflict, ServiceUnavailable):
-            # The worker moved it first, or the store blinked: either way the message
-            # is queued and the worker moves a still-submitted application on itself.
-            application.status, application.history, application.updated_at = snapshot
-
     # --- track ---------------------------------------------------------------------
 
     def track(self, tracking_text: str, phone_text: str) -> Application:
@@ -181,13 +232,13 @@ class Applications:
             raise NotFound("application_not_found")
         return application
 
-    def due_by(self, application: Application) -> date | None:
-        """The last working day the office has, when the service publishes a time limit."""
+    def due_by(self, application: Application, received: datetime) -> date | None:
+        """The last working day the office has, counted from when it received the application."""
         service = self.catalog.service(application.service_id)
         days = service.sla_working_days
         if days is None:
             return None
-        return add_working_days(dhaka_date(application.created_at), days, self.holidays())
+        return add_working_days(dhaka_date(received), days, self.holidays())
 
     # --- decide --------------------------------------------------------------------
 
@@ -227,7 +278,7 @@ class Applications:
     # --- dispatch (worker) ---------------------------------------------------------
 
     def dispatch(self, tracking_id: str, agency: Forwarder) -> Application | None:
-        """Forward a queued application to its agency and record the agency's answer.
+        """Take a message off the queue: mark the application queued, forward it, record.
 
         Safe to run twice for the same message: an application already past
         ``queued`` is left alone. Raises ``PoisonMessage`` for an id that does not
@@ -239,49 +290,40 @@ class Applications:
         if application is None:
             raise PoisonMessage(f"no application {tracking_id!r}")
         if application.status is Status.SUBMITTED:
-            # The message can arrive before the API has marked the application queued:
-            # mark it here, first, so the agency is never called for a losing write.
-            try:
-                entry = application.move_to(
-                    Status.QUEUED, at=self.clock(), actor="system", channel=Channel.SYSTEM
-                )
-                self.store.record(application, entry)
-            except ConcurrentUpdate:
-                application = self.store.get(application.tracking_id) or application
+            # Recorded before the agency is called: a message redelivered while the
+            # agency is down does not look stalled to ``requeue_stalled``.
+            entry = application.move_to(
+                Status.QUEUED, at=self.clock(), actor="system", channel=Channel.SYSTEM
+            )
+            self.store.record(application, entry)
         if application.status is not Status.QUEUED:
             return None
         receipt = agency.forward(application)
         actor = f"agency:{application.agency_id}"
+        now = self.clock()
         application.agency_ref = receipt.reference
-        entries: list[HistoryEntry] = [
-            application.move_to(
-                Status.FORWARDED, at=self.clock(), actor=actor, channel=Channel.AGENCY_API
-            )
-        ]
+        application.due_by = self.due_by(application, now)
+        entries = [application.move_to(Status.FORWARDED, at=now, actor=actor,
+                                       channel=Channel.AGENCY_API)]
         if receipt.under_review:
-            entries.append(
-                application.move_to(
-                    Status.IN_REVIEW, at=self.clock(), actor=actor, channel=Channel.AGENCY_API
-                )
-            )
+            entries.append(application.move_to(Status.IN_REVIEW, at=now, actor=actor,
+                                               channel=Channel.AGENCY_API))
         self.store.record(application, *entries)
         return application
 
     def requeue_stalled(self, agency_id: str, *, older_than: timedelta, limit: int = 100) -> int:
-        """Send again applications left ``submitted`` because the queue was down.
+        """Send again applications still ``submitted`` because the queue was unreachable.
 
         Returns how many were sent. Only applications untouched for ``older_than``
-        are taken, so one that is being submitted right now is not sent twice.
+        are taken, so one being submitted right now is not sent twice.
         """
         cutoff = (self.clock() - older_than).isoformat()
         page = self.store.by_agency_status(
             agency_id, Status.SUBMITTED, limit=limit, cursor=None, updated_before=cutoff
         )
-        sent = 0
         for application in page.items:
-            self._queue(application)
-            sent += 1
-        return sent
+            self.queue.enqueue(application.agency_id, {"tracking_id": application.tracking_id})
+        return len(page.items)
 
 
 def parse_tracking_id(text: str) -> str:
@@ -297,4 +339,3 @@ def parse_tracking_id(text: str) -> str:
             ],
         )
     return tracking_id
-

@@ -13,7 +13,7 @@ module's.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from enum import Enum
 from typing import Any
 
@@ -174,6 +174,7 @@ class Application:
     updated_at: datetime | None = None
     centre_id: str | None = None
     agency_ref: str | None = None
+    due_by: date | None = None  # set when the office receives it, from the service's SLA
     version: int | None = None
 
     @classmethod

@@ -16,6 +16,22 @@ from .lifecycle import Application, HistoryEntry, Status
 
 
 @dataclass(frozen=True)
+class Claim:
+    """A client's idempotency key, claimed by the application it created.
+
+    ``fingerprint`` identifies the request body; ``answer`` is what the client was
+    told, returned again when the same key and body come back before ``expires_at``
+    (seconds since the epoch).
+    """
+
+    key: str
+    fingerprint: str
+    tracking_id: str
+    answer: dict[str, Any]
+    expires_at: int
+
+
+@dataclass(frozen=True)
 class Page:
     """One page of a listing and the opaque cursor of the next (``None`` at the end)."""
 
@@ -26,8 +42,16 @@ class Page:
 class ApplicationStore(Protocol):
     """Where applications live."""
 
-    def create(self, application: Application) -> None:
-        """Store a new application; raise ``TrackingIdTaken`` if its id exists."""
+    def create(self, application: Application, claim: Claim) -> None:
+        """Store a new application together with its idempotency claim, atomically.
+
+        Raises ``TrackingIdTaken`` if the id exists, ``KeyAlreadyClaimed`` if the key
+        holds an unexpired claim.
+        """
+        ...
+
+    def claim(self, key: str) -> Claim | None:
+        """The claim on an idempotency key, if there is one."""
         ...
 
     def get(self, tracking_id: str) -> Application | None:
@@ -80,3 +104,7 @@ class FormValidation(Protocol):
 
 class TrackingIdTaken(Exception):
     """The random tracking id collided with an existing one; draw another."""
+
+
+class KeyAlreadyClaimed(Exception):
+    """The idempotency key already has an unexpired claim."""

@@ -11,7 +11,10 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-from datetime import datetime
+import random
+import time
+from collections.abc import Callable
+from datetime import date, datetime
 from typing import Any
 
 from pynamodb.exceptions import GetError, PynamoDBException, QueryError, TransactWriteError
@@ -20,8 +23,8 @@ from pynamodb.transactions import TransactWrite
 from ..domain.bangla import dhaka_date
 from ..domain.errors import BadRequest, ConcurrentUpdate, ServiceUnavailable
 from ..domain.lifecycle import Application, Channel, HistoryEntry, Status
-from ..domain.ports import Page, TrackingIdTaken
-from .models import ApplicationModel, CounterModel, HistoryEntryMap
+from ..domain.ports import Claim, KeyAlreadyClaimed, Page, TrackingIdTaken
+from .models import ApplicationModel, CounterModel, HistoryEntryMap, IdempotencyModel
 
 
 def _iso(moment: datetime) -> str:
@@ -33,17 +36,27 @@ def agency_status_key(agency_id: str, status: Status) -> str:
     return f"{agency_id}#{status.value}"
 
 
+COUNTER_SHARDS = 16
+
+
 def counter_scope(application: Application, status: Status) -> str:
-    """The counter row a move into ``status`` increments."""
+    """The counter row a move into ``status`` increments.
+
+    Each (status, district, service) count of a day is spread over ``COUNTER_SHARDS``
+    rows, chosen by tracking id, so concurrent transactions in a busy district rarely
+    touch the same row (DynamoDB cancels transactions that collide on an item);
+    readers add the shards up.
+    """
+    shard = int(application.tracking_id[-4:-1]) % COUNTER_SHARDS
     return (
         f"status#{status.value}#district#{application.district_id:02d}"
-        f"#service#{application.service_id}"
+        f"#service#{application.service_id}#shard#{shard:02d}"
     )
 
 
-def to_model(application: Application) -> ApplicationModel:
-    """The stored form of an application."""
-    version = {"version": application.version} if application.version is not None else {}
+def to_model(application: Application, *, new: bool = False) -> ApplicationModel:
+    """The stored form of an application (``new``: not yet stored, no version)."""
+    version = {} if new or application.version is None else {"version": application.version}
     return ApplicationModel(
         tracking_id=application.tracking_id,
         service_id=application.service_id,
@@ -61,6 +74,7 @@ def to_model(application: Application) -> ApplicationModel:
         district_id=application.district_id,
         centre_id=application.centre_id,
         agency_ref=application.agency_ref,
+        due_by=application.due_by.isoformat() if application.due_by else None,
         history=[HistoryEntryMap(**entry.to_dict()) for entry in application.history],
         **version,
     )
@@ -84,6 +98,7 @@ def to_application(item: ApplicationModel) -> Application:
         updated_at=datetime.fromisoformat(item.updated_at),
         centre_id=item.centre_id,
         agency_ref=item.agency_ref,
+        due_by=date.fromisoformat(item.due_by) if item.due_by else None,
         version=item.version,
     )
 
@@ -108,6 +123,15 @@ def decode_cursor(cursor: str | None) -> dict[str, Any] | None:
     return key
 
 
+TRANSACTION_ATTEMPTS = 3
+
+
+def _conflicted(error: TransactWriteError) -> bool:
+    """Whether DynamoDB cancelled the transaction only because another one touched an item."""
+    codes = {reason.code for reason in (error.cancellation_reasons or []) if reason}
+    return bool(codes) and codes <= {"TransactionConflict", "None"}
+
+
 def _conditional_failure(error: TransactWriteError, index: int) -> bool:
     reasons = error.cancellation_reasons or []
     return len(reasons) > index and bool(reasons[index]) and (
@@ -118,21 +142,43 @@ def _conditional_failure(error: TransactWriteError, index: int) -> bool:
 class DynamoApplicationStore:
     """``ApplicationStore`` on the applications and counters tables."""
 
-    def create(self, application: Application) -> None:
-        """Store a new application and count its submission, atomically."""
-        item = to_model(application)
+    def create(self, application: Application, claim: Claim) -> None:
+        """Store a new application, its idempotency claim and its count, atomically."""
+        item = to_model(application, new=True)
+        record = IdempotencyModel(
+            id=claim.key, fingerprint=claim.fingerprint, tracking_id=claim.tracking_id,
+            answer=claim.answer, expiration=claim.expires_at,
+        )
+        unclaimed = IdempotencyModel.id.does_not_exist() | (
+            IdempotencyModel.expiration < int(application.created_at.timestamp())
+        )
+
+
+        def fill(transaction: TransactWrite) -> None:
+            transaction.save(item, condition=ApplicationModel.tracking_id.does_not_exist())
+            transaction.save(record, condition=unclaimed)
+            self._count(transaction, application, application.history)
+
         try:
-            with TransactWrite(
-                connection=ApplicationModel._get_connection().connection,
-                client_request_token=f"create-{application.tracking_id}",
-            ) as transaction:
-                transaction.save(item, condition=ApplicationModel.tracking_id.does_not_exist())
-                self._count(transaction, application, application.history)
+            self._commit(f"create:{claim.key}:{application.tracking_id}", fill)
         except TransactWriteError as error:
+            if _conditional_failure(error, 1):
+                raise KeyAlreadyClaimed(claim.key) from error
             if _conditional_failure(error, 0):
                 raise TrackingIdTaken(application.tracking_id) from error
             raise ServiceUnavailable("service_unavailable") from error
         application.version = item.version
+
+    def claim(self, key: str) -> Claim | None:
+        """The claim on an idempotency key, if there is one."""
+        try:
+            record = IdempotencyModel.get(key, consistent_read=True)
+        except IdempotencyModel.DoesNotExist:
+            return None
+        except GetError as error:
+            raise ServiceUnavailable("service_unavailable") from error
+        return Claim(record.id, record.fingerprint, record.tracking_id, record.answer,
+                     int(record.expiration))
 
     def get(self, tracking_id: str) -> Application | None:
         """The application with this id, or ``None``."""
@@ -163,20 +209,42 @@ class DynamoApplicationStore:
         ]
         if application.agency_ref is not None:
             actions.append(ApplicationModel.agency_ref.set(application.agency_ref))
-        move = f"{application.tracking_id}:{application.version}:{entries[-1].status.value}"
-        token = hashlib.sha256(move.encode()).hexdigest()[:36]  # DynamoDB allows 36 chars
+        if application.due_by is not None:
+            actions.append(ApplicationModel.due_by.set(application.due_by.isoformat()))
+        move = f"move:{application.tracking_id}:{application.version}:{entries[-1].status.value}"
+
+        def fill(transaction: TransactWrite) -> None:
+            transaction.update(item, actions=actions)
+            self._count(transaction, application, entries)
+
         try:
-            with TransactWrite(
-                connection=ApplicationModel._get_connection().connection,
-                client_request_token=token,
-            ) as transaction:
-                transaction.update(item, actions=actions)
-                self._count(transaction, application, entries)
+            self._commit(move, fill)
         except TransactWriteError as error:
             if _conditional_failure(error, 0):
                 raise ConcurrentUpdate("concurrent_update") from error
             raise ServiceUnavailable("service_unavailable") from error
         application.version = item.version
+
+    @staticmethod
+    def _commit(name: str, fill: Callable[[TransactWrite], None]) -> None:
+        """Run one transaction; again, after a short random pause, if it only collided.
+
+        Each attempt has its own client request token (derived from ``name``), so
+        botocore's own retry of a call whose response was lost is a no-op.
+        """
+        for attempt in range(TRANSACTION_ATTEMPTS):
+            token = hashlib.sha256(f"{name}:{attempt}".encode()).hexdigest()[:36]
+            try:
+                with TransactWrite(
+                    connection=ApplicationModel._get_connection().connection,
+                    client_request_token=token,
+                ) as transaction:
+                    fill(transaction)
+                return
+            except TransactWriteError as error:
+                if not _conflicted(error) or attempt == TRANSACTION_ATTEMPTS - 1:
+                    raise
+                time.sleep(random.uniform(0.01, 0.05) * (attempt + 1))  # noqa: S311
 
     @staticmethod
     def _count(

@@ -90,6 +90,7 @@ class ApplicationModel(Model):
     district_id = NumberAttribute()
     centre_id = UnicodeAttribute(null=True)
     agency_ref = UnicodeAttribute(null=True)
+    due_by = UnicodeAttribute(null=True)
     history = ListAttribute(of=HistoryEntryMap)
     version = VersionAttribute()
 
@@ -116,10 +117,10 @@ class CounterModel(Model):
 
 
 class IdempotencyModel(Model):
-    """The shape of Powertools' idempotency table (Powertools reads and writes it).
+    """A claimed ``Idempotency-Key``: written in the same transaction as its application.
 
-    Declared here only so the local stack and the infra templates create it from the
-    same definition as the other tables; ``expiration`` is its TTL attribute.
+    ``expiration`` (epoch seconds) is the table's TTL attribute; an expired claim
+    may be claimed again even before DynamoDB deletes it.
     """
 
     class Meta:
@@ -128,7 +129,10 @@ class IdempotencyModel(Model):
         billing_mode = "PAY_PER_REQUEST"
 
     id = UnicodeAttribute(hash_key=True)
-    expiration = NumberAttribute(null=True)
+    fingerprint = UnicodeAttribute()
+    tracking_id = UnicodeAttribute()
+    answer = JSONAttribute()
+    expiration = NumberAttribute()
 
 
 MODELS: tuple[type[Model], ...] = (ApplicationModel, CounterModel, IdempotencyModel)

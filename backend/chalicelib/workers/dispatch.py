@@ -15,12 +15,8 @@ import json
 from functools import cache
 from typing import Any
 
-from aws_lambda_powertools.utilities.batch import (
-    BatchProcessor,
-    EventType,
-    process_partial_response,
-)
-from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+from typing import TYPE_CHECKING
+
 from chalice import Blueprint, Rate
 
 from ..agencies.adapter import AgencyAdapter
@@ -31,6 +27,9 @@ from ..messaging import SqsAgencyQueue, backoff_seconds
 from ..observability import logger, metrics
 from ..runtime import runtime
 from ..settings import get_settings
+
+if TYPE_CHECKING:  # the batch utilities import asyncio: load them in workers only
+    from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
 worker_routes = Blueprint(__name__)
 BATCH_SIZE = 10
@@ -106,6 +105,12 @@ def process_record(record: SQSRecord) -> None:
 
 def handle_batch(event: dict[str, Any], context: Any) -> dict[str, Any]:
     """A Lambda SQS batch in, ``{"batchItemFailures": [...]}`` out."""
+    from aws_lambda_powertools.utilities.batch import (
+        BatchProcessor,
+        EventType,
+        process_partial_response,
+    )
+
     processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
     return process_partial_response(
         event=event, record_handler=process_record, processor=processor, context=context
