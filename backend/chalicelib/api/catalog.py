@@ -8,7 +8,8 @@ from typing import Any
 
 from chalice import Blueprint, Response
 
-from ..domain.errors import ValidationFailed, FieldProblem
+from ..domain.bangla import to_bangla_digits
+from ..domain.errors import FieldProblem, ValidationFailed
 from ..domain.messages import Text
 from ..runtime import runtime
 from .errors import JSON_UTF8, translating
@@ -18,6 +19,7 @@ catalog_routes = Blueprint(__name__)
 
 CACHE_CONTROL = "public, max-age=300, stale-while-revalidate=86400"
 CHANNELS = ("self", "assisted")
+MAX_QUERY_CHARS = 200
 
 
 def cacheable(body: Any) -> Response:
@@ -37,21 +39,28 @@ def cacheable(body: Any) -> Response:
 def list_services() -> Response:
     """The catalog: ``?q=`` (Bangla or English words), ``?category=``, ``?channel=``.
 
-    200 with ``{"services": [...], "categories": [...], "count"}``; 304 on a matching
-    ``If-None-Match``; 422 for an unknown category or channel.
+    200 with ``{"services": [...], "categories": [...], "count"}`` (best matches
+    first when there is a query); 304 on a matching ``If-None-Match``; 422 for an
+    unknown category or channel or a query over 200 characters.
     """
     catalog = runtime().catalog
     request = catalog_routes.current_request
+    text = query(request, "q")
     category = query(request, "category")
     channel = query(request, "channel")
     problems = []
+    if text is not None and len(text) > MAX_QUERY_CHARS:
+        problems.append(FieldProblem.of(
+            "q", "too_long", Text("খোঁজার শব্দ", "Search words"),
+            limit=MAX_QUERY_CHARS, limit_bn=to_bangla_digits(MAX_QUERY_CHARS),
+        ))
     if category is not None and category not in {item.id for item in catalog.categories}:
         problems.append(FieldProblem.of("category", "enum", Text("বিভাগ", "Category")))
     if channel is not None and channel not in CHANNELS:
         problems.append(FieldProblem.of("channel", "enum", Text("মাধ্যম", "Channel")))
     if problems:
         raise ValidationFailed("validation_failed", fields=problems)
-    found = catalog.search(query(request, "q"), category=category, channel=channel)
+    found = catalog.search(text, category=category, channel=channel)
     return cacheable(
         {
             "services": [dict(entry.summary) for entry in found],

@@ -8,8 +8,11 @@ entries are handed in.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from .bangla import to_ascii_digits
@@ -27,9 +30,40 @@ def _text(raw: Mapping[str, str]) -> Text:
     return Text(raw["bn"], raw["en"])
 
 
+# Bangla text reaches us in more than one encoding of the same letters: য় ড় ঢ় as one
+# code point or as letter + nukta (NFC picks the latter), khanda ta as its own letter
+# or as ta + hasant (+ joiner), and stray zero-width joiners from some keyboards.
+_JOINERS = dict.fromkeys(map(ord, "\u200c\u200d\u00ad"), None)
+_KHANDA_TA = {ord("\u09ce"): "\u09a4\u09cd"}
+# Punctuation separates words; it never has to match ("e-passport" = "e passport").
+_PUNCTUATION = re.compile(r"[^\w\u0980-\u09ff]+")
+# British and American spellings of the same word search alike.
+_SPELLINGS = (("license", "licence"), ("fertilizer", "fertiliser"), ("center", "centre"))
+
+# How much a query word counts where it is found (a title match ranks first).
+TITLE_WEIGHT = 3
+KEYWORD_WEIGHT = 2
+OTHER_WEIGHT = 1
+
+
 def fold(text: str) -> str:
-    """Text as search compares it: case-folded, ASCII digits, single spaces."""
-    return " ".join(to_ascii_digits(text).casefold().split())
+    """Text as search compares it.
+
+    Case-folded, ASCII digits, one Unicode form for Bangla letters, no joiners,
+    punctuation turned into spaces, one spelling per English word, single spaces.
+    """
+    text = unicodedata.normalize("NFC", to_ascii_digits(text)).casefold()
+    text = text.translate(_JOINERS).translate(_KHANDA_TA)
+    for variant, preferred in _SPELLINGS:
+        text = text.replace(variant, preferred)
+    return " ".join(_PUNCTUATION.sub(" ", text).split())
+
+
+def _word_in(word: str, haystack: str) -> bool:
+    """Whether a query word occurs in folded text (English plurals match their singular)."""
+    if word in haystack:
+        return True
+    return word.isascii() and len(word) > 3 and word.endswith("s") and word[:-1] in haystack
 
 
 @dataclass(frozen=True)
@@ -84,12 +118,37 @@ class ServiceEntry:
     def haystack(self, extra: Iterable[str] = ()) -> str:
         """Everything a search for this service may match, folded."""
         words = [
-            *self.title, *_text(self.summary["summary"]),
-            *self.summary.get("keywords", {}).get("bn", []),
-            *self.summary.get("keywords", {}).get("en", []),
+            *self.title, *_text(self.summary["summary"]), *self.keywords(),
             self.id.replace("-", " "), *extra,
         ]
         return fold(" ".join(words))
+
+    def keywords(self) -> list[str]:
+        """The extra words people search this service with, both languages."""
+        keywords = self.summary.get("keywords", {})
+        return [*keywords.get("bn", []), *keywords.get("en", [])]
+
+    @cached_property
+    def _folded_title(self) -> str:
+        return fold(" ".join(self.title))
+
+    @cached_property
+    def _folded_keywords(self) -> str:
+        return fold(" ".join(self.keywords()))
+
+    def relevance(self, words: list[str], haystack: str) -> int:
+        """How well folded query ``words`` match: 0 when any word is missing."""
+        score = 0
+        for word in words:
+            if not _word_in(word, haystack):
+                return 0
+            if _word_in(word, self._folded_title):
+                score += TITLE_WEIGHT
+            elif _word_in(word, self._folded_keywords):
+                score += KEYWORD_WEIGHT
+            else:
+                score += OTHER_WEIGHT
+        return score
 
 
 @dataclass(frozen=True)
@@ -204,17 +263,26 @@ class Catalog:
     def search(
         self, query: str | None = None, category: str | None = None, channel: str | None = None
     ) -> list[ServiceEntry]:
-        """Services matching every word of ``query`` (Bangla or English) and the filters."""
+        """Services matching every word of ``query`` (Bangla or English) and the filters.
+
+        A word matches inside longer words ("জন্ম" finds "জন্মের", "birth" finds
+        "birth registration"), and wherever it appears: title, summary, keywords,
+        category or agency name. With a query, services whose title carries the words
+        come first; otherwise, and among equals, they come in category order.
+        """
         words = fold(query or "").split()
         order = {category.id: category.order for category in self.categories}
-        found = [
-            entry
-            for entry in self.entries.values()
-            if (category is None or entry.category == category)
-            and (channel is None or channel in entry.channels)
-            and all(word in self._haystacks[entry.id] for word in words)
-        ]
-        return sorted(found, key=lambda entry: (order.get(entry.category, 99), entry.id))
+        found: list[tuple[int, ServiceEntry]] = []
+        for entry in self.entries.values():
+            if category is not None and entry.category != category:
+                continue
+            if channel is not None and channel not in entry.channels:
+                continue
+            score = entry.relevance(words, self._haystacks[entry.id]) if words else 1
+            if score:
+                found.append((score, entry))
+        found.sort(key=lambda item: (-item[0], order.get(item[1].category, 99), item[1].id))
+        return [entry for _, entry in found]
 
     def agency_name(self, agency_id: str) -> Text | None:
         """The agency's name in both languages, if it is known."""
