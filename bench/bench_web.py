@@ -1,0 +1,195 @@
+"""The web app's budgets, measured against the embedded stack (figures printed, never asserted).
+
+* First visit to the home page: bytes transferred by the page (gzip, as sent) until the
+  network is quiet, against 60 KB; and what the service worker then precaches in the
+  background. HTML + critical CSS (inlined) gzip size against 14 KB.
+* Lighthouse 12.2.3, mobile defaults (simulated slow 4G, 4x CPU), on the home page, a
+  service page and a form: performance, accessibility, best practices against 95.
+* Repeat visit offline: the home page, a service and a form opened once, reloaded with
+  no network: does each render?
+* A first visit at about 400 kbps and 400 ms round trips: seconds until the catalog shows.
+
+Needs the build (make pwa), Chromium and pwa/node_modules (make node-deps).
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "backend"))
+
+from tests.stack import running_stack  # noqa: E402
+
+PWA = ROOT / "pwa"
+DIST = PWA / "dist"
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = ["--no-sandbox", "--headless=new", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+SERVICE = "online-gd-lost-item"
+PAGES = {"home": "/", "service": f"/s/{SERVICE}", "form": f"/s/{SERVICE}/form"}
+LIGHTHOUSE = PWA / "node_modules" / "lighthouse" / "cli" / "index.js"
+BUDGET_FIRST_VISIT_KB = 60
+BUDGET_SHELL_KB = 14
+BUDGET_SCORE = 95
+
+
+def kb(size: float) -> str:
+    """Bytes as kilobytes, one decimal."""
+    return f"{size / 1024:.1f} KB"
+
+
+def first_visit(browser: Any, web: str) -> dict[str, Any]:
+    """Bytes over the wire for a first visit (page requests; then the worker's precache)."""
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    cdp = context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
+    sizes: dict[str, float] = {}
+    urls: dict[str, str] = {}
+    cdp.on("Network.requestWillBeSent", lambda e: urls.__setitem__(e["requestId"], e["request"]["url"]))
+    cdp.on("Network.loadingFinished", lambda e: sizes.__setitem__(e["requestId"], e["encodedDataLength"]))
+    page.goto(web + "/", wait_until="networkidle")
+    page_bytes = sum(sizes.values())
+    page_files = sorted({urls.get(key, "?").replace(web, "") for key in sizes})
+    page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=30_000)
+    precache = page.evaluate("""async () => {
+        const shell = (await caches.keys()).find(k => k.startsWith('ns-shell-'));
+        const cache = await caches.open(shell);
+        return (await cache.keys()).map(r => new URL(r.url).pathname);
+    }""")
+    context.close()
+    fetched = {path.split("?")[0] for path in page_files}
+    extra = [path for path in precache if path not in fetched and path != "/"]
+    extra_bytes = sum(len(gzip.compress((DIST / path.lstrip("/")).read_bytes(), 9)) for path in extra)
+    return {"page_bytes": page_bytes, "page_files": page_files, "precache_extra": extra,
+            "precache_extra_bytes": extra_bytes}
+
+
+def shell_size() -> int:
+    """index.html (with its inlined CSS and prerendered catalog), gzipped."""
+    return len(gzip.compress((DIST / "index.html").read_bytes(), 9))
+
+
+def lighthouse(url: str) -> dict[str, Any]:
+    """Lighthouse's category scores (0-100) and key metrics for one URL, mobile defaults."""
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "report.json"
+        run = subprocess.run(
+            ["node", str(LIGHTHOUSE), url, "--output=json", f"--output-path={out}", "--quiet",
+             f"--chrome-flags={' '.join(FLAGS)}",
+             "--only-categories=performance,accessibility,best-practices"],
+            env={**os.environ, "CHROME_PATH": CHROMIUM}, capture_output=True, text=True,
+            timeout=240, check=False)
+        if run.returncode != 0 or not out.exists():
+            return {"error": (run.stderr or run.stdout)[-400:]}
+        report = json.loads(out.read_text())
+    scores = {key: round(value["score"] * 100) for key, value in report["categories"].items()}
+    metrics = {key: report["audits"][key]["displayValue"] for key in (
+        "first-contentful-paint", "largest-contentful-paint", "total-blocking-time",
+        "cumulative-layout-shift")}
+    return {"scores": scores, "metrics": metrics}
+
+
+def offline_repeat(browser: Any, web: str) -> dict[str, bool]:
+    """Open each page once online; then, with no network, does each page render again?"""
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    page.goto(web + "/")
+    page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=30_000)
+    checks = {"home": ".category .services a", "service": "#h-fees",
+              "form": "form button[type=submit]"}
+    for name, path in PAGES.items():
+        page.goto(web + path)
+        page.wait_for_selector(checks[name])
+    context.set_offline(True)
+    rendered = {}
+    for name, path in PAGES.items():
+        try:
+            page.goto(web + path)
+            page.wait_for_selector(checks[name], timeout=10_000)
+            rendered[name] = True
+        except Exception:  # noqa: BLE001 - a page that does not render is the figure
+            rendered[name] = False
+    context.close()
+    return rendered
+
+
+def throttled_first_visit(browser: Any, web: str) -> float:
+    """Seconds from navigation until the catalog shows, at 400 kbps / 400 ms."""
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    cdp = context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send("Network.emulateNetworkConditions", {
+        "offline": False, "latency": 400, "downloadThroughput": 50_000, "uploadThroughput": 50_000})
+    started = time.monotonic()
+    page.goto(web + "/", wait_until="commit", timeout=60_000)
+    page.wait_for_selector(".category .services a", timeout=60_000)
+    elapsed = time.monotonic() - started
+    context.close()
+    return elapsed
+
+
+def verdict(ok: bool) -> str:
+    """Within budget or not."""
+    return "within budget" if ok else "OVER BUDGET"
+
+
+def main() -> int:
+    """Measure and print; exit non-zero only when the measurement itself cannot run."""
+    from playwright.sync_api import sync_playwright
+
+    if not (DIST / "index.html").exists():
+        print("pwa/dist is missing: run `make pwa`")
+        return 1
+    with tempfile.TemporaryDirectory() as data, running_stack(Path(data)) as stack, \
+            sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        visit = first_visit(browser, stack.web)
+        shell = shell_size()
+        print(f"first visit, home page: {kb(visit['page_bytes'])} transferred in "
+              f"{len(visit['page_files'])} requests (budget {BUDGET_FIRST_VISIT_KB} KB: "
+              f"{verdict(visit['page_bytes'] <= BUDGET_FIRST_VISIT_KB * 1024)})")
+        for path in visit["page_files"]:
+            print(f"    {path}")
+        print(f"  then precached by the service worker in the background: "
+              f"{kb(visit['precache_extra_bytes'])} gzip more ({len(visit['precache_extra'])} files); "
+              f"page + precache {kb(visit['page_bytes'] + visit['precache_extra_bytes'])}")
+        print(f"HTML + critical CSS (inlined, catalog prerendered): {kb(shell)} gzip "
+              f"(budget {BUDGET_SHELL_KB} KB: {verdict(shell <= BUDGET_SHELL_KB * 1024)})")
+        print(f"first visit at 400 kbps / 400 ms: catalog shown after "
+              f"{throttled_first_visit(browser, stack.web):.1f} s")
+        rendered = offline_repeat(browser, stack.web)
+        print("repeat visit offline: " + ", ".join(
+            f"{name} {'renders' if ok else 'DOES NOT RENDER'}" for name, ok in rendered.items()))
+        browser.close()
+        if not LIGHTHOUSE.exists():
+            print("lighthouse is missing (make node-deps): scores not measured")
+            return 0
+        for name, path in PAGES.items():
+            result = lighthouse(stack.web + path)
+            if "error" in result:
+                print(f"lighthouse {name}: could not run: {result['error']}")
+                continue
+            scores = result["scores"]
+            low = [key for key, value in scores.items() if value < BUDGET_SCORE]
+            print(f"lighthouse 12.2.3 mobile, {name} ({path}): "
+                  + ", ".join(f"{key} {value}" for key, value in scores.items())
+                  + f" (budget {BUDGET_SCORE}: {verdict(not low)}); "
+                  + ", ".join(f"{key} {value}" for key, value in result["metrics"].items()))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
