@@ -57,8 +57,10 @@ def first_visit(browser: Any, web: str) -> dict[str, Any]:
     cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
     sizes: dict[str, float] = {}
     urls: dict[str, str] = {}
-    cdp.on("Network.requestWillBeSent", lambda e: urls.__setitem__(e["requestId"], e["request"]["url"]))
-    cdp.on("Network.loadingFinished", lambda e: sizes.__setitem__(e["requestId"], e["encodedDataLength"]))
+    cdp.on("Network.requestWillBeSent",
+           lambda e: urls.__setitem__(e["requestId"], e["request"]["url"]))
+    cdp.on("Network.loadingFinished",
+           lambda e: sizes.__setitem__(e["requestId"], e["encodedDataLength"]))
     page.goto(web + "/", wait_until="networkidle")
     page_bytes = sum(sizes.values())
     page_files = sorted({urls.get(key, "?").replace(web, "") for key in sizes})
@@ -71,7 +73,8 @@ def first_visit(browser: Any, web: str) -> dict[str, Any]:
     context.close()
     fetched = {path.split("?")[0] for path in page_files}
     extra = [path for path in precache if path not in fetched and path != "/"]
-    extra_bytes = sum(len(gzip.compress((DIST / path.lstrip("/")).read_bytes(), 9)) for path in extra)
+    extra_bytes = sum(
+        len(gzip.compress((DIST / path.lstrip("/")).read_bytes(), 9)) for path in extra)
     return {"page_bytes": page_bytes, "page_files": page_files, "precache_extra": extra,
             "precache_extra_bytes": extra_bytes}
 
@@ -119,7 +122,7 @@ def offline_repeat(browser: Any, web: str) -> dict[str, bool]:
             page.goto(web + path)
             page.wait_for_selector(checks[name], timeout=10_000)
             rendered[name] = True
-        except Exception:  # noqa: BLE001 - a page that does not render is the figure
+        except Exception:
             rendered[name] = False
     context.close()
     return rendered
@@ -132,7 +135,8 @@ def throttled_first_visit(browser: Any, web: str) -> float:
     cdp = context.new_cdp_session(page)
     cdp.send("Network.enable")
     cdp.send("Network.emulateNetworkConditions", {
-        "offline": False, "latency": 400, "downloadThroughput": 50_000, "uploadThroughput": 50_000})
+        "offline": False, "latency": 400,
+        "downloadThroughput": 50_000, "uploadThroughput": 50_000})
     started = time.monotonic()
     page.goto(web + "/", wait_until="commit", timeout=60_000)
     page.wait_for_selector(".category .services a", timeout=60_000)
@@ -164,7 +168,8 @@ def main() -> int:
         for path in visit["page_files"]:
             print(f"    {path}")
         print(f"  then precached by the service worker in the background: "
-              f"{kb(visit['precache_extra_bytes'])} gzip more ({len(visit['precache_extra'])} files); "
+              f"{kb(visit['precache_extra_bytes'])} gzip more "
+              f"({len(visit['precache_extra'])} files); "
               f"page + precache {kb(visit['page_bytes'] + visit['precache_extra_bytes'])}")
         print(f"HTML + critical CSS (inlined, catalog prerendered): {kb(shell)} gzip "
               f"(budget {BUDGET_SHELL_KB} KB: {verdict(shell <= BUDGET_SHELL_KB * 1024)})")

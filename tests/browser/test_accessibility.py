@@ -15,7 +15,8 @@ BLOCKING = {"serious", "critical"}
 def violations(page, name):
     """axe-core's violations on the current page (all are saved; serious/critical returned)."""
     page.add_script_tag(path=str(AXE))
-    found = page.evaluate("async () => (await axe.run(document, {resultTypes: ['violations']})).violations")
+    found = page.evaluate(
+        "async () => (await axe.run(document, {resultTypes: ['violations']})).violations")
     ARTIFACTS.mkdir(exist_ok=True)
     (ARTIFACTS / f"axe-{name}.json").write_text(json.dumps(found, indent=2, ensure_ascii=False))
     return [

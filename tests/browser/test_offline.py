@@ -69,7 +69,8 @@ def test_submit_offline_then_sent_exactly_once_when_back_online(stack, page, con
     page.wait_for_selector(".outbox .s-pending", state="detached")
     stored = applications_on_server(stack, phone)
     assert len(stored) == 1
-    assert page.locator("#h-mine + ul a").first.get_attribute("href") == f"/a/{stored[0]['tracking_id']}"
+    link = page.locator("#h-mine + ul a").first
+    assert link.get_attribute("href") == f"/a/{stored[0]['tracking_id']}"
     page.reload()  # opening the app again sends nothing twice
     page.wait_for_selector("#h-mine")
     assert len(applications_on_server(stack, phone)) == 1
@@ -117,7 +118,8 @@ def test_connection_dropped_mid_request_is_sent_once(stack, page, context):
     assert set(sent) == set(dropped)
     stored = applications_on_server(stack, phone)
     assert len(stored) == 1
-    assert page.locator("#h-mine + ul a").first.get_attribute("href") == f"/a/{stored[0]['tracking_id']}"
+    link = page.locator("#h-mine + ul a").first
+    assert link.get_attribute("href") == f"/a/{stored[0]['tracking_id']}"
 
 
 def test_draft_survives_closing_the_tab(stack, context):
