@@ -53,7 +53,7 @@ MULTI_CHOICE_WIDGETS = ("checkbox",)
 MAX_REF_DEPTH = 16
 
 
-class BuildFailed(Exception):
+class BuildFailed(Exception):  # noqa: N818 - read as "the build failed"
     """The schemas have problems; ``problems`` lists each as ``file: what``."""
 
     def __init__(self, problems: list[str]) -> None:
@@ -123,21 +123,31 @@ def bundle(node: Any, resolver: Any, where: str, problems: list[str], depth: int
             f"{where}: keywords beside $ref {reference!r} are ignored by draft-07: {foreign} "
             "(wrap the $ref in allOf or move them into the definition)"
         )
-    if depth > MAX_REF_DEPTH:
-        problems.append(f"{where}: $ref {reference!r} nests too deeply (a cycle?)")
-        return siblings
-    try:
-        resolved = resolver.lookup(reference)
-    except Unresolvable as error:
-        problems.append(f"{where}: $ref {reference!r} does not resolve ({error})")
-        return siblings
-    target = bundle(resolved.contents, resolved.resolver, where, problems, depth + 1)
-    if not isinstance(target, dict):
-        problems.append(f"{where}: $ref {reference!r} does not point at a schema")
+    target = _target(reference, resolver, where, problems, depth)
+    if target is None:
         return siblings
     merged = {key: value for key, value in target.items() if key not in ("definitions", "$schema")}
     merged.update(bundle(siblings, resolver, where, problems, depth))
     return merged
+
+
+def _target(
+    reference: str, resolver: Any, where: str, problems: list[str], depth: int
+) -> dict[str, Any] | None:
+    """What a ``$ref`` points at, bundled; ``None`` (and a problem) when it cannot be used."""
+    if depth > MAX_REF_DEPTH:
+        problems.append(f"{where}: $ref {reference!r} nests too deeply (a cycle?)")
+        return None
+    try:
+        resolved = resolver.lookup(reference)
+    except Unresolvable as error:
+        problems.append(f"{where}: $ref {reference!r} does not resolve ({error})")
+        return None
+    target = bundle(resolved.contents, resolved.resolver, where, problems, depth + 1)
+    if not isinstance(target, dict):
+        problems.append(f"{where}: $ref {reference!r} does not point at a schema")
+        return None
+    return target
 
 
 def _fields(schema: dict[str, Any], path: str = "") -> Iterator[tuple[str, dict[str, Any]]]:
@@ -185,7 +195,8 @@ def check_vocabulary(form: dict[str, Any]) -> list[str]:
     for where, keyword, value in _keywords(form):
         if keyword in known and value not in known[keyword]:
             problems.append(
-                f"{where or '(form)'}: unknown {keyword} {value!r} (known: {sorted(known[keyword])})"
+                f"{where or '(form)'}: unknown {keyword} {value!r} "
+                f"(known: {sorted(known[keyword])})"
             )
     return problems
 
@@ -207,7 +218,10 @@ def _check_required(schema: dict[str, Any], path: str, problems: list[str]) -> N
 
 def _duplicates(values: list[Any]) -> list[Any]:
     seen: set[Any] = set()
-    return sorted({value for value in values if value in seen or seen.add(value)}, key=str)
+    repeated: set[Any] = set()
+    for value in values:
+        (repeated if value in seen else seen).add(value)
+    return sorted(repeated, key=str)
 
 
 def check_document(document: dict[str, Any]) -> list[str]:
@@ -239,6 +253,62 @@ def check_document(document: dict[str, Any]) -> list[str]:
     return problems
 
 
+def _options_problems(path: str, spec: dict[str, Any], ui: dict[str, Any], values: list[Any],
+                      kind: str) -> list[str]:
+    options = {**spec.get("x-options", {}), **ui.get("options", {})}
+    if not values:
+        return [f"field {path!r} is a {kind} without an enum"]
+    missing = [value for value in values if value not in options]
+    return [f"field {path!r} has no label for options {missing}"] if missing else []
+
+
+def _label_problems(path: str, ui: dict[str, Any], sections: set[str]) -> list[str]:
+    problems = []
+    label = ui["label"]
+    if not any("\u0980" <= char <= "\u09ff" for char in label.get("bn", "")):
+        problems.append(f"field {path!r} has no Bangla label")
+    if not label.get("en"):
+        problems.append(f"field {path!r} has no English label")
+    if "." not in path and ui.get("section") not in sections:
+        problems.append(
+            f"field {path!r} is in section {ui.get('section')!r}, which is not defined"
+        )
+    return problems
+
+
+def _widget_problems(
+    path: str, spec: dict[str, Any], ui: dict[str, Any], in_address: bool, documents: list[str]
+) -> list[str]:
+    """What is wrong with how a field asks to be shown, given its schema."""
+    widget = ui.get("widget")
+    items: dict[str, Any] = spec["items"] if isinstance(spec.get("items"), dict) else {}
+    values = spec.get("enum") or items.get("enum") or []
+    if widget in MULTI_CHOICE_WIDGETS and spec.get("type") == "array":
+        return _options_problems(path, spec, ui, values, f"multiple-choice {widget}")
+    if widget in CHOICE_WIDGETS and not in_address:
+        return _options_problems(path, spec, ui, values, widget)
+    rows = items.get("properties")
+    if widget == "list" and (spec.get("type") != "array" or not isinstance(rows, dict)):
+        return [f"field {path!r} is a list but not an array of objects"]
+    if widget == "documents" and sorted(items.get("enum", [])) != sorted(documents):
+        return [
+            f"field {path!r} lists documents {items.get('enum', [])}, but the service's "
+            f"documents are {documents}"
+        ]
+    return []
+
+
+def _conditional_problems(form: dict[str, Any]) -> list[str]:
+    problems = []
+    for clause in form.get("allOf", []):
+        for key in ("if", "then", "else"):
+            part = clause.get(key, {}) if isinstance(clause, dict) else {}
+            for name in [*part.get("required", []), *part.get("properties", {})]:
+                if name not in form.get("properties", {}):
+                    problems.append(f"conditional refers to field {name!r}, which the form lacks")
+    return problems
+
+
 def check_form(form: dict[str, Any], document: dict[str, Any]) -> list[str]:
     """Problems a service form has that the meta-schema cannot see (after bundling)."""
     problems: list[str] = []
@@ -247,125 +317,113 @@ def check_form(form: dict[str, Any], document: dict[str, Any]) -> list[str]:
     except SchemaError as error:
         problems.append(f"form is not a valid draft-07 schema: {error.message}")
     sections = {section["id"] for section in form.get("x-ui", {}).get("sections", [])}
-    document_ids = [doc["id"] for doc in document.get("documents", [])]
+    documents = [doc["id"] for doc in document.get("documents", [])]
     addresses: set[str] = set()
     for path, spec in _fields(form):
-        if spec.get("x-ui", {}).get("widget") == "address":
-            addresses.add(path)
         ui = spec.get("x-ui")
         if not isinstance(ui, dict) or not isinstance(ui.get("label"), dict):
             problems.append(f"field {path!r} has no label")
             continue
-        label = ui["label"]
-        if not any("\u0980" <= char <= "\u09ff" for char in label.get("bn", "")):
-            problems.append(f"field {path!r} has no Bangla label")
-        if not label.get("en"):
-            problems.append(f"field {path!r} has no English label")
-        if "." not in path and ui.get("section") not in sections:
-            problems.append(f"field {path!r} is in section {ui.get('section')!r}, which is not defined")
-        widget = ui.get("widget")
-        if widget in MULTI_CHOICE_WIDGETS and spec.get("type") == "array":
-            options = {**spec.get("x-options", {}), **ui.get("options", {})}
-            values = spec.get("items", {}).get("enum") or []
-            missing = [value for value in values if value not in options]
-            if not values:
-                problems.append(f"field {path!r} is a multiple-choice {widget} without an enum")
-            elif missing:
-                problems.append(f"field {path!r} has no label for options {missing}")
-        if widget == "list":
-            items = spec.get("items", {})
-            if spec.get("type") != "array" or not isinstance(items.get("properties"), dict):
-                problems.append(f"field {path!r} is a list but not an array of objects")
-        if widget in CHOICE_WIDGETS and path.rpartition(".")[0] not in addresses:
-            options = {**spec.get("x-options", {}), **ui.get("options", {})}
-            values = spec.get("enum") or spec.get("items", {}).get("enum") or []
-            missing = [value for value in values if value not in options]
-            if not values:
-                problems.append(f"field {path!r} is a {widget} without an enum")
-            elif missing:
-                problems.append(f"field {path!r} has no label for options {missing}")
-        if widget == "documents":
-            listed = spec.get("items", {}).get("enum", [])
-            if sorted(listed) != sorted(document_ids):
-                problems.append(
-                    f"field {path!r} lists documents {listed}, but the service's documents are "
-                    f"{document_ids}"
-                )
-    for clause in form.get("allOf", []):
-        for key in ("if", "then", "else"):
-            part = clause.get(key, {}) if isinstance(clause, dict) else {}
-            for name in [*part.get("required", []), *part.get("properties", {})]:
-                if name not in form.get("properties", {}):
-                    problems.append(f"conditional refers to field {name!r}, which the form lacks")
+        if ui.get("widget") == "address":
+            addresses.add(path)
+        in_address = path.rpartition(".")[0] in addresses
+        problems += _label_problems(path, ui, sections)
+        problems += _widget_problems(path, spec, ui, in_address, documents)
+    problems += _conditional_problems(form)
     _check_required(form, "", problems)
-    problems.extend(check_vocabulary(form))
+    problems += check_vocabulary(form)
     return problems
 
 
+@dataclass
+class Checker:
+    """Checks service files one at a time against everything they must agree with."""
+
+    sources: Sources
+    registry: Registry
+    meta: Draft7Validator
+    category_ids: set[str]
+    agency_ids: set[str]
+    services: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def service(self, path: Path, document: Any) -> None:
+        """Check one service file; keep it, bundled, when its metadata is sound."""
+        errors = sorted(self.meta.iter_errors(document), key=lambda error: list(error.path))
+        for error in errors:
+            where = "/".join(map(str, error.absolute_path)) or "(top)"
+            self.sources.problem(path, f"{where}: {error.message}")
+        if errors or not isinstance(document, dict):
+            return
+        for problem in self._identity_problems(path, document):
+            self.sources.problem(path, problem)
+        bundle_problems: list[str] = []
+        resolver = self.registry.resolver(base_uri=self.sources.uri(path))
+        form = bundle(document["form"], resolver, "form", bundle_problems)
+        for problem in [*bundle_problems, *check_form(form, document)]:
+            self.sources.problem(path, problem)
+        bundled = {key: value for key, value in document.items() if key != "$schema"}
+        bundled["form"] = form
+        self.services[document["id"]] = bundled
+
+    def _identity_problems(self, path: Path, document: dict[str, Any]) -> list[str]:
+        service_id = document["id"]
+        problems = []
+        if path.stem != service_id:
+            problems.append(f"id {service_id!r} does not match the file name")
+        if service_id in self.services:
+            problems.append(f"duplicate service id {service_id!r}")
+        if document["category"] not in self.category_ids:
+            problems.append(f"unknown category {document['category']!r}")
+        if document["agency"] not in self.agency_ids:
+            problems.append(
+                f"unknown agency {document['agency']!r} (agencies.json has "
+                f"{sorted(self.agency_ids)})"
+            )
+        return [*problems, *check_document(document)]
+
+    def meta_bodies(self, source: Path) -> dict[str, Any]:
+        """The API body schemas, bundled."""
+        bodies = {}
+        for name in META_BODIES:
+            body_path = source / "meta" / f"{name}.schema.json"
+            if body_path not in self.sources.documents:
+                self.sources.problem(body_path, "missing")
+                continue
+            problems: list[str] = []
+            resolver = self.registry.resolver(base_uri=self.sources.uri(body_path))
+            bodies[name] = bundle(self.sources.documents[body_path], resolver, name, problems)
+            for problem in problems:
+                self.sources.problem(body_path, problem)
+        return bodies
+
+
 def build(source: Path = DEFAULT_SOURCE) -> dict[str, Any]:
-    """Check everything; return ``{"index", "services", "meta"}`` ready to write."""
+    """Check everything; return ``{"index", "services", "meta"}`` ready to write.
+
+    Raises ``BuildFailed`` listing every problem found, each as ``file: what``.
+    """
     sources = read_sources(source)
-    registry = registry_of(sources)
     meta_path = source / "meta" / "service.schema.json"
     categories_path = source / "categories.json"
     meta = sources.documents.get(meta_path)
-    categories_doc = sources.documents.get(categories_path) or {}
     if meta is None:
         sources.problem(meta_path, "missing")
         raise BuildFailed(sources.problems)
-    meta_validator = Draft7Validator(meta)
-    categories = categories_doc.get("categories", [])
-    category_ids = {category["id"] for category in categories}
+    categories = (sources.documents.get(categories_path) or {}).get("categories", [])
     for duplicate in _duplicates([category["id"] for category in categories]):
         sources.problem(categories_path, f"duplicate category id {duplicate!r}")
-    known_agencies = set(agency_ids())
-    services: dict[str, dict[str, Any]] = {}
+    checker = Checker(
+        sources, registry_of(sources), Draft7Validator(meta),
+        {category["id"] for category in categories}, set(agency_ids()),
+    )
     for path, document in sources.documents.items():
-        if path.parent != source / "services":
-            continue
-        before = len(sources.problems)
-        for error in sorted(meta_validator.iter_errors(document), key=lambda e: list(e.path)):
-            where = "/".join(map(str, error.absolute_path)) or "(top)"
-            sources.problem(path, f"{where}: {error.message}")
-        if len(sources.problems) > before or not isinstance(document, dict):
-            continue
-        service_id = document["id"]
-        if path.stem != service_id:
-            sources.problem(path, f"id {service_id!r} does not match the file name")
-        if service_id in services:
-            sources.problem(path, f"duplicate service id {service_id!r}")
-        if document["category"] not in category_ids:
-            sources.problem(path, f"unknown category {document['category']!r}")
-        if document["agency"] not in known_agencies:
-            sources.problem(
-                path, f"unknown agency {document['agency']!r} (agencies.json has "
-                f"{sorted(known_agencies)})"
-            )
-        for problem in check_document(document):
-            sources.problem(path, problem)
-        bundle_problems: list[str] = []
-        resolver = registry.resolver(base_uri=sources.uri(path))
-        form = bundle(document["form"], resolver, "form", bundle_problems)
-        for problem in [*bundle_problems, *check_form(form, document)]:
-            sources.problem(path, problem)
-        bundled = {key: value for key, value in document.items() if key != "$schema"}
-        bundled["form"] = form
-        services[service_id] = bundled
-    meta_bodies = {}
-    for name in META_BODIES:
-        body_path = source / "meta" / f"{name}.schema.json"
-        if body_path not in sources.documents:
-            sources.problem(body_path, "missing")
-            continue
-        body_problems: list[str] = []
-        resolver = registry.resolver(base_uri=sources.uri(body_path))
-        meta_bodies[name] = bundle(sources.documents[body_path], resolver, name, body_problems)
-        for problem in body_problems:
-            sources.problem(body_path, problem)
+        if path.parent == source / "services":
+            checker.service(path, document)
+    meta_bodies = checker.meta_bodies(source)
     if sources.problems:
         raise BuildFailed(sources.problems)
-    ordered = sorted(services.values(), key=lambda doc: doc["id"])
-    index = {
+    ordered = sorted(checker.services.values(), key=lambda doc: doc["id"])
+    index: dict[str, Any] = {
         "categories": sorted(categories, key=lambda category: category["order"]),
         "services": [summary_of(document) for document in ordered],
     }
@@ -373,7 +431,7 @@ def build(source: Path = DEFAULT_SOURCE) -> dict[str, Any]:
         json.dumps([index, ordered, meta_bodies], sort_keys=True).encode()
     ).hexdigest()
     index["etag"] = digest[:20]
-    return {"index": index, "services": services, "meta": meta_bodies}
+    return {"index": index, "services": checker.services, "meta": meta_bodies}
 
 
 def _write_json(path: Path, value: Any) -> None:
@@ -419,7 +477,8 @@ def main(argv: list[str] | None = None) -> int:
     for geo_out in args.geo_out:
         _write_json(geo_out, geo.compact())
     count = len(catalog["services"])
-    print(f"catalog: {count} services checked and written to {', '.join(map(str, args.out or [DEFAULT_OUT]))}")
+    written = ", ".join(map(str, args.out or [DEFAULT_OUT]))
+    print(f"catalog: {count} services checked and written to {written}")
     return 0
 
 

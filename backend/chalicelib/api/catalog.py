@@ -26,7 +26,9 @@ def cacheable(body: Any) -> Response:
     """A JSON response with a strong ETag; 304 when the client already has it."""
     text = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
     etag = '"' + hashlib.sha256(text.encode()).hexdigest()[:24] + '"'
-    headers = {"ETag": etag, "Cache-Control": CACHE_CONTROL, "Vary": "Accept-Encoding"}
+    headers: dict[str, str | list[str]] = {
+        "ETag": etag, "Cache-Control": CACHE_CONTROL, "Vary": "Accept-Encoding",
+    }
     request = catalog_routes.current_request
     sent = request.headers.get("if-none-match") or ""
     if etag in [tag.strip().removeprefix("W/") for tag in sent.split(",")] or sent.strip() == "*":
@@ -88,6 +90,8 @@ def list_categories() -> Response:
     counts: dict[str, int] = {}
     for entry in catalog.entries.values():
         counts[entry.category] = counts.get(entry.category, 0) + 1
-    return cacheable(
-        {"categories": [{**c.to_dict(), "services": counts.get(c.id, 0)} for c in catalog.categories]}
-    )
+    categories = [
+        {**category.to_dict(), "services": counts.get(category.id, 0)}
+        for category in catalog.categories
+    ]
+    return cacheable({"categories": categories})

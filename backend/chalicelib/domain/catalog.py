@@ -44,6 +44,8 @@ _SPELLINGS = (("license", "licence"), ("fertilizer", "fertiliser"), ("center", "
 TITLE_WEIGHT = 3
 KEYWORD_WEIGHT = 2
 OTHER_WEIGHT = 1
+# English words at least this long also match without a plural "s" ("allowances").
+PLURAL_MIN_LENGTH = 4
 
 
 def fold(text: str) -> str:
@@ -63,7 +65,10 @@ def _word_in(word: str, haystack: str) -> bool:
     """Whether a query word occurs in folded text (English plurals match their singular)."""
     if word in haystack:
         return True
-    return word.isascii() and len(word) > 3 and word.endswith("s") and word[:-1] in haystack
+    return (
+        word.isascii() and len(word) >= PLURAL_MIN_LENGTH and word.endswith("s")
+        and word[:-1] in haystack
+    )
 
 
 @dataclass(frozen=True)
