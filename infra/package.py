@@ -47,15 +47,18 @@ def say(line: str) -> None:
 
 
 def merge_template(stage: str) -> dict[str, Any]:
-    """The merge template for ``stage``, from the code (imported here for that stage)."""
-    os.environ["NAGORIK_STAGE"] = stage
+    """The merge template for ``stage``, from the code (imported here for that stage, with
+    the environment its functions get, so settings read here are the deployed ones)."""
     for path in (BACKEND, INFRA):
         if str(path) not in sys.path:
             sys.path.insert(0, str(path))
-    # Imported here, not at the top: NAGORIK_STAGE must be set before the app loads.
+    from cfn.stage import load_stage, stage_environment  # noqa: PLC0415
+
+    os.environ.update(stage_environment(stage))
+    os.environ["NAGORIK_STAGE"] = stage
+    # Imported only now: the app registers its workers' queues when it is imported.
     from cfn import build_merge_template  # noqa: PLC0415
     from cfn.inventory import inventory  # noqa: PLC0415
-    from cfn.stage import load_stage  # noqa: PLC0415
 
     try:
         return build_merge_template(load_stage(stage), inventory(stage))

@@ -35,6 +35,7 @@ CONSUME_ACTIONS = (
     "sqs:GetQueueAttributes", "sqs:GetQueueUrl",
 )
 MAX_FUNCTION_NAME = 64
+QUEUE_URL_PREFIX = {"Fn::Sub": "https://sqs.${AWS::Region}.${AWS::URLSuffix}/${AWS::AccountId}/"}
 KMS_ACTIONS = ("kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:DescribeKey")
 
 
@@ -171,7 +172,11 @@ def resources(stage: StageConfig, inventory: Inventory) -> dict[str, Any]:
                 "Tags": stage.resource_tags(),
             }
         }
-        properties: dict[str, Any] = {"FunctionName": name}
+        properties: dict[str, Any] = {
+            "FunctionName": name,
+            # The queues' URLs without a GetQueueUrl call on each cold start.
+            "Environment": {"Variables": {"NAGORIK_QUEUE_URL_PREFIX": QUEUE_URL_PREFIX}},
+        }
         if function.kind == "sqs":
             queue = inventory.queue_of(function)
             properties["Events"] = {

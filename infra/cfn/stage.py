@@ -117,6 +117,16 @@ class StageConfig:
         return [{"Key": key, "Value": value} for key, value in sorted(self.tags.items())]
 
 
+def stage_environment(stage: str, config_path: Path = CHALICE_JSON) -> dict[str, str]:
+    """The environment variables Chalice gives the stage's functions (top level, then the
+    stage's own): the code's settings must be read with these to match what runs."""
+    config = json.loads(config_path.read_text(encoding="utf-8"))
+    return {
+        **config.get("environment_variables", {}),
+        **config.get("stages", {}).get(stage, {}).get("environment_variables", {}),
+    }
+
+
 def stage_names(config_path: Path = CHALICE_JSON) -> list[str]:
     """The stages ``chalice.json`` defines."""
     return list(json.loads(config_path.read_text(encoding="utf-8"))["stages"])

@@ -19,7 +19,7 @@ INFRA = ROOT / "infra"
 if str(INFRA) not in sys.path:
     sys.path.insert(0, str(INFRA))
 
-from cfn.stage import stage_names  # noqa: E402
+from cfn.stage import stage_environment, stage_names  # noqa: E402
 
 STAGES = stage_names()
 
@@ -42,6 +42,21 @@ class Packaged:
     def zip(self) -> Path:
         """The deployment package."""
         return self.out / "deployment.zip"
+
+
+def deployed_settings(stage: str) -> Any:
+    """The code's settings as the stage's functions read them (chalice.json's environment),
+    without touching this process's own settings."""
+    from chalicelib.settings import get_settings, reset_settings
+
+    environment = {**stage_environment(stage), "NAGORIK_STAGE": stage}
+    with pytest.MonkeyPatch.context() as patch:
+        for key, value in environment.items():
+            patch.setenv(key, value)
+        reset_settings()
+        settings = get_settings()
+    reset_settings()
+    return settings
 
 
 @pytest.fixture(scope="session")

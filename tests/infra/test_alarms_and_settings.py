@@ -7,8 +7,7 @@ import json
 from typing import Any
 
 from chalicelib.agencies.registry import agency_ids
-from chalicelib.settings import Settings
-from tests.infra.conftest import ROOT, Packaged
+from tests.infra.conftest import ROOT, Packaged, deployed_settings
 from tests.infra.template import functions, of_type, referenced
 
 
@@ -39,7 +38,7 @@ def test_every_alarm_notifies_the_alarm_topic(stage: Packaged) -> None:
 
 
 def test_a_dead_letter_queue_with_any_message_alarms(stage: Packaged) -> None:
-    settings = Settings(stage=stage.stage)
+    settings = deployed_settings(stage.stage)
     queues = {
         queue["Properties"]["QueueName"]: logical_id
         for logical_id, queue in of_type(stage.template, "AWS::SQS::Queue").items()
@@ -68,7 +67,7 @@ def test_api_5xx_rate_alarms_above_the_stage_threshold(stage: Packaged) -> None:
     # THEN it watches this stage's API by the name the API really has
     body = stage.template["Resources"]["RestAPI"]["Properties"]["DefinitionBody"]
     assert dimensions == {"ApiName": body["info"]["title"], "Stage": "api"}
-    assert body["info"]["title"] == Settings(stage=stage.stage).resource("api")
+    assert body["info"]["title"] == deployed_settings(stage.stage).resource("api")
     assert rate["Threshold"] == {"Ref": "Api5xxAlarmPercent"}
 
 

@@ -15,7 +15,7 @@ from chalicelib.agencies.registry import agency_ids
 from chalicelib.aws import client, reset_clients
 from chalicelib.settings import SSM_PARAMETERS, Settings
 from chalicelib.store import models
-from tests.infra.conftest import Packaged
+from tests.infra.conftest import Packaged, deployed_settings
 from tests.infra.template import of_type, referenced, sqs_events
 
 
@@ -105,13 +105,13 @@ def template_queues(template: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 def test_template_tables_are_exactly_the_models(stage: Packaged) -> None:
     # GIVEN the PynamoDB models bound to this stage's names
-    expected = model_tables(Settings(stage=stage.stage))
+    expected = model_tables(deployed_settings(stage.stage))
     # THEN the template declares the same tables, keys, attributes, indexes and TTL
     assert template_tables(stage.template) == expected
 
 
 def test_template_queues_are_a_pair_per_agency(stage: Packaged) -> None:
-    settings = Settings(stage=stage.stage)
+    settings = deployed_settings(stage.stage)
     queues = template_queues(stage.template)
     # THEN there is a queue and a dead-letter queue for every agency, and nothing else
     expected = {settings.queue_name(agency) for agency in agency_ids()} | {
@@ -132,7 +132,7 @@ def test_template_queues_are_a_pair_per_agency(stage: Packaged) -> None:
 def test_every_agency_queue_feeds_one_worker_that_reports_partial_failures(
     stage: Packaged,
 ) -> None:
-    settings = Settings(stage=stage.stage)
+    settings = deployed_settings(stage.stage)
     template = stage.template
     queue_names = {
         logical_id: queue["Properties"]["QueueName"]
@@ -151,7 +151,7 @@ def test_every_agency_queue_feeds_one_worker_that_reports_partial_failures(
 
 
 def test_template_parameters_are_those_the_code_reads(stage: Packaged) -> None:
-    settings = Settings(stage=stage.stage)
+    settings = deployed_settings(stage.stage)
     declared = {
         resource["Properties"]["Name"]: resource["Properties"]["Value"]
         for resource in of_type(stage.template, "AWS::SSM::Parameter").values()
@@ -203,7 +203,7 @@ def local_queues() -> dict[str, dict[str, Any]]:
 def test_local_stack_creates_what_the_template_declares(stage: Packaged) -> None:
     from devtools.resources import ensure_all
 
-    settings = Settings(stage=stage.stage)
+    settings = deployed_settings(stage.stage)
     # GIVEN the local stack's resources for this stage, created in moto
     with mock_aws(), bound(settings):
         reset_clients()

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from chalicelib.agencies.registry import agency_ids
-from chalicelib.settings import HOLIDAYS_PARAMETER, Settings
-from tests.infra.conftest import Packaged
+from chalicelib.settings import HOLIDAYS_PARAMETER
+from tests.infra.conftest import Packaged, deployed_settings
 from tests.infra.template import (
     as_list,
     by_property,
@@ -27,7 +27,7 @@ class Names:
     """The logical ids of a stage's tables, queues and parameters, found by their names."""
 
     def __init__(self, stage: Packaged) -> None:
-        self.settings = Settings(stage=stage.stage)
+        self.settings = deployed_settings(stage.stage)
         template = stage.template
         self.tables = by_property(template, "AWS::DynamoDB::Table", "TableName")
         self.queues = by_property(template, "AWS::SQS::Queue", "QueueName")
@@ -129,3 +129,16 @@ def test_every_function_has_a_role_of_its_own_without_wildcards(stage: Packaged)
             # AND the table key is usable only through DynamoDB
             if any(action.startswith("kms:") for action in actions):
                 assert "kms:ViaService" in statement["Condition"]["StringEquals"]
+
+
+def test_functions_find_the_queues_without_looking_them_up(stage: Packaged) -> None:
+    settings = deployed_settings(stage.stage)
+    # GIVEN the queue URL prefix every function gets
+    for function in functions(stage.template).values():
+        prefix = function["Properties"]["Environment"]["Variables"]["NAGORIK_QUEUE_URL_PREFIX"]
+        # THEN prefix + queue name is the URL SQS gives the stage's queues
+        url = prefix["Fn::Sub"] + settings.queue_name(agency_ids()[0])
+        assert url == (
+            "https://sqs.${AWS::Region}.${AWS::URLSuffix}/${AWS::AccountId}/"
+            + settings.queue_name(agency_ids()[0])
+        )
