@@ -31,6 +31,7 @@ PAGES = {
     "category": ("/c/police", "h1"),
     "service": ("/s/birth-registration-new", "#h-fees"),
     "form": ("/s/birth-registration-new/form", "form button[type=submit]"),
+    "form-list": ("/s/train-ticket-intercity/form", "form button.add-row"),
     "track": ("/track", "form.track"),
     "outbox": ("/outbox", "h1"),
 }

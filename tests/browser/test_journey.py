@@ -133,3 +133,19 @@ def test_english_switch_keeps_the_draft(stack, page):
     page.wait_for_selector("label:has-text(\"Applicant's name\")")
     assert page.input_value("#f-applicant-name") == "Rahim Uddin"
     assert page.get_attribute("html", "lang") == "en"
+
+
+def test_a_list_of_rows_grows_and_comes_back_from_the_draft(stack, page):
+    # GIVEN a form with a list (passengers of a train ticket)
+    page.goto(stack.web + "/s/train-ticket-intercity/form")
+    page.wait_for_selector("form button[type=submit]")
+
+    # WHEN a second passenger is added and named, and the page is opened again
+    page.click("button.add-row")
+    page.fill("#f-form-passengers-1-name", "করিম উদ্দিন")
+    page.wait_for_selector(".draft-status:has-text('খসড়া সংরক্ষিত')")
+    page.reload()
+
+    # THEN both rows are back, the second with its name
+    page.wait_for_selector(".draft-status:has-text('আগের খসড়া')")
+    assert page.input_value("#f-form-passengers-1-name") == "করিম উদ্দিন"

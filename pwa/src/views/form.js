@@ -6,6 +6,7 @@ import { APPLICANT } from "build-applicant";
 import { todayDhaka, addDays } from "../bangla.js";
 import { loadGeo, unionsOf } from "../geo.js";
 import { lang, pick, t, digits } from "../i18n.js";
+import { toBanglaDigits } from "../bangla.js";
 import { conditionalFields, normalise, problemsOf, subschema } from "../rules.js";
 import { h, toDOM } from "../vnode.js";
 
@@ -129,6 +130,8 @@ export class ServiceForm {
     if (widget === "group" || widget === "address") return this.group(name, schema, path, required, top, widget === "address");
     if (widget === "radio") return this.radio(schema, path, required, top);
     if (widget === "documents") return this.documents(schema, path, required, top);
+    if (widget === "list") return this.list(schema, path, required, top || name);
+    if (widget === "checkbox" && schema.type === "array") return this.choices(schema, path, required, top);
     if (widget === "checkbox") return this.checkbox(schema, path, required, top);
     const p = this.parts(path, schema, required);
     let control;
@@ -200,6 +203,68 @@ export class ServiceForm {
       ref: (el) => this.register(path, { schema, kind: "documents", inputs, top, wrapper: el, error: el.querySelector(`#${p.id}-error`) }) },
     h("fieldset", { "aria-describedby": p.described },
       h("legend", null, p.label, p.mark), p.help || h("p", { class: "help" }, t("form.documents_help")), p.error, h("div", { class: "choices" }, items)));
+  }
+
+  /** A multiple choice: an array whose items carry an enum, one box per option. */
+  choices(schema, path, required, top) {
+    const p = this.parts(path, schema, required);
+    const inputs = [];
+    const items = optionsOf({ ...schema.items, "x-ui": schema["x-ui"] }).map((o, i) =>
+      h("label", { class: "choice" },
+        h("input", { type: "checkbox", name: path, value: o.value, id: i ? `${p.id}--${i}` : p.id, ref: (el) => inputs.push(el) }), " ", o.label));
+    return h("div", { class: "field", "data-path": path, "data-top": top,
+      ref: (el) => this.register(path, { schema, kind: "documents", inputs, top, wrapper: el, error: el.querySelector(`#${p.id}-error`) }) },
+    h("fieldset", { "aria-describedby": p.described },
+      h("legend", null, p.label, p.mark), p.help, p.error, h("div", { class: "choices" }, items)));
+  }
+
+  /** An array of objects: a row per item, rows added and removed within minItems..maxItems. */
+  list(schema, path, required, top) {
+    const p = this.parts(path, schema, required);
+    const entry = { schema, kind: "list", top, count: 0, min: Math.max(schema.minItems || 0, required ? 1 : 0) };
+    const add = h("button", { type: "button", class: "add-row", onclick: () => {
+      this.addRow(path);
+      this.callbacks.onChange?.(this.values());
+    } }, t("form.add_row"));
+    const remove = h("button", { type: "button", class: "remove-row", onclick: () => this.removeRow(path) }, t("form.remove_row"));
+    return h("div", { class: "field group list", "data-path": path, "data-top": top,
+      ref: (el) => {
+        this.register(path, { ...entry, wrapper: el, error: el.querySelector(`#${p.id}-error`), rows: el.querySelector(".rows"),
+          add: el.querySelector(".add-row"), remove: el.querySelector(".remove-row") });
+        for (let i = 0; i < Math.max(entry.min, 1); i += 1) this.addRow(path);
+      } },
+    h("fieldset", { "aria-describedby": p.described },
+      h("legend", null, p.label, p.mark), p.help, p.error,
+      h("div", { class: "rows" }),
+      h("p", { class: "row-buttons" }, add, " ", remove)));
+  }
+
+  addRow(path) {
+    const entry = this.fields.get(path);
+    if (entry.schema.maxItems && entry.count >= entry.schema.maxItems) return;
+    const index = entry.count;
+    const label = entry.schema["x-ui"]?.label || { bn: "", en: "" };
+    const row = { ...entry.schema.items, "x-ui": { label: { bn: `${label.bn} ${toBanglaDigits(index + 1)}`, en: `${label.en} ${index + 1}` } } };
+    entry.rows.append(toDOM(this.group(String(index), row, `${path}.${index}`, true, entry.top, false)));
+    entry.count += 1;
+    this.rowButtons(entry);
+  }
+
+  removeRow(path) {
+    const entry = this.fields.get(path);
+    if (entry.count <= Math.max(entry.min, 1)) return;
+    entry.count -= 1;
+    const prefix = `${path}.${entry.count}`;
+    for (const key of [...this.fields.keys()]) if (key === prefix || key.startsWith(`${prefix}.`)) this.fields.delete(key);
+    entry.rows.lastElementChild?.remove();
+    this.rowButtons(entry);
+    this.callbacks.onChange?.(this.values());
+  }
+
+  rowButtons(entry) {
+    if (!entry.add) return;
+    entry.add.hidden = Boolean(entry.schema.maxItems) && entry.count >= entry.schema.maxItems;
+    entry.remove.hidden = entry.count <= Math.max(entry.min, 1);
   }
 
   group(name, schema, path, required, top, address) {
@@ -282,6 +347,7 @@ export class ServiceForm {
       else if (entry.kind === "checkbox") out[path] = entry.control.checked;
       else if (entry.kind === "radio") out[path] = entry.inputs.find((el) => el.checked)?.value ?? "";
       else if (entry.kind === "documents") out[path] = entry.inputs.filter((el) => el.checked).map((el) => el.value);
+      else if (entry.kind === "list") out[`${path}.#`] = entry.count;
     }
     return out;
   }
@@ -289,6 +355,12 @@ export class ServiceForm {
   /** Put saved values back (a draft, or an application sent back for correction). */
   async restore(values) {
     const geoValues = {};
+    for (const [path, entry] of [...this.fields]) {
+      if (entry.kind !== "list") continue;
+      const indices = Object.keys(values || {}).filter((key) => key.startsWith(`${path}.`)).map((key) => Number(key.slice(path.length + 1).split(".")[0]));
+      const rows = Math.max(values?.[`${path}.#`] || 0, ...indices.filter(Number.isInteger).map((i) => i + 1));
+      while (entry.count < rows && !(entry.schema.maxItems && entry.count >= entry.schema.maxItems)) this.addRow(path);
+    }
     for (const [path, value] of Object.entries(values || {})) {
       const entry = this.fields.get(path);
       if (!entry) continue;
@@ -326,6 +398,9 @@ export class ServiceForm {
         if (entry.kind === "group") {
           const value = build(entry.schema, path, inner);
           if (value !== undefined) out[name] = value;
+        } else if (entry.kind === "list") {
+          const rows = Array.from({ length: entry.count }, (_, i) => build(entry.schema.items, `${path}.${i}`, true));
+          if (rows.some((row) => Object.keys(row).length) || inner) out[name] = rows;
         } else if (entry.kind === "documents") {
           if (raw[path].length || inner) out[name] = raw[path];
         } else if (entry.kind === "checkbox") out[name] = raw[path];
@@ -393,7 +468,7 @@ export class ServiceForm {
   }
 
   inputsOf(entry) {
-    if (entry.kind === "group") return [];
+    if (entry.kind === "group" || entry.kind === "list") return [];
     return entry.inputs || [entry.control];
   }
 
@@ -431,7 +506,7 @@ export class ServiceForm {
     const target = (path) => {
       const entry = this.owner(path);
       if (!entry) return null;
-      const first = entry.kind === "group" ? entry.wrapper.querySelector("input, select, textarea") : this.inputsOf(entry)[0];
+      const first = entry.kind === "group" || entry.kind === "list" ? entry.wrapper.querySelector("input, select, textarea") : this.inputsOf(entry)[0];
       return first?.id || null;
     };
     this.summary.replaceChildren(toDOM(h("div", null,
