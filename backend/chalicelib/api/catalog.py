@@ -57,9 +57,9 @@ def list_services() -> Response:
             limit=MAX_QUERY_CHARS, limit_bn=to_bangla_digits(MAX_QUERY_CHARS),
         ))
     if category is not None and category not in {item.id for item in catalog.categories}:
-        problems.append(FieldProblem.of("category", "enum", Text("বিভাগ", "Category")))
+        problems.append(FieldProblem.of("category", "enum", Text("সেবার শ্রেণি", "Category")))
     if channel is not None and channel not in CHANNELS:
-        problems.append(FieldProblem.of("channel", "enum", Text("মাধ্যম", "Channel")))
+        problems.append(FieldProblem.of("channel", "enum", Text("আবেদনের মাধ্যম", "Channel")))
     if problems:
         raise ValidationFailed("validation_failed", fields=problems)
     found = catalog.search(text, category=category, channel=channel)
