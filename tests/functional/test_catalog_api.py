@@ -14,7 +14,7 @@ import pytest
 
 from devtools.catalog_build import build, write
 from tests.functional.conftest import reset_caches
-from tests.helpers import ROOT, get_json
+from tests.helpers import ROOT, get_json, post_json
 
 BIRTH = {"birth-registration-new", "birth-registration-correction"}
 
@@ -215,3 +215,35 @@ def test_the_channel_filter_leaves_out_services_not_offered_that_way(assisted_on
     assert "soil-test" not in self_service
     assert "soil-test" in assisted
     assert set(self_service) < set(assisted)
+
+
+def first_valid_examples() -> list[Any]:
+    """One valid example per service (all of them are checked offline in the unit tier)."""
+    folders = sorted(p for p in (ROOT / "schemas" / "examples").iterdir() if p.is_dir())
+    return [
+        pytest.param(folder.name, path.stem, id=folder.name)
+        for folder in folders
+        for path in sorted(folder.glob("valid-*.json"))[:1]
+    ]
+
+
+@pytest.mark.parametrize(("service_id", "name"), first_valid_examples())
+def test_every_listed_service_takes_an_application(client, service_id: str, name: str) -> None:
+    # GIVEN a service as the catalog lists it, filled in as its example shows
+    listed = get_json(client, f"/services/{service_id}").json
+    body = {
+        "service_id": service_id,
+        "service_version": listed["version"],
+        "applicant": {"name": "রহিম উদ্দিন", "phone": "01712345678"},
+        "form": json.loads((ROOT / "schemas" / "examples" / service_id / f"{name}.json")
+                           .read_text(encoding="utf-8")),
+    }
+
+    # WHEN it is submitted
+    response = post_json(client, "/applications", body, **{"Idempotency-Key": f"ex-{name}"[:120]})
+
+    # THEN it is accepted for the service's own agency
+    assert response.status_code == 201, response.json
+    assert response.json["service_id"] == service_id
+    assert response.json["agency_id"] == listed["agency"]
+    assert response.json["agency_name"] == listed["agency_name"]
