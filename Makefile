@@ -2,7 +2,10 @@
 # Every install step lives here, so a fresh machine needs nothing else.
 
 SHELL := /bin/bash
-PYTHON ?= python3.11
+# Python 3.13: Lambda no longer accepts new or updated python3.11 functions (blocked
+# since 2026-08-31). pyenv's build is preferred to its shim, which only runs when selected.
+PYTHON ?= $(firstword $(wildcard $(HOME)/.pyenv/versions/3.13*/bin/python3.13) \
+          $(wildcard /usr/local/bin/python3.13 /usr/bin/python3.13) python3.13)
 VENV := .venv
 PY := $(CURDIR)/$(VENV)/bin/python
 STAGE ?= dev
@@ -49,7 +52,10 @@ deps: python-deps browser-deps node-deps
 python-deps: $(STAMP)
 
 $(STAMP): pyproject.toml backend/requirements.txt
-	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) is required"; exit 1; }
+	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 13)' 2>/dev/null \
+	  || { echo "Python 3.13 is required (found: $(PYTHON)); set PYTHON=/path/to/python3.13"; exit 1; }
+	@if [ -x $(VENV)/bin/python ] && ! $(VENV)/bin/python -c 'import sys; assert sys.version_info[:2] == (3, 13)' 2>/dev/null; \
+	  then echo "replacing $(VENV) (built with another Python)"; rm -rf $(VENV); fi
 	[ -x $(VENV)/bin/python ] || $(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --upgrade pip
 	$(VENV)/bin/pip install --quiet -e '.[dev]'

@@ -25,10 +25,11 @@ READY_TIMEOUT = 90
 
 @dataclass
 class RunningStack:
-    """A started stack: its URLs, its process, and what it printed."""
+    """A started stack: its URLs (API, web app, moto), its process, and what it printed."""
 
     api: str
     web: str
+    aws: str
     process: subprocess.Popen
     output: list[str] = field(default_factory=list)
 
@@ -71,7 +72,7 @@ def running_stack(data_dir: Path, **env: str) -> Iterator[RunningStack]:
         if process.poll() is not None or time.monotonic() > deadline:
             process.kill()
             raise RuntimeError("the stack did not start:\n" + "".join(output[-60:]))
-    stack = RunningStack(urls["api"], urls["web"], process, output)
+    stack = RunningStack(urls["api"], urls["web"], urls["aws"], process, output)
     try:
         yield stack
     finally:

@@ -10,7 +10,7 @@ serves the web app. Ctrl-C (or SIGTERM) stops everything and saves the data.
 
 Ports and the data folder also come from NAGORIK_API_PORT, NAGORIK_WEB_PORT and
 NAGORIK_DATA_DIR; port 0 picks a free one. A line ``READY api=... web=...`` is printed
-once everything answers (tests wait for it).
+once everything answers (tests wait for it), with the moto endpoint as ``aws=``.
 """
 
 from __future__ import annotations
@@ -194,7 +194,7 @@ def main(argv: list[str] | None = None) -> int:
             f"  API          {api}   (also at {web}/api)\n"
             f"  AWS (moto)   {stack.aws_endpoint}   (AWS_ENDPOINT_URL)\n"
             "Ctrl-C stops it; everything is kept for the next start.\n"
-            f"READY api={api} web={web}",
+            f"READY api={api} web={web} aws={stack.aws_endpoint}",
             flush=True,
         )
         stack.stop_event.wait()

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import random
-import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -84,11 +83,7 @@ def applications_on_server(stack: RunningStack, phone: str) -> list[dict[str, An
     """Every application the stack's database holds for this applicant phone."""
     import boto3
 
-    endpoint = next(
-        match.group(1) for line in stack.output
-        if (match := re.search(r"AWS \(moto\)\s+(http://\S+)", line))
-    )
-    table = boto3.resource("dynamodb", endpoint_url=endpoint, region_name="ap-south-1",
+    table = boto3.resource("dynamodb", endpoint_url=stack.aws, region_name="ap-south-1",
                            aws_access_key_id="local", aws_secret_access_key="local")
     found = table.Table("nagorik-dev-applications").query(
         IndexName="by-applicant",
