@@ -18,7 +18,7 @@ dev: deps catalog pwa
 	cd backend && $(PY) -m devtools.stack
 
 ## test: every tier (unit, functional, integration, infra, browser)
-test: deps catalog pwa
+test: deps catalog pwa lint
 	@set +e; cd $(CURDIR) && $(PY) -m pytest -p no:cacheprovider tests; rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: that is a failure here"; exit 1; fi; exit $$rc
 

@@ -52,13 +52,13 @@ def merge_template(stage: str) -> dict[str, Any]:
     for path in (BACKEND, INFRA):
         if str(path) not in sys.path:
             sys.path.insert(0, str(path))
-    from cfn.stage import load_stage, stage_environment  # noqa: PLC0415
+    from cfn.stage import load_stage, stage_environment
 
     os.environ.update(stage_environment(stage))
     os.environ["NAGORIK_STAGE"] = stage
     # Imported only now: the app registers its workers' queues when it is imported.
-    from cfn import build_merge_template  # noqa: PLC0415
-    from cfn.inventory import inventory  # noqa: PLC0415
+    from cfn import build_merge_template
+    from cfn.inventory import inventory
 
     try:
         return build_merge_template(load_stage(stage), inventory(stage))

@@ -121,7 +121,7 @@ def stack_outputs(stack: str, cloudformation: Any) -> dict[str, str]:
 
 def main(argv: list[str] | None = None) -> int:
     """Command line entry point."""
-    import boto3  # noqa: PLC0415 (only the command needs AWS)
+    import boto3
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--stack", required=True, help="the stage's stack, e.g. nagorik-prod")

@@ -8,6 +8,7 @@ tracking ids all see the same names.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -74,6 +75,35 @@ def find(level: str, area_id: str) -> Area | None:
     return level_areas(level).get(str(area_id))
 
 
+def parents_index() -> dict[str, dict[str, str | None]]:
+    """Each area's parent, by level and id: all the server needs to check an address.
+
+    The catalog build writes it beside the schemas (``geo.json``, 70 KB), so a Lambda
+    reads that instead of parsing the package's half megabyte of names.
+    """
+    return {
+        level: {area.id: area.parent_id for area in level_areas(level).values()}
+        for level in LEVELS
+    }
+
+
+@cache
+def _parents() -> dict[str, dict[str, str | None]]:
+    from .settings import get_settings
+
+    built = get_settings().schemas_dir / "geo.json"
+    if built.exists():
+        return json.loads(built.read_text(encoding="utf-8"))
+    return parents_index()
+
+
+def parent_of(level: str, area_id: str) -> tuple[bool, str | None]:
+    """Whether an area exists at this level, and its parent's id."""
+    known = _parents()[level]
+    key = str(area_id)
+    return (key in known, known.get(key))
+
+
 def check_address(address: dict[str, Any]) -> list[tuple[str, str]]:
     """Problems with an address's division/district/upazila/union chain.
 
@@ -83,22 +113,23 @@ def check_address(address: dict[str, Any]) -> list[tuple[str, str]]:
     addresses have no union).
     """
     problems: list[tuple[str, str]] = []
-    found: dict[str, Area] = {}
+    found: dict[str, str] = {}
     for level in LEVELS:
         value = address.get(level)
         if value is None:
             continue
-        area = find(level, value)
-        if area is None:
-            problems.append((level, "geo_unknown"))
+        exists, _ = parent_of(level, value)
+        if exists:
+            found[level] = str(value)
         else:
-            found[level] = area
-    for level, area in found.items():
-        ancestor: Area | None = area
-        for upper in reversed(LEVELS[: LEVELS.index(level)]):
-            ancestor = find(upper, ancestor.parent_id) if ancestor and ancestor.parent_id else None
+            problems.append((level, "geo_unknown"))
+    for level, area_id in found.items():
+        ancestor: str | None = area_id
+        for depth, upper in enumerate(reversed(LEVELS[: LEVELS.index(level)])):
+            below = LEVELS[LEVELS.index(level) - depth]
+            ancestor = parent_of(below, ancestor)[1] if ancestor is not None else None
             if upper in found:
-                if ancestor is None or ancestor.id != found[upper].id:
+                if ancestor != found[upper]:
                     problems.append((level, "geo_mismatch"))
                 break
     return problems
@@ -106,8 +137,10 @@ def check_address(address: dict[str, Any]) -> list[tuple[str, str]]:
 
 def district_of(address: dict[str, Any]) -> int | None:
     """The numeric district id of an address, if it names a real district."""
-    area = find("district", address.get("district", "")) if address.get("district") else None
-    return int(area.id) if area else None
+    district = address.get("district")
+    if district is None or not parent_of("district", district)[0]:
+        return None
+    return int(district)
 
 
 def compact() -> dict[str, list[list[str]]]:

@@ -41,7 +41,7 @@ def mask(text: str) -> str:
 class MaskingFormatter(LambdaPowertoolsFormatter):
     """The Powertools JSON formatter, with ``mask()`` applied to the finished line."""
 
-    def serialize(self, log: dict[str, Any]) -> str:
+    def serialize(self, log: Any) -> str:
         """The log record as one JSON line, identifiers masked."""
         return mask(super().serialize(log))
 

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-
 # SSM parameters the code reads (under /<app>/<stage>/), with the value a new stage
 # starts with. The local stack and the infra templates create exactly these.
 HOLIDAYS_PARAMETER = "holidays"  # JSON list of ISO dates: public holidays for SLAs

@@ -30,6 +30,7 @@ from .domain.errors import FieldProblem, ValidationFailed
 from .domain.messages import Text
 
 EARLIEST_DATE = date(1900, 1, 1)
+YEAR_PREFIXED_DIGITS = 17  # 17-digit NIDs and birth registration numbers start with the year
 UPCOMING_WINDOW = timedelta(days=366)
 
 # --- normalisation -----------------------------------------------------------------
@@ -149,14 +150,14 @@ def _check_upcoming_date(value: object) -> bool:
 @FORMATS.checks("bd-nid", raises=FormatProblem)
 def _check_nid(value: object) -> bool:
     # 17-digit numbers are the year of birth followed by the 13-digit number.
-    if isinstance(value, str) and len(value) == 17 and value.isdigit():
+    if isinstance(value, str) and len(value) == YEAR_PREFIXED_DIGITS and value.isdigit():
         _year_prefix_plausible(value, "nid")
     return True
 
 
 @FORMATS.checks("bd-brn", raises=FormatProblem)
 def _check_brn(value: object) -> bool:
-    if isinstance(value, str) and len(value) == 17 and value.isdigit():
+    if isinstance(value, str) and len(value) == YEAR_PREFIXED_DIGITS and value.isdigit():
         _year_prefix_plausible(value, "brn")
     return True
 

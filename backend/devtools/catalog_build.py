@@ -38,9 +38,9 @@ from referencing.exceptions import Unresolvable
 from referencing.jsonschema import DRAFT7
 
 from chalicelib import geo
-from chalicelib.agencies.registry import agency_ids
+from chalicelib.agencies.registry import agency_ids, get_agency
 from chalicelib.domain.catalog import summary_of
-from chalicelib.domain.messages import FIELD_ERRORS
+from chalicelib.domain.messages import ERRORS, FIELD_ERRORS
 from chalicelib.validation import FORMATS, NORMALISERS, FormSchemaValidator
 
 BASE_URI = "https://nagorik-sheba.invalid/schemas/"  # an identifier, never fetched
@@ -53,7 +53,7 @@ MULTI_CHOICE_WIDGETS = ("checkbox",)
 MAX_REF_DEPTH = 16
 
 
-class BuildFailed(Exception):  # noqa: N818 - read as "the build failed"
+class BuildFailed(Exception):
     """The schemas have problems; ``problems`` lists each as ``file: what``."""
 
     def __init__(self, problems: list[str]) -> None:
@@ -363,6 +363,8 @@ class Checker:
             self.sources.problem(path, problem)
         bundled = {key: value for key, value in document.items() if key != "$schema"}
         bundled["form"] = form
+        agency = get_agency(document["agency"])
+        bundled["agency_name"] = agency.name._asdict() if agency else None
         self.services[document["id"]] = bundled
 
     def _identity_problems(self, path: Path, document: dict[str, Any]) -> list[str]:
@@ -431,6 +433,10 @@ def build(source: Path = DEFAULT_SOURCE) -> dict[str, Any]:
         json.dumps([index, ordered, meta_bodies], sort_keys=True).encode()
     ).hexdigest()
     index["etag"] = digest[:20]
+    meta_bodies["messages"] = {  # the server's sentences, for the web app to show offline
+        "errors": {code: text._asdict() for code, text in ERRORS.items()},
+        "fields": {code: text._asdict() for code, text in FIELD_ERRORS.items()},
+    }
     return {"index": index, "services": checker.services, "meta": meta_bodies}
 
 
@@ -450,6 +456,7 @@ def write(catalog: dict[str, Any], out: Path) -> None:
         _write_json(staging / "services" / f"{service_id}.json", document)
     for name, schema in catalog["meta"].items():
         _write_json(staging / "meta" / f"{name}.json", schema)
+    _write_json(staging / "geo.json", geo.parents_index())  # the server's address checks
     if out.exists():
         shutil.rmtree(out)
     staging.rename(out)

@@ -86,93 +86,101 @@ def fallback_page(catalog: Any) -> bytes:
     ).encode()
 
 
-def make_handler(root: Path, api_host: str, api_port: int, catalog: Any) -> type:
-    """A request handler class bound to the build folder and the API address."""
-    gzipped = _Gzipped()
+class Handler(BaseHTTPRequestHandler):
+    """Serves the build and proxies the API; bound to a site by ``handler_for``."""
 
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-        server_version = "NagorikLocal"
+    protocol_version = "HTTP/1.1"
+    server_version = "NagorikLocal"
+    root: Path
+    api: tuple[str, int]
+    catalog: Any
+    gzipped: _Gzipped
 
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
-            """Quiet: the API logs every request already."""
+    def log_message(self, format: str, *args: Any) -> None:
+        """Quiet: the API logs every request already."""
 
-        def _proxy(self) -> None:
-            target = self.path[len("/api"):] or "/"
-            length = int(self.headers.get("Content-Length") or 0)
-            body = self.rfile.read(length) if length else None
-            headers = {k: v for k, v in self.headers.items() if k.lower() not in HOP_BY_HOP}
-            headers["X-Forwarded-For"] = self.client_address[0]
-            connection = http.client.HTTPConnection(api_host, api_port, timeout=60)
-            try:
-                connection.request(self.command, target, body=body, headers=headers)
-                response = connection.getresponse()
-                payload = response.read()
-            except OSError:
-                self._send(502, b'{"code":"service_unavailable"}',
-                           {"Content-Type": "application/json"})
-                return
-            finally:
-                connection.close()
-            passed = {k: v for k, v in response.getheaders() if k.lower() not in HOP_BY_HOP}
-            self._send(response.status, payload, passed)
+    def _send(self, status: int, body: bytes, headers: dict[str, str]) -> None:
+        self.send_response(status)
+        for key, value in {**SECURITY_HEADERS, **headers}.items():
+            self.send_header(key, value)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
 
-        def _send(self, status: int, body: bytes, headers: dict[str, str]) -> None:
-            self.send_response(status)
-            for key, value in {**SECURITY_HEADERS, **headers}.items():
-                self.send_header(key, value)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            if self.command != "HEAD":
-                self.wfile.write(body)
+    def _route(self) -> None:
+        if self.path == "/api" or self.path.startswith("/api/"):
+            self._proxy()
+        elif self.command in ("GET", "HEAD"):
+            self._static()
+        else:
+            self._send(405, b"method not allowed", {"Content-Type": "text/plain"})
 
-        def _static(self) -> None:
-            path = urlsplit(self.path).path
-            if not (root / "index.html").exists():
-                page = fallback_page(catalog)
-                self._send(200, page, {"Content-Type": "text/html; charset=utf-8",
-                                       "Cache-Control": "no-cache"})
-                return
-            relative = path.lstrip("/") or "index.html"
-            candidate = (root / relative).resolve()
-            if root.resolve() not in candidate.parents and candidate != root.resolve():
-                self._send(404, b"not found", {"Content-Type": "text/plain"})
-                return
-            if not candidate.is_file():
-                if "." in Path(relative).name:
-                    self._send(404, b"not found", {"Content-Type": "text/plain"})
-                    return
-                candidate = root / "index.html"  # the app shell handles client routes
-            kind = mimetypes.guess_type(candidate.name)[0] or "application/octet-stream"
-            if kind.startswith("text/") or kind in ("application/javascript", "application/json"):
-                kind += "; charset=utf-8"
-            headers = {"Content-Type": kind, "Cache-Control": cache_control(candidate.name),
-                       "Vary": "Accept-Encoding"}
-            if candidate.name in ("sw.js", "service-worker.js"):
-                headers["Service-Worker-Allowed"] = "/"
-            accepts_gzip = "gzip" in (self.headers.get("Accept-Encoding") or "")
-            if accepts_gzip and kind.startswith(COMPRESSIBLE):
-                headers["Content-Encoding"] = "gzip"
-                self._send(200, gzipped.get(candidate), headers)
-            else:
-                self._send(200, candidate.read_bytes(), headers)
+    do_GET = do_HEAD = do_POST = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = _route
 
-        def _route(self) -> None:
-            if self.path == "/api" or self.path.startswith("/api/"):
-                self._proxy()
-            elif self.command in ("GET", "HEAD"):
-                self._static()
-            else:
-                self._send(405, b"method not allowed", {"Content-Type": "text/plain"})
+    def _proxy(self) -> None:
+        target = self.path[len("/api"):] or "/"
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else None
+        headers = {k: v for k, v in self.headers.items() if k.lower() not in HOP_BY_HOP}
+        headers["X-Forwarded-For"] = self.client_address[0]
+        connection = http.client.HTTPConnection(*self.api, timeout=60)
+        try:
+            connection.request(self.command, target, body=body, headers=headers)
+            response = connection.getresponse()
+            payload = response.read()
+        except OSError:
+            self._send(502, b'{"code":"service_unavailable"}', {"Content-Type": "application/json"})
+            return
+        finally:
+            connection.close()
+        passed = {k: v for k, v in response.getheaders() if k.lower() not in HOP_BY_HOP}
+        self._send(response.status, payload, passed)
 
-        do_GET = do_HEAD = do_POST = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = _route
+    def _file(self) -> Path | None:
+        """The file a path names, the app shell for client routes, ``None`` for 404."""
+        relative = urlsplit(self.path).path.lstrip("/") or "index.html"
+        root = self.root.resolve()
+        candidate = (root / relative).resolve()
+        if root not in candidate.parents and candidate != root:
+            return None
+        if candidate.is_file():
+            return candidate
+        return None if "." in Path(relative).name else root / "index.html"
 
-    return Handler
+    def _static(self) -> None:
+        if not (self.root / "index.html").exists():
+            self._send(200, fallback_page(self.catalog),
+                       {"Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-cache"})
+            return
+        found = self._file()
+        if found is None:
+            self._send(404, b"not found", {"Content-Type": "text/plain"})
+            return
+        kind = mimetypes.guess_type(found.name)[0] or "application/octet-stream"
+        if kind.startswith("text/") or kind in ("application/javascript", "application/json"):
+            kind += "; charset=utf-8"
+        headers = {"Content-Type": kind, "Cache-Control": cache_control(found.name),
+                   "Vary": "Accept-Encoding"}
+        if found.name in ("sw.js", "service-worker.js"):
+            headers["Service-Worker-Allowed"] = "/"
+        if "gzip" in (self.headers.get("Accept-Encoding") or "") and kind.startswith(COMPRESSIBLE):
+            headers["Content-Encoding"] = "gzip"
+            self._send(200, self.gzipped.get(found), headers)
+        else:
+            self._send(200, found.read_bytes(), headers)
+
+
+def handler_for(root: Path, api_host: str, api_port: int, catalog: Any) -> type[Handler]:
+    """A handler class bound to one build folder and one API address."""
+    return type("SiteHandler", (Handler,), {
+        "root": root, "api": (api_host, api_port), "catalog": catalog, "gzipped": _Gzipped(),
+    })
 
 
 def serve(root: Path, host: str, port: int, api_port: int, catalog: Any) -> ThreadingHTTPServer:
     """Start serving in a background thread; return the server (``shutdown()`` stops it)."""
-    server = ThreadingHTTPServer((host, port), make_handler(root, host, api_port, catalog))
+    server = ThreadingHTTPServer((host, port), handler_for(root, host, api_port, catalog))
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, name="web", daemon=True).start()
     return server

@@ -117,7 +117,7 @@ class Inventory:
 
 
 def _tables(settings: Any) -> tuple[Table, ...]:
-    from chalicelib.store import models  # noqa: PLC0415 (after NAGORIK_STAGE is set)
+    from chalicelib.store import models
 
     models.bind(settings)
     prefix = settings.resource("")
@@ -148,7 +148,7 @@ def _tables(settings: Any) -> tuple[Table, ...]:
 
 
 def _functions(app: Any) -> tuple[Function, ...]:
-    from chalice.app import ScheduledEventConfig, SQSEventConfig  # noqa: PLC0415
+    from chalice.app import ScheduledEventConfig, SQSEventConfig
 
     found = [Function("api_handler", "api")] if app.routes else []
     for source in app.event_sources:
@@ -169,8 +169,8 @@ def inventory(stage: str) -> Inventory:
     """What the code defines for ``stage``; ``RuntimeError`` if the code was imported
     for another stage."""
     # Imported here, not at the top: NAGORIK_STAGE must be set first.
-    from chalicelib.agencies.registry import agency_ids  # noqa: PLC0415
-    from chalicelib.settings import SSM_PARAMETERS, get_settings  # noqa: PLC0415
+    from chalicelib.agencies.registry import agency_ids
+    from chalicelib.settings import SSM_PARAMETERS, get_settings
 
     settings = get_settings()
     if settings.stage != stage:
@@ -178,7 +178,7 @@ def inventory(stage: str) -> Inventory:
             f"the code was loaded for stage {settings.stage!r}, not {stage!r}: "
             f"set NAGORIK_STAGE={stage} before importing it"
         )
-    from app import app  # noqa: PLC0415
+    from app import app
 
     return Inventory(
         settings=settings,

@@ -57,6 +57,16 @@ test("the build shipped a check for every service", { skip: !catalogFile && "run
   for (const service of catalog.services) assert.ok(fs.existsSync(path.join(DIST, service.check)), service.check);
 });
 
+// Examples that need a future date say "{{today+N}}": the Dhaka date N days from now.
+const DHAKA_OFFSET_MS = 6 * 3600 * 1000;
+function dated(value) {
+  const match = typeof value === "string" && /^\{\{today([+-][0-9]+)\}\}$/.exec(value);
+  if (match) return new Date(Date.now() + DHAKA_OFFSET_MS + Number(match[1]) * 86400000).toISOString().slice(0, 10);
+  if (Array.isArray(value)) return value.map(dated);
+  if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, dated(v)]));
+  return value;
+}
+
 for (const service of catalog.services) {
   const dir = path.join(SCHEMAS, "examples", service.id);
   if (!fs.existsSync(dir)) continue;
@@ -67,7 +77,7 @@ for (const service of catalog.services) {
     const match = /^invalid-(.+)-([a-z_]+)\.json$/.exec(name);
     test(`${service.id} ${name}`, { skip: match?.[2].startsWith("geo_") ? "areas are checked by the picker and the server" : false }, async () => {
       const { default: validate } = await import(pathToFileURL(path.join(DIST, service.check)).href);
-      const form = JSON.parse(fs.readFileSync(path.join(dir, name), "utf8"));
+      const form = dated(JSON.parse(fs.readFileSync(path.join(dir, name), "utf8")));
       const body = normalise({ service_id: service.id, service_version: service.version, applicant: { name: "রহিম উদ্দিন", phone: "০১৭১২-৩৪৫৬৭৮" }, form }, root);
       validate(body);
       const found = problemsOf(validate.errors, root, body).map((problem) => `${problem.path} ${problem.code}`);

@@ -161,7 +161,8 @@ def test_a_submission_while_the_queue_is_down_is_kept_and_sent_later(client, mon
 
     with monkeypatch.context() as patch:
         patch.setattr(SqsAgencyQueue, "enqueue", down)
-        response = post_json(client, "/applications", gd_body(), **{"Idempotency-Key": "k-00000011"})
+        response = post_json(client, "/applications", gd_body(),
+                             **{"Idempotency-Key": "k-00000011"})
 
     assert response.status_code == 201 and response.json["status"] == "submitted"
     assert queued_messages("police") == []

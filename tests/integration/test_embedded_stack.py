@@ -7,9 +7,9 @@ import signal
 import time
 import urllib.error
 import urllib.request
-from urllib.parse import quote
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from tests.helpers import example, submission
 from tests.stack import running_stack

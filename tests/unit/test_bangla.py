@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -67,7 +67,7 @@ def test_digits_both_ways() -> None:
 
 
 def test_an_application_at_one_in_the_morning_belongs_to_that_dhaka_day() -> None:
-    moment = datetime(2026, 11, 27, 19, 0, tzinfo=timezone.utc)  # 01:00 on the 28th in Dhaka
+    moment = datetime(2026, 11, 27, 19, 0, tzinfo=UTC)  # 01:00 on the 28th in Dhaka
     assert dhaka_date(moment) == date(2026, 11, 28)
     shown = format_moment_bn(moment)
     assert shown == {"date_bn": "২৮ নভেম্বর ২০২৬", "bangla_date_bn": "১৩ অগ্রহায়ণ ১৪৩৩",

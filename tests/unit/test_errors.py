@@ -25,7 +25,7 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize(("error", "status"), CASES, ids=lambda value: str(value))
+@pytest.mark.parametrize(("error", "status"), CASES, ids=str)
 def test_each_error_type_has_its_status_and_a_bilingual_body(error, status) -> None:
     response = error_response(error)
     body = json.loads(response.body)

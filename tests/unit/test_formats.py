@@ -31,7 +31,9 @@ def test_normalise(case: dict) -> None:
 def test_format(case: dict) -> None:
     schema = {
         "type": "object",
-        "properties": {"value": {**DEFS[case["def"]], "x-ui": {"label": {"bn": "মান", "en": "Value"}}}},
+        "properties": {
+            "value": {**DEFS[case["def"]], "x-ui": {"label": {"bn": "মান", "en": "Value"}}},
+        },
     }
     problems = FormValidator(schema).problems({"value": case["value"]})
     codes = [problem.code for problem in problems]

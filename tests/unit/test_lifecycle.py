@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from itertools import product
 
 import pytest
@@ -10,7 +10,7 @@ import pytest
 from chalicelib.domain.errors import IllegalTransition
 from chalicelib.domain.lifecycle import TRANSITIONS, Application, Channel, Status
 
-AT = datetime(2026, 11, 28, 4, 0, tzinfo=timezone.utc)
+AT = datetime(2026, 11, 28, 4, 0, tzinfo=UTC)
 
 LEGAL = {
     (Status.SUBMITTED, Status.QUEUED), (Status.SUBMITTED, Status.CANCELLED),
@@ -42,7 +42,9 @@ def test_the_graph_is_exactly_the_designed_one() -> None:
 
 
 @pytest.mark.parametrize(("source", "target"), sorted(LEGAL))
-def test_legal_move_is_recorded_with_who_when_why_and_channel(source: Status, target: Status) -> None:
+def test_legal_move_is_recorded_with_who_when_why_and_channel(
+    source: Status, target: Status
+) -> None:
     application = application_in(source)
     before = len(application.history)
 

@@ -7,7 +7,6 @@ dotted inside the form, e.g. ``father.nid``; the code is a key of
 
 from __future__ import annotations
 
-import json
 from functools import cache
 from pathlib import Path
 
@@ -18,7 +17,7 @@ from chalicelib.domain.errors import ValidationFailed
 from chalicelib.domain.messages import FIELD_ERRORS
 from chalicelib.validation import FormValidator
 from devtools.catalog_build import DEFAULT_OUT
-from tests.helpers import EXAMPLES
+from tests.helpers import EXAMPLES, load_example
 
 
 @cache
@@ -52,7 +51,7 @@ def test_every_example_folder_is_a_service() -> None:
 
 @pytest.mark.parametrize(("service_id", "path"), examples("valid"))
 def test_valid_example_is_accepted(service_id: str, path: Path) -> None:
-    form = json.loads(path.read_text(encoding="utf-8"))
+    form = load_example(path)
     validator(service_id).validate(form)
 
 
@@ -62,7 +61,7 @@ def test_invalid_example_is_refused_for_the_reason_its_name_states(
 ) -> None:
     field, _, code = path.stem.removeprefix("invalid-").rpartition("-")
     assert code in FIELD_ERRORS, f"{path.name}: unknown problem code {code!r}"
-    form = json.loads(path.read_text(encoding="utf-8"))
+    form = load_example(path)
 
     with pytest.raises(ValidationFailed) as refused:
         validator(service_id).validate(form)

@@ -29,7 +29,7 @@ class SimulatedAgency:
         self.agency_id = agency_id
         self.latency_ms = latency_ms
         self.failure_rate = failure_rate
-        self._rng = rng or random.Random()
+        self._rng = rng or random.Random()  # noqa: S311 - a simulation, not a secret
         self._sleep = sleep
 
     def forward(self, application: Application) -> AgencyReceipt:

@@ -10,6 +10,7 @@ from ..domain.lifecycle import Application, Channel
 from ..observability import logger, metrics
 from ..runtime import runtime
 from . import views
+from .cors import CORS
 from .errors import json_response, translating
 from .requests import idempotency_key, if_match_version, json_body, query
 
@@ -21,7 +22,7 @@ def view_of(application: Application) -> dict[str, Any]:
     return views.application(application, runtime().catalog)
 
 
-@application_routes.route("/applications", methods=["POST"], content_types=["*/*"], cors=True)
+@application_routes.route("/applications", methods=["POST"], content_types=["*/*"], cors=CORS)
 @translating
 def submit_application() -> Response:
     """Submit an application.
@@ -45,7 +46,7 @@ def submit_application() -> Response:
     return json_response(answer, 200 if submitted.replayed else 201, location)
 
 
-@application_routes.route("/applications/{tracking_id}", methods=["GET"], cors=True)
+@application_routes.route("/applications/{tracking_id}", methods=["GET"], cors=CORS)
 @translating
 def track_application(tracking_id: str) -> Response:
     """Status and history of an application, for its applicant's ``?phone=``.
@@ -61,7 +62,7 @@ def track_application(tracking_id: str) -> Response:
 
 
 @application_routes.route(
-    "/applications/{tracking_id}/decisions", methods=["POST"], content_types=["*/*"], cors=True
+    "/applications/{tracking_id}/decisions", methods=["POST"], content_types=["*/*"], cors=CORS
 )
 @translating
 def decide_application(tracking_id: str) -> Response:

@@ -12,6 +12,7 @@ from ..domain.bangla import to_bangla_digits
 from ..domain.errors import FieldProblem, ValidationFailed
 from ..domain.messages import Text
 from ..runtime import runtime
+from .cors import CORS
 from .errors import JSON_UTF8, translating
 from .requests import query
 
@@ -36,7 +37,7 @@ def cacheable(body: Any) -> Response:
     return Response(body=text, status_code=200, headers={"Content-Type": JSON_UTF8, **headers})
 
 
-@catalog_routes.route("/services", methods=["GET"], cors=True)
+@catalog_routes.route("/services", methods=["GET"], cors=CORS)
 @translating
 def list_services() -> Response:
     """The catalog: ``?q=`` (Bangla or English words), ``?category=``, ``?channel=``.
@@ -61,7 +62,7 @@ def list_services() -> Response:
     if channel is not None and channel not in CHANNELS:
         problems.append(FieldProblem.of("channel", "enum", Text("আবেদনের মাধ্যম", "Channel")))
     if problems:
-        raise ValidationFailed("validation_failed", fields=problems)
+        raise ValidationFailed("query_invalid", fields=problems)
     found = catalog.search(text, category=category, channel=channel)
     return cacheable(
         {
@@ -72,17 +73,14 @@ def list_services() -> Response:
     )
 
 
-@catalog_routes.route("/services/{service_id}", methods=["GET"], cors=True)
+@catalog_routes.route("/services/{service_id}", methods=["GET"], cors=CORS)
 @translating
 def get_service(service_id: str) -> Response:
     """One service: metadata, fees, documents, SLA, agency and its form schema. 200, 304, 404."""
-    catalog = runtime().catalog
-    service = catalog.service(service_id)
-    agency = catalog.agency_name(service.agency)
-    return cacheable({**service.document, "agency_name": agency._asdict() if agency else None})
+    return cacheable(dict(runtime().catalog.service(service_id).document))
 
 
-@catalog_routes.route("/categories", methods=["GET"], cors=True)
+@catalog_routes.route("/categories", methods=["GET"], cors=CORS)
 @translating
 def list_categories() -> Response:
     """Every category with how many services it has. 200, 304."""

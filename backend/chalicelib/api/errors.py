@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from functools import wraps
+from http import HTTPStatus
 from typing import Any
 
 from chalice import Response
@@ -30,7 +31,7 @@ def status_of(error: errors.NagorikError) -> int:
     """The HTTP status of an error: the first table entry it is an instance of."""
     for kind in type(error).__mro__:
         if kind in STATUS:
-            return STATUS[kind]  # type: ignore[index]
+            return STATUS[kind]
     return 500
 
 
@@ -46,7 +47,7 @@ def json_response(body: Any, status: int = 200, headers: dict[str, str] | None =
 def error_response(error: errors.NagorikError) -> Response:
     """The bilingual error body with its status."""
     status = status_of(error)
-    headers = {"Retry-After": "5"} if status == 503 else {}
+    headers = {"Retry-After": "5"} if status == HTTPStatus.SERVICE_UNAVAILABLE else {}
     return json_response(error.to_body(), status, headers)
 
 
@@ -58,7 +59,7 @@ def translating(view: Callable[..., Response]) -> Callable[..., Response]:
         try:
             return view(*args, **kwargs)
         except errors.NagorikError as error:
-            if status_of(error) >= 500:
+            if status_of(error) >= HTTPStatus.INTERNAL_SERVER_ERROR:
                 logger.warning("dependency unavailable", extra={"code": error.code}, exc_info=True)
             return error_response(error)
         except Exception:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from http import HTTPStatus
 from typing import Any
 
 from chalice import Response
@@ -28,8 +29,8 @@ def _chalice_error_code(response: Response) -> str | None:
 
 def http_context(event: Request, get_response: Callable[[Request], Response]) -> Response:
     """Wrap every HTTP request."""
-    headers = event.headers or {}
-    context = event.context or {}
+    headers: Any = event.headers or {}
+    context: dict[str, Any] = event.context or {}
     correlation_id = headers.get("x-correlation-id") or context.get("requestId")
     # Thread-local keys: the local stack serves requests and workers in one process.
     logger.thread_safe_append_keys(
@@ -37,7 +38,8 @@ def http_context(event: Request, get_response: Callable[[Request], Response]) ->
     )
     try:
         response = get_response(event)
-        code = _chalice_error_code(response) if response.status_code >= 400 else None
+        failed = response.status_code >= HTTPStatus.BAD_REQUEST
+        code = _chalice_error_code(response) if failed else None
         if code is not None:
             response = error_response(CHALICE_CODES.get(code, CHALICE_CODES["InternalServerError"]))
         if correlation_id:

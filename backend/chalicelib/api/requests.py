@@ -22,6 +22,8 @@ def json_body(request: Request) -> Any:
     """
     limit = get_settings().max_body_bytes
     raw = request.raw_body or b""
+    if isinstance(raw, str):
+        raw = raw.encode()
     if len(raw) > limit:
         raise PayloadTooLarge("payload_too_large", values={"limit_kb": limit // 1024})
     content_type = (request.headers.get("content-type") or "").split(";")[0].strip().lower()
@@ -48,7 +50,9 @@ def idempotency_key(request: Request) -> str:
 
 def query(request: Request, name: str) -> str | None:
     """One query-string parameter, or ``None``."""
-    return (request.query_params or {}).get(name)
+    params: Any = request.query_params or {}
+    value = params.get(name)
+    return str(value) if value is not None else None
 
 
 def if_match_version(request: Request) -> int | None:

@@ -16,8 +16,9 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, Protocol
 
 from . import tracking
@@ -33,7 +34,7 @@ from .errors import (
     ServiceUnavailable,
     ValidationFailed,
 )
-from .lifecycle import Application, Channel, Decision, HistoryEntry, Status
+from .lifecycle import Application, Channel, Decision, Status
 from .messages import Text
 from .phone import normalise_mobile
 from .ports import (
@@ -67,7 +68,7 @@ class Submitted:
 
 def utc_now() -> datetime:
     """The current time, timezone-aware, in UTC."""
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def fingerprint(body: Any) -> str:
@@ -163,10 +164,10 @@ class Applications:
                 return earlier
         else:  # pragma: no cover - eight random collisions in a row
             raise ServiceUnavailable("service_unavailable")
-        try:
+        # If the queue is down the application is stored and still ``submitted``:
+        # ``requeue_stalled`` sends it later.
+        with suppress(ServiceUnavailable):
             self.queue.enqueue(application.agency_id, {"tracking_id": application.tracking_id})
-        except ServiceUnavailable:
-            pass  # stored and still ``submitted``: ``requeue_stalled`` sends it later
         return Submitted(answer, replayed=False)
 
     def _earlier_answer(self, key: str, digest: str) -> Submitted | None:

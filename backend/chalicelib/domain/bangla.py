@@ -96,7 +96,7 @@ def from_bangla_date(bangla: BanglaDate) -> date:
     """Convert a revised-calendar Bangla date back to Gregorian."""
     start_year = bangla.year + 593
     lengths = _month_lengths(calendar.isleap(start_year + 1))
-    if not 1 <= bangla.month <= 12 or not 1 <= bangla.day <= lengths[bangla.month - 1]:
+    if not 1 <= bangla.month <= len(lengths) or not 1 <= bangla.day <= lengths[bangla.month - 1]:
         raise ValueError(f"no such Bangla date: {bangla}")
     offset = sum(lengths[: bangla.month - 1]) + bangla.day - 1
     return date(start_year, 4, 14) + timedelta(days=offset)

@@ -14,14 +14,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 from .errors import IllegalTransition
 from .messages import Text
 
 
-class Status(str, Enum):
+class Status(StrEnum):
     """Where an application is. The value is what the API and the store carry."""
 
     SUBMITTED = "submitted"
@@ -74,7 +74,7 @@ CITIZEN_NOTIFIED = frozenset(
 )
 
 
-class Decision(str, Enum):
+class Decision(StrEnum):
     """What an agency may decide about an application under review."""
 
     APPROVE = "approve"
@@ -100,7 +100,7 @@ class Decision(str, Enum):
         }[self]
 
 
-class Channel(str, Enum):
+class Channel(StrEnum):
     """Through which door a change came."""
 
     SELF = "self"  # the citizen, on their own phone

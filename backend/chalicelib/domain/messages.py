@@ -26,6 +26,10 @@ ERRORS: dict[str, Text] = {
         "ফর্মের কিছু তথ্য সঠিক নয়। চিহ্নিত ঘরগুলো ঠিক করে আবার জমা দিন।",
         "Some of the form is not valid. Correct the marked fields and submit again.",
     ),
+    "query_invalid": Text(
+        "খোঁজার শব্দ বা বাছাই সঠিক নয়। চিহ্নিত অংশ ঠিক করে আবার খুঁজুন।",
+        "The search or filter is not valid. Correct the marked part and search again.",
+    ),
     "malformed_json": Text(
         "অনুরোধের তথ্য পড়া যায়নি (JSON সঠিক নয়)।",
         "The request body could not be read (it is not valid JSON).",
@@ -52,7 +56,8 @@ ERRORS: dict[str, Text] = {
     ),
     "idempotency_key_reused": Text(
         "এই Idempotency-Key দিয়ে আগে ভিন্ন একটি আবেদন জমা হয়েছে। নতুন আবেদনের জন্য নতুন কী দিন।",
-        "This Idempotency-Key was already used for a different application. Use a new key for a new application.",
+        "This Idempotency-Key was already used for a different application. "
+        "Use a new key for a new application.",
     ),
     "request_in_progress": Text(
         "এই আবেদনটি এখনই জমা হচ্ছে। কয়েক সেকেন্ড পরে আবার চেষ্টা করুন।",
@@ -159,7 +164,8 @@ FIELD_ERRORS: dict[str, Text] = {
         "the first four being the year of birth.",
     ),
     "passport": Text(
-        "'{label_bn}' সঠিক নয়: পাসপোর্ট নম্বর ৯ অক্ষরের, ১-২টি ইংরেজি বড় হাতের বর্ণ ও তারপর অঙ্ক (যেমন A01234567)।",
+        "'{label_bn}' সঠিক নয়: পাসপোর্ট নম্বর ৯ অক্ষরের, ১-২টি ইংরেজি বড় হাতের বর্ণ ও "
+        "তারপর অঙ্ক (যেমন A01234567)।",
         "'{label_en}' is not valid: a passport number has 9 characters, 1-2 capital letters "
         "then digits (e.g. A01234567).",
     ),
@@ -193,6 +199,18 @@ FIELD_ERRORS: dict[str, Text] = {
     "geo_mismatch": Text(
         "'{label_bn}'-এর এলাকাগুলো মেলে না: নিচের স্তরটি ওপরের স্তরের ভেতরে হতে হবে।",
         "The areas in '{label_en}' do not match: each level must lie inside the one above it.",
+    ),
+    "fiscal_year": Text(
+        "'{label_bn}' অর্থবছর এভাবে লিখুন: ২০২৬-২৭।",
+        "Write '{label_en}' as a financial year, e.g. 2026-27.",
+    ),
+    "year_month": Text(
+        "'{label_bn}' বছর-মাস আকারে লিখুন, যেমন ২০২৬-১০।",
+        "Write '{label_en}' as year-month, e.g. 2026-10.",
+    ),
+    "number_list": Text(
+        "'{label_bn}'-এ শুধু নম্বর দিন; একাধিক হলে কমা দিয়ে আলাদা করুন।",
+        "Give only numbers in '{label_en}', separated by commas.",
     ),
     "bangla_text": Text(
         "'{label_bn}' বাংলায় লিখুন।", "Write '{label_en}' in Bangla."

@@ -18,6 +18,7 @@ from .bangla import to_ascii_digits, to_bangla_digits
 
 LENGTH = 16
 NO_DISTRICT = 0  # applications with no address in the form
+MAX_DISTRICT = 99  # two digits
 
 # The Damm algorithm's operation table (a totally anti-symmetric quasigroup).
 _DAMM = (
@@ -45,7 +46,7 @@ def check_digit(digits: str) -> int:
 
 def new_tracking_id(district_id: int, day: date, *, randbelow=secrets.randbelow) -> str:
     """A fresh canonical (ASCII, unseparated) tracking id for a district and Dhaka day."""
-    if not 0 <= district_id <= 99:
+    if not NO_DISTRICT <= district_id <= MAX_DISTRICT:
         raise ValueError("district_id must be 0-99")
     body = f"{district_id:02d}{day:%y%m%d}{randbelow(10**7):07d}"
     return body + str(check_digit(body))

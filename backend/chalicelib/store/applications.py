@@ -18,6 +18,7 @@ from datetime import date, datetime
 from typing import Any
 
 from pynamodb.exceptions import GetError, PynamoDBException, QueryError, TransactWriteError
+from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
 from ..domain.bangla import dhaka_date
@@ -56,8 +57,7 @@ def counter_scope(application: Application, status: Status) -> str:
 
 def to_model(application: Application, *, new: bool = False) -> ApplicationModel:
     """The stored form of an application (``new``: not yet stored, no version)."""
-    version = {} if new or application.version is None else {"version": application.version}
-    return ApplicationModel(
+    item = ApplicationModel(
         tracking_id=application.tracking_id,
         service_id=application.service_id,
         service_version=application.service_version,
@@ -76,8 +76,10 @@ def to_model(application: Application, *, new: bool = False) -> ApplicationModel
         agency_ref=application.agency_ref,
         due_by=application.due_by.isoformat() if application.due_by else None,
         history=[HistoryEntryMap(**entry.to_dict()) for entry in application.history],
-        **version,
     )
+    if not new and application.version is not None:
+        item.version = application.version
+    return item
 
 
 def to_application(item: ApplicationModel) -> Application:
@@ -195,7 +197,7 @@ class DynamoApplicationStore:
         if not entries:
             return
         item = to_model(application)
-        actions = [
+        actions: list[Action] = [
             ApplicationModel.status.set(application.status.value),
             ApplicationModel.agency_status.set(
                 agency_status_key(application.agency_id, application.status)
@@ -256,7 +258,7 @@ class DynamoApplicationStore:
             totals[key] = totals.get(key, 0) + 1
         for (day, scope), increment in totals.items():
             transaction.update(
-                CounterModel(day=day, scope=scope), actions=[CounterModel.count.add(increment)]
+                CounterModel(day=day, scope=scope), actions=[CounterModel.total.add(increment)]
             )
 
     def by_applicant(self, phone: str, *, limit: int, cursor: str | None) -> Page:

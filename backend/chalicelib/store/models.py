@@ -113,7 +113,8 @@ class CounterModel(Model):
 
     day = UnicodeAttribute(hash_key=True)
     scope = UnicodeAttribute(range_key=True)
-    count = NumberAttribute(default=0)
+    # Stored as "count"; named ``total`` here because ``Model.count()`` is PynamoDB's.
+    total = NumberAttribute(default=0, attr_name="count")
 
 
 class IdempotencyModel(Model):

@@ -13,9 +13,7 @@ from __future__ import annotations
 
 import json
 from functools import cache
-from typing import Any
-
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from chalice import Blueprint, Rate
 
@@ -112,9 +110,10 @@ def handle_batch(event: dict[str, Any], context: Any) -> dict[str, Any]:
     )
 
     processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
-    return process_partial_response(
+    response = process_partial_response(
         event=event, record_handler=process_record, processor=processor, context=context
     )
+    return dict(response)
 
 
 def _register(agency_id: str) -> None:
