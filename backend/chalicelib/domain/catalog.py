@@ -239,8 +239,12 @@ class Catalog:
         self.etag = etag
         self._load_service = load_service
         self._services: dict[str, Service] = {}
+
+    @cached_property
+    def _haystacks(self) -> dict[str, str]:
+        """Each service's searchable text, folded once, on the first search (not at start)."""
         titles = {category.id: category.title for category in self.categories}
-        self._haystacks = {
+        return {
             entry.id: entry.haystack(
                 [*titles.get(entry.category, ()), *self._agency_names(entry.agency)]
             )
