@@ -85,40 +85,50 @@ class Category:
 
 
 @dataclass(frozen=True)
-class ServiceEntry:
-    """What the catalog index knows of a service: enough to list, search and filter it."""
+class ServiceFacts:
+    """What every description of a service has, in the catalog index or in full."""
 
-    summary: Mapping[str, Any]
+    facts: Mapping[str, Any]
 
     @property
     def id(self) -> str:
         """The service id."""
-        return str(self.summary["id"])
+        return str(self.facts["id"])
 
     @property
     def version(self) -> int:
         """The current form version."""
-        return int(self.summary["version"])
+        return int(self.facts["version"])
 
     @property
     def category(self) -> str:
         """The category id."""
-        return str(self.summary["category"])
+        return str(self.facts["category"])
 
     @property
     def agency(self) -> str:
         """The id of the agency that decides it."""
-        return str(self.summary["agency"])
+        return str(self.facts["agency"])
 
     @property
     def channels(self) -> tuple[str, ...]:
         """``self`` and/or ``assisted``."""
-        return tuple(self.summary["channels"])
+        return tuple(self.facts["channels"])
 
     @property
     def title(self) -> Text:
         """The service's name."""
-        return _text(self.summary["title"])
+        return _text(self.facts["title"])
+
+
+@dataclass(frozen=True)
+class ServiceEntry(ServiceFacts):
+    """What the catalog index knows of a service: enough to list, search and filter it."""
+
+    @property
+    def summary(self) -> Mapping[str, Any]:
+        """The index's summary of the service (``SUMMARY_FIELDS``)."""
+        return self.facts
 
     def haystack(self, extra: Iterable[str] = ()) -> str:
         """Everything a search for this service may match, folded."""
@@ -157,30 +167,13 @@ class ServiceEntry:
 
 
 @dataclass(frozen=True)
-class Service:
+class Service(ServiceFacts):
     """One service in full: its metadata and its (bundled) form schema."""
 
-    document: Mapping[str, Any]
-
     @property
-    def id(self) -> str:
-        """The service id."""
-        return str(self.document["id"])
-
-    @property
-    def version(self) -> int:
-        """The current form version."""
-        return int(self.document["version"])
-
-    @property
-    def agency(self) -> str:
-        """The id of the agency that decides it."""
-        return str(self.document["agency"])
-
-    @property
-    def channels(self) -> tuple[str, ...]:
-        """``self`` and/or ``assisted``."""
-        return tuple(self.document["channels"])
+    def document(self) -> Mapping[str, Any]:
+        """The whole service file, as the catalog build bundled it."""
+        return self.facts
 
     @property
     def form(self) -> dict[str, Any]:
