@@ -7,6 +7,9 @@
 //   dist/assets/check-<id>.<hash>.js   each service's form check, compiled from its schema
 //   dist/assets/catalog.<hash>.json    the catalog index; svc-<id>.<hash>.json each service
 //   dist/assets/geo.<hash>.json  divisions, districts, upazilas; geo-u<district>.<hash>.json unions
+//
+// Field error sentences are the server's own (.catalog/meta/messages.json), bundled into the
+// form's code; a form whose conditions the app cannot show stops the build.
 import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
@@ -14,14 +17,13 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import Ajv from "ajv";
 import standalone from "ajv/dist/standalone/index.js";
 import * as esbuild from "esbuild";
-import { validationOnly } from "./src/rules.js";
+import { unsupportedConditions, validationOnly } from "./src/rules.js";
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const CATALOG = path.join(HERE, ".catalog");
 const DIST = path.join(HERE, "dist");
 const ASSETS = path.join(DIST, "assets");
 const WORK = path.join(HERE, "node_modules", ".cache", "nagorik-build");
-const AGENCIES = path.join(HERE, "..", "backend", "chalicelib", "agencies", "agencies.json");
 
 const readJSON = (file) => JSON.parse(fs.readFileSync(file, "utf8"));
 const hash = (data) => createHash("sha256").update(data).digest("base64url").replace(/[-_]/g, "").slice(0, 10);
@@ -46,11 +48,9 @@ fs.mkdirSync(WORK, { recursive: true });
 
 // --- the catalog -------------------------------------------------------------------------
 const index = readJSON(path.join(CATALOG, "index.json"));
-const agencies = fs.existsSync(AGENCIES)
-  ? Object.fromEntries(readJSON(AGENCIES).agencies.map((agency) => [agency.id, agency.name]))
-  : {};
 const submission = readJSON(path.join(CATALOG, "meta", "submission.json"));
 const applicant = submission.properties.applicant;
+const messages = readJSON(path.join(CATALOG, "meta", "messages.json"));
 
 // Each service's form check: Ajv compiles the very schema the server validates with
 // (labels stripped) into a standalone module; the formats come from src/rules.js.
@@ -66,6 +66,8 @@ const services = [];
 for (const summary of index.services) {
   const file = path.join(CATALOG, "services", `${summary.id}.json`);
   const service = readJSON(file);
+  const unsupported = unsupportedConditions(service.form);
+  if (unsupported.length) fail(`${summary.id}: the form's conditions use what the app cannot show yet:\n  ${unsupported.join("\n  ")}`);
   const envelope = validationOnly({
     type: "object",
     required: ["applicant", "form"],
@@ -75,8 +77,8 @@ for (const summary of index.services) {
   const source = path.join(WORK, `check-${summary.id}.js`);
   fs.writeFileSync(source, code);
   checkEntries[`check-${summary.id}`] = source;
-  const doc = emit(`svc-${summary.id}.[hash].json`, { ...service, agency_name: agencies[service.agency] || null });
-  services.push({ ...summary, agency_name: agencies[summary.agency] || null, doc });
+  const doc = emit(`svc-${summary.id}.[hash].json`, service);
+  services.push({ ...summary, agency_name: service.agency_name || null, doc });
 }
 
 // --- geography, split so nothing heavy reaches a page that does not need it ---------------
@@ -110,6 +112,8 @@ let built = await esbuild.build({
   plugins: [virtual({
     "build-info": `export const INDEX_URL = "/assets/catalog.json"; export const GEO_URL = ${JSON.stringify(geoTop)};`,
     "build-applicant": `export const APPLICANT = ${JSON.stringify(applicant)};`,
+    "build-messages": `export const FIELD_MESSAGES = ${JSON.stringify(messages.fields)};`,
+    "build-track-messages": `export const TRACK_MESSAGES = ${JSON.stringify({ tracking_id: messages.fields.tracking_id, mobile: messages.fields.mobile })};`,
   })],
 });
 // Entry names are known only after bundling, and the index must name them: bundle once to
@@ -126,6 +130,8 @@ built = await esbuild.build({
   plugins: [virtual({
     "build-info": `export const INDEX_URL = ${JSON.stringify(indexURL)}; export const GEO_URL = ${JSON.stringify(geoTop)};`,
     "build-applicant": `export const APPLICANT = ${JSON.stringify(applicant)};`,
+    "build-messages": `export const FIELD_MESSAGES = ${JSON.stringify(messages.fields)};`,
+    "build-track-messages": `export const TRACK_MESSAGES = ${JSON.stringify({ tracking_id: messages.fields.tracking_id, mobile: messages.fields.mobile })};`,
   })],
 });
 for (const service of services) {

@@ -22,6 +22,18 @@ export function t(key, values) {
 /** A {bn, en} pair from the catalog in the language in use. */
 export const pick = (text) => (text ? text[current] || text.bn || text.en || "" : "");
 
+/**
+ * One of the server's field sentences ({bn, en}, from its messages) for a field, in the
+ * language in use: {label_bn}/{label_en} become the field's label, {limit}/{limit_bn} the limit.
+ */
+export function fieldSentence(text, label, limit) {
+  const values = {
+    label_bn: label.bn || label.en, label_en: label.en || label.bn,
+    limit: limit ?? "", limit_bn: limit == null ? "" : toBanglaDigits(limit),
+  };
+  return pick(text).replace(/\{(\w+)\}/g, (whole, name) => (name in values ? values[name] : whole));
+}
+
 /** Digits as this language writes them (ids, years: no grouping). */
 export const digits = (value) => (current === "bn" ? toBanglaDigits(value) : String(value));
 

@@ -1,7 +1,8 @@
 // The app: routes, navigation, language, the outbox's senders and the update notice.
 import { formatMoment } from "./bangla.js";
 import { loadIndex, loadService } from "./catalog.js";
-import { digits, lang, setLang, t, table, pick } from "./i18n.js";
+import { TRACK_MESSAGES } from "build-track-messages";
+import { digits, fieldSentence, lang, setLang, t, table, pick } from "./i18n.js";
 import { flush, entryFor, onChange, SYNC_TAG } from "./outbox.js";
 import { NORMALISERS } from "./rules.js";
 import { applications, drafts, outbox } from "./store.js";
@@ -212,8 +213,9 @@ async function trackSubmit(event) {
   };
   const id = parseTrackingId(form.id.value);
   const phone = NORMALISERS.mobile(form.phone.value);
-  show("id", id ? null : t("track.bad_id"));
-  show("phone", /^01[3-9][0-9]{8}$/.test(phone) ? null : t("track.bad_phone"));
+  const problem = (code, key) => fieldSentence(TRACK_MESSAGES[code], { [lang()]: t(key) });
+  show("id", id ? null : problem("tracking_id", "track.tracking_id"));
+  show("phone", /^01[3-9][0-9]{8}$/.test(phone) ? null : problem("mobile", "track.phone"));
   if (!id) return form.id.focus();
   if (!/^01[3-9][0-9]{8}$/.test(phone)) return form.phone.focus();
   const result = document.getElementById("track-result");

@@ -88,36 +88,147 @@ export const formatChecks = Object.fromEntries(
   Object.entries(FORMATS).map(([name, problem]) => [name, (value) => typeof value !== "string" || !problem(value)]),
 );
 
-// --- conditional fields -------------------------------------------------------------
+// --- conditional fields and narrowed choices ------------------------------------------
+// A form's top-level `allOf` holds `{if, then, else}` clauses. The app understands what the
+// catalog uses, and the build refuses a form that needs more (see `unsupportedConditions`):
+//   if:   required, properties with const / enum / minimum / maximum (nested too), not, allOf, anyOf
+//   then: required (a field shows while some clause requiring it holds) and properties that
+//         narrow a field: enum or const (fewer options), minimum / maximum (a tighter range).
 
-/** Whether `value` satisfies a (simple) `if` schema: required, properties with const/enum/type. */
+const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
+const IF_KEYWORDS = new Set(["required", "properties", "const", "enum", "minimum", "maximum",
+  "exclusiveMinimum", "exclusiveMaximum", "not", "allOf", "anyOf", "type"]);
+const NARROWING_KEYWORDS = new Set(["enum", "const", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"]);
+const TYPES = {
+  string: (v) => typeof v === "string", boolean: (v) => typeof v === "boolean",
+  integer: Number.isInteger, number: (v) => typeof v === "number", object: (v) => v !== null && typeof v === "object" && !Array.isArray(v),
+  array: Array.isArray, null: (v) => v === null,
+};
+
+/** Whether `value` satisfies an `if` schema (the keywords above; absent properties pass, as in JSON Schema). */
 export function holds(schema, value) {
-  if (!schema || typeof schema !== "object") return true;
-  const object = value && typeof value === "object" ? value : {};
-  for (const name of schema.required || []) if (!(name in object) || object[name] === undefined) return false;
-  if ("const" in schema && JSON.stringify(value) !== JSON.stringify(schema.const)) return false;
-  if (schema.enum && !schema.enum.some((item) => JSON.stringify(item) === JSON.stringify(value))) return false;
-  for (const [name, sub] of Object.entries(schema.properties || {})) {
-    if (name in object && object[name] !== undefined && !holds(sub, object[name])) return false;
+  if (schema === true || schema == null) return true;
+  if (schema === false) return false;
+  if ("const" in schema && !same(value, schema.const)) return false;
+  if (schema.enum && !schema.enum.some((item) => same(item, value))) return false;
+  if (schema.type && ![].concat(schema.type).some((type) => TYPES[type]?.(value))) return false;
+  if (typeof value === "number") {
+    if (schema.minimum != null && value < schema.minimum) return false;
+    if (schema.maximum != null && value > schema.maximum) return false;
+    if (schema.exclusiveMinimum != null && value <= schema.exclusiveMinimum) return false;
+    if (schema.exclusiveMaximum != null && value >= schema.exclusiveMaximum) return false;
   }
+  if (value && typeof value === "object" && !Array.isArray(value)) {
+    for (const name of schema.required || []) if (value[name] === undefined) return false;
+    for (const [name, sub] of Object.entries(schema.properties || {})) {
+      if (value[name] !== undefined && !holds(sub, value[name])) return false;
+    }
+  }
+  if (schema.not && holds(schema.not, value)) return false;
+  if (schema.allOf && !schema.allOf.every((sub) => holds(sub, value))) return false;
+  if (schema.anyOf && !schema.anyOf.some((sub) => holds(sub, value))) return false;
   return true;
 }
 
+/** The part of each clause that applies now: its `then` while its `if` holds, else its `else`. */
+const applying = (form, value) =>
+  (form.allOf || []).map((clause) => (holds(clause.if, value || {}) ? clause.then : clause.else)).filter(Boolean);
+
 /**
  * Which top-level fields are conditional, and whether each shows now: a field named only
- * in some `allOf[].then.required` (never in the form's own `required`) shows while that `if` holds.
+ * in some clause's `then.required` (or `else.required`), never in the form's own `required`,
+ * shows while such a clause applies.
  */
 export function conditionalFields(form, value) {
   const always = new Set(form.required || []);
   const shown = new Map();
   for (const clause of form.allOf || []) {
-    const active = holds(clause.if, value);
-    for (const name of clause.then?.required || []) {
-      if (always.has(name)) continue;
-      shown.set(name, (shown.get(name) || false) || active);
+    for (const branch of [clause.then, clause.else]) {
+      for (const name of branch?.required || []) if (!always.has(name)) shown.set(name, false);
     }
   }
+  for (const branch of applying(form, value)) {
+    for (const name of branch.required || []) if (shown.has(name)) shown.set(name, true);
+  }
   return shown;
+}
+
+/**
+ * What the applying clauses allow of each top-level field they narrow:
+ * Map name -> {options?: [values allowed], minimum?, maximum?, exclusiveMinimum?, exclusiveMaximum?}.
+ * Several clauses narrowing one field each narrow it further.
+ */
+export function narrowing(form, value) {
+  const found = new Map();
+  for (const branch of applying(form, value)) {
+    for (const [name, rule] of Object.entries(branch.properties || {})) {
+      const base = form.properties?.[name] || {};
+      const limits = found.get(name) || (base.enum ? { options: base.enum } : {});
+      const allowed = "const" in rule ? [rule.const] : rule.enum;
+      if (allowed) limits.options = (limits.options || allowed).filter((item) => allowed.some((other) => same(item, other)));
+      for (const key of ["minimum", "exclusiveMinimum"]) if (rule[key] != null) limits[key] = Math.max(rule[key], limits[key] ?? -Infinity);
+      for (const key of ["maximum", "exclusiveMaximum"]) if (rule[key] != null) limits[key] = Math.min(rule[key], limits[key] ?? Infinity);
+      found.set(name, limits);
+    }
+  }
+  return found;
+}
+
+/** Whether a field's value is inside what `narrowing` allows. */
+export function allowed(limits, value) {
+  if (!limits || value === undefined) return true;
+  if (limits.options && !limits.options.some((item) => same(item, value))) return false;
+  if (typeof value === "number") return holds(limits, value);
+  return true;
+}
+
+/**
+ * The form as it settles after an answer: which conditional fields show, what each narrowed
+ * field allows, and the value the conditions were judged on (hidden fields and choices no
+ * longer allowed left out, until nothing more changes: an answer dropped can hide a field).
+ */
+export function settle(form, value) {
+  let current = { ...(value || {}) };
+  for (let round = 0; ; round += 1) {
+    const shown = conditionalFields(form, current);
+    const narrowed = narrowing(form, current);
+    const next = Object.fromEntries(Object.entries(current).filter(([name, item]) =>
+      shown.get(name) !== false && !(narrowed.get(name)?.options && !allowed(narrowed.get(name), item))));
+    if (Object.keys(next).length === Object.keys(current).length || round > 20) return { shown, narrowed, value: next };
+    current = next;
+  }
+}
+
+/** What in a form's conditions the app cannot show (each as "where: what"); empty when all is understood. */
+export function unsupportedConditions(form) {
+  const problems = [];
+  const checkIf = (schema, where) => {
+    if (typeof schema === "boolean") return;
+    for (const [key, sub] of Object.entries(schema || {})) {
+      if (!IF_KEYWORDS.has(key)) problems.push(`${where}: "${key}"`);
+      else if (key === "properties") for (const [name, inner] of Object.entries(sub)) checkIf(inner, `${where}.properties.${name}`);
+      else if (key === "not") checkIf(sub, `${where}.not`);
+      else if (key === "allOf" || key === "anyOf") sub.forEach((inner, i) => checkIf(inner, `${where}.${key}[${i}]`));
+    }
+  };
+  (form.allOf || []).forEach((clause, i) => {
+    for (const key of Object.keys(clause)) if (!["if", "then", "else"].includes(key)) problems.push(`allOf[${i}]: "${key}"`);
+    checkIf(clause.if, `allOf[${i}].if`);
+    for (const part of ["then", "else"]) {
+      for (const [key, sub] of Object.entries(clause[part] || {})) {
+        const where = `allOf[${i}].${part}`;
+        if (key === "required") {
+          for (const name of sub) if (!form.properties?.[name]) problems.push(`${where}.required: no field "${name}"`);
+        } else if (key === "properties") {
+          for (const [name, rule] of Object.entries(sub)) {
+            if (!form.properties?.[name]) problems.push(`${where}.properties: no field "${name}"`);
+            for (const inner of Object.keys(rule)) if (!NARROWING_KEYWORDS.has(inner)) problems.push(`${where}.properties.${name}: "${inner}"`);
+          }
+        } else problems.push(`${where}: "${key}"`);
+      }
+    }
+  });
+  return problems;
 }
 
 // --- validator errors to field problems ----------------------------------------------
@@ -137,6 +248,12 @@ const LIMITS = {
   exclusiveMinimum: "too_small", exclusiveMaximum: "too_large", minItems: "too_few", maxItems: "too_many",
 };
 const SIMPLE = { enum: "enum", const: "invalid", type: "type", uniqueItems: "duplicate" };
+
+/** Every problem code this file can give (besides a field's own `x-problem`). */
+export const PROBLEM_CODES = [...new Set([
+  "required", "unknown_field", "invalid", "pattern", ...Object.values(LIMITS), ...Object.values(SIMPLE),
+  "date", "future_date", "too_old_date", "past_date", "too_far_date", "nid", "brn",
+])];
 
 function valueAt(data, steps) {
   return steps.reduce((node, step) => (node == null ? undefined : node[step]), data);

@@ -6,7 +6,7 @@ import path from "node:path";
 import { test } from "node:test";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import Ajv from "ajv";
-import { formatChecks, normalise, NORMALISERS, problemsOf, conditionalFields } from "../src/rules.js";
+import { conditionalFields, formatChecks, normalise, NORMALISERS, PROBLEM_CODES, problemsOf } from "../src/rules.js";
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const SCHEMAS = path.join(HERE, "..", "..", "schemas");
@@ -89,3 +89,30 @@ for (const service of catalog.services) {
     });
   }
 }
+
+// Field errors are shown in the server's own sentences (.catalog/meta/messages.json, bundled
+// by the build); the app keeps no copy of them.
+const MESSAGES = path.join(HERE, "..", ".catalog", "meta", "messages.json");
+test("every problem the browser can find has the server's sentence, in both languages", { skip: !fs.existsSync(MESSAGES) && "run `make catalog` first" }, () => {
+  const { fields } = JSON.parse(fs.readFileSync(MESSAGES, "utf8"));
+  const own = catalog.services.flatMap((service) => {
+    const dir = path.join(SCHEMAS, "examples", service.id);
+    return fs.existsSync(dir) ? fs.readdirSync(dir).map((name) => /^invalid-.+-([a-z_]+)\.json$/.exec(name)?.[1]).filter(Boolean) : [];
+  });
+  for (const code of new Set([...PROBLEM_CODES, ...own])) {
+    assert.ok(fields[code]?.bn && fields[code]?.en, code);
+    assert.match(fields[code].bn, /\{label_bn\}/, code);
+    assert.match(fields[code].en, /\{label_en\}/, code);
+  }
+  for (const file of ["bn.json", "en.json"]) {
+    const strings = JSON.parse(fs.readFileSync(path.join(HERE, "..", "i18n", file), "utf8"));
+    assert.equal("field_errors" in strings, false, `${file} repeats the server's field sentences`);
+  }
+});
+
+test("a server sentence gets the field's label and the limit in the language's digits", { skip: !fs.existsSync(MESSAGES) && "run `make catalog` first" }, async () => {
+  const { fields } = JSON.parse(fs.readFileSync(MESSAGES, "utf8"));
+  const { fieldSentence } = await import("../src/i18n.js");
+  assert.equal(fieldSentence(fields.too_long, { bn: "নাম", en: "Name" }, 100), "'নাম' সর্বোচ্চ ১০০ অক্ষরের হতে পারে।");
+  assert.equal(fieldSentence(fields.required, { bn: "ঘোষণা", en: "Declaration" }), "'ঘোষণা' দিতে হবে।");
+});

@@ -1,13 +1,14 @@
 // A service's application form, rendered from its JSON Schema: every field's widget,
 // label and help come from `x-ui`; sections from the form's `x-ui.sections`; conditional
-// fields from `allOf[].if/then`. Errors (the browser's own check and the server's answer)
-// are shown beside their fields and listed at the top.
+// fields and narrowed choices from `allOf[].if/then`. Errors (the browser's own check and
+// the server's answer) are shown beside their fields and listed at the top, in the server's
+// own words (its field messages, bundled by the build).
 import { APPLICANT } from "build-applicant";
-import { todayDhaka, addDays } from "../bangla.js";
+import { FIELD_MESSAGES } from "build-messages";
+import { addDays, toBanglaDigits, todayDhaka } from "../bangla.js";
 import { loadGeo, unionsOf } from "../geo.js";
-import { lang, pick, t, digits } from "../i18n.js";
-import { toBanglaDigits } from "../bangla.js";
-import { conditionalFields, normalise, problemsOf, subschema } from "../rules.js";
+import { digits, fieldSentence, lang, pick, t } from "../i18n.js";
+import { conditionalFields, normalise, problemsOf, settle, subschema } from "../rules.js";
 import { h, toDOM } from "../vnode.js";
 
 export { APPLICANT };
@@ -20,7 +21,7 @@ const sorted = (properties) =>
 function widgetOf(schema) {
   const widget = schema["x-ui"]?.widget;
   if (widget) return widget;
-  if (schema.type === "object") return "group";
+  if (schema.type === "object") return schema["x-geo"] ? "address" : "group";
   if (schema.type === "boolean") return "checkbox";
   if (schema.enum) return "select";
   return "text";
@@ -56,6 +57,9 @@ export class ServiceForm {
     };
     this.fields = new Map();
     this.tops = new Map();
+    // top-level fields some condition narrows (fewer options, a tighter range)
+    this.narrowable = new Set((service.form.allOf || []).flatMap((clause) =>
+      [clause.then, clause.else].flatMap((branch) => Object.keys(branch?.properties || {}))));
     this.submitted = false;
     this.element = toDOM(this.view());
     this.form = this.element.querySelector("form");
@@ -120,9 +124,12 @@ export class ServiceForm {
     const id = idOf(path);
     const help = ui.help ? h("p", { class: "help", id: `${id}-help` }, pick(ui.help)) : null;
     const error = h("p", { class: "error", id: `${id}-error`, hidden: true });
-    const described = [help ? `${id}-help` : null, `${id}-error`].filter(Boolean).join(" ");
+    // what a condition elsewhere in the form allows here just now ("here, at most 1")
+    const name = path.startsWith("form.") && path.split(".").length === 2 ? path.slice(5) : null;
+    const limit = name && this.narrowable.has(name) ? h("p", { class: "help limit", id: `${id}-limit`, hidden: true }) : null;
+    const described = [help ? `${id}-help` : null, limit ? `${id}-limit` : null, `${id}-error`].filter(Boolean).join(" ");
     const mark = required ? h("span", { class: "req" }, " ", h("abbr", { title: t("form.required") }, "*")) : null;
-    return { ui, id, help, error, described, mark, label: pick(ui.label) };
+    return { ui, id, help: [help, limit], error, described, mark, label: pick(ui.label) };
   }
 
   field(name, schema, path, required, top) {
@@ -136,7 +143,7 @@ export class ServiceForm {
     const p = this.parts(path, schema, required);
     let control;
     const common = { id: p.id, name: path, "aria-describedby": p.described, "aria-required": required ? "true" : null,
-      ref: (el) => this.register(path, { schema, kind: "value", control: el, top, error: null, wrapper: null }) };
+      ref: (el) => this.register(path, { schema, kind: "value", control: el, top, required, error: null, wrapper: null }) };
     if (widget === "select") {
       control = h("select", { ...common, "data-geo": schema["x-geo-level"] || null },
         h("option", { value: "" }, t("form.choose")), optionsOf(schema).map((o) => h("option", { value: o.value }, o.label)));
@@ -171,7 +178,7 @@ export class ServiceForm {
       h("label", { class: "choice" },
         h("input", { type: "radio", name: path, value: o.value, id: i ? `${p.id}--${i}` : p.id, required, ref: (el) => inputs.push(el) }), " ", o.label));
     return h("div", { class: "field", "data-path": path, "data-top": top,
-      ref: (el) => this.register(path, { schema, kind: "radio", inputs, top, wrapper: el, error: el.querySelector(`#${p.id}-error`) }) },
+      ref: (el) => this.register(path, { schema, kind: "radio", inputs, top, required, wrapper: el, error: el.querySelector(`#${p.id}-error`) }) },
     h("fieldset", { "aria-describedby": p.described },
       h("legend", null, p.label, p.mark), p.help, p.error, h("div", { class: "choices" }, options)));
   }
@@ -202,7 +209,7 @@ export class ServiceForm {
     return h("div", { class: "field", "data-path": path, "data-top": top,
       ref: (el) => this.register(path, { schema, kind: "documents", inputs, top, wrapper: el, error: el.querySelector(`#${p.id}-error`) }) },
     h("fieldset", { "aria-describedby": p.described },
-      h("legend", null, p.label, p.mark), p.help || h("p", { class: "help" }, t("form.documents_help")), p.error, h("div", { class: "choices" }, items)));
+      h("legend", null, p.label, p.mark), p.help[0] || h("p", { class: "help" }, t("form.documents_help")), p.error, h("div", { class: "choices" }, items)));
   }
 
   /** A multiple choice: an array whose items carry an enum, one box per option. */
@@ -416,12 +423,76 @@ export class ServiceForm {
     );
   }
 
+  /**
+   * Show the conditional fields whose condition holds, offer only the options a condition
+   * allows (a choice no longer allowed is dropped; a required choice left with one option
+   * takes it), and repeat while that changes an answer (which may change a condition).
+   */
   refreshConditions() {
-    const shown = conditionalFields(this.service.form, this.body().form);
-    for (const [name, visible] of shown) {
-      const wrapper = this.fields.get(`form.${name}`)?.wrapper;
-      if (wrapper && wrapper.hidden === visible) wrapper.hidden = !visible;
+    for (let round = 0; round < 8; round += 1) {
+      const state = settle(this.service.form, this.body().form || {});
+      let changed = false;
+      for (const [name, visible] of state.shown) {
+        const wrapper = this.fields.get(`form.${name}`)?.wrapper;
+        if (wrapper && wrapper.hidden === visible) {
+          wrapper.hidden = !visible;
+          changed = true;
+        }
+      }
+      for (const name of this.narrowable) changed = this.narrow(name, state.narrowed.get(name)) || changed;
+      if (!changed) return;
     }
+  }
+
+  /** Apply what the conditions allow of one field; true when that changed its answer. */
+  narrow(name, limits) {
+    const entry = this.fields.get(`form.${name}`);
+    if (!entry) return false;
+    const ok = (value) => !limits?.options || limits.options.some((item) => String(item) === value);
+    let changed = false;
+    let choices = [];
+    if (entry.kind === "radio") {
+      choices = entry.inputs.map((input) => ({ input, holder: input.closest("label"), value: input.value }));
+    } else if (entry.kind === "value" && entry.control.tagName === "SELECT") {
+      choices = [...entry.control.options].filter((option) => option.value).map((option) => ({ input: option, holder: option, value: option.value }));
+    }
+    for (const choice of choices) {
+      const offered = ok(choice.value);
+      choice.holder.hidden = !offered;
+      choice.input.disabled = !offered;
+      const chosen = entry.kind === "radio" ? choice.input.checked : choice.input.selected;
+      if (!offered && chosen) {
+        if (entry.kind === "radio") choice.input.checked = false;
+        else entry.control.value = "";
+        changed = true;
+      }
+    }
+    const open = choices.filter((choice) => !choice.holder.hidden);
+    const answered = entry.kind === "radio" ? entry.inputs.some((input) => input.checked) : entry.control.value !== "";
+    if (limits?.options && open.length === 1 && entry.required && !answered && !entry.wrapper.hidden) {
+      if (entry.kind === "radio") open[0].input.checked = true;
+      else entry.control.value = open[0].value;
+      changed = true;
+    }
+    const hint = entry.wrapper?.querySelector(`#${idOf(`form.${name}`)}-limit`);
+    if (hint) {
+      const text = this.range(entry.schema, limits);
+      hint.textContent = text;
+      hint.hidden = !text;
+    }
+    return changed;
+  }
+
+  /** "Here, at most 1" when a condition tightens a number's range; "" when none does. */
+  range(schema, limits) {
+    if (!limits || !["minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"].some((key) => key in limits)) return "";
+    const step = schema.type === "integer" ? 1 : 0;
+    const low = Math.max(schema.minimum ?? -Infinity, limits.minimum ?? -Infinity, (limits.exclusiveMinimum ?? -Infinity) + step);
+    const high = Math.min(schema.maximum ?? Infinity, limits.maximum ?? Infinity, (limits.exclusiveMaximum ?? Infinity) - step);
+    if (low === high) return t("form.limit_only", { n: digits(low) });
+    if (Number.isFinite(high) && high !== schema.maximum) return t("form.limit_max", { n: digits(high) });
+    if (Number.isFinite(low) && low !== schema.minimum) return t("form.limit_min", { n: digits(low) });
+    return "";
   }
 
   changed(event) {
@@ -441,10 +512,9 @@ export class ServiceForm {
     const validate = module.default;
     validate(body);
     return problemsOf(validate.errors, this.root, body).map((problem) => {
-      const schema = subschema(this.root, problem.steps);
-      const label = pick(schema["x-ui"]?.label) || problem.steps.at(-1);
-      const limit = problem.limit == null ? "" : digits(problem.limit);
-      return { path: problem.path, message: t(`field_errors.${problem.code}`, { label, limit }) };
+      const name = String(problem.steps.at(-1));
+      const label = subschema(this.root, problem.steps)["x-ui"]?.label || { bn: name, en: name };
+      return { path: problem.path, message: fieldSentence(FIELD_MESSAGES[problem.code] || FIELD_MESSAGES.invalid, label, problem.limit) };
     });
   }
 

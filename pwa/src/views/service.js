@@ -1,5 +1,5 @@
-// A service's page: what it is, who may apply, documents, fees, time limit, what is
-// still unconfirmed (shown honestly, not hidden), and the way to apply.
+// A service's page: what it is, who may apply, documents, what it pays (an allowance),
+// fees, time limit, what is still unconfirmed (shown honestly, not hidden), and the way to apply.
 import { formatDay } from "../bangla.js";
 import { digits, lang, number, pick, t, table } from "../i18n.js";
 import { h } from "../vnode.js";
@@ -39,13 +39,42 @@ function fees(service) {
     f.as_of ? h("p", { class: "note" }, t("service.as_of", { date: day(f.as_of) })) : null);
 }
 
+/** "১৫ কার্যদিবস", "সাধারণত সেদিনই" (0 days), or null when no time limit is published. */
+export function workingDays(days) {
+  if (days == null) return null;
+  return days === 0 ? t("service.same_day") : t("service.working_days", { n: digits(days) });
+}
+
 function sla(service) {
   const { sla: s } = service;
   return h("section", { "aria-labelledby": "h-sla" },
     h("h2", { id: "h-sla" }, t("service.sla")),
-    h("p", { class: "big" }, s.working_days == null ? t("service.sla_unknown") : t("service.working_days", { n: digits(s.working_days) })),
+    h("p", { class: "big" }, workingDays(s.working_days) ?? t("service.sla_unknown")),
     unconfirmed(s.confirmed),
     note(s.note));
+}
+
+/** What an allowance pays: "৳ ৬৫০, প্রতি মাসে", as of when, and whether it is confirmed. */
+function benefit(service) {
+  const b = service.benefit;
+  if (!b) return null;
+  return h("section", { "aria-labelledby": "h-benefit" },
+    h("h2", { id: "h-benefit" }, t("service.benefit")),
+    h("p", { class: "big" }, b.amount_bdt == null ? t("service.benefit_unknown") : t(`service.period_${b.period}`, { amount: money(b.amount_bdt) })),
+    unconfirmed(b.confirmed),
+    note(b.note),
+    b.as_of ? h("p", { class: "note" }, t("service.benefit_as_of", { date: day(b.as_of) })) : null);
+}
+
+function documents(service) {
+  return h("section", { "aria-labelledby": "h-docs" },
+    h("h2", { id: "h-docs" }, t("service.documents")),
+    service.documents.length
+      ? h("ul", { class: "docs" }, service.documents.map((doc) =>
+        h("li", null, pick(doc.name), " ",
+          h("span", { class: doc.required ? "badge" : "badge soft" }, doc.required ? t("service.required") : t("service.sometimes")),
+          doc.when ? h("span", { class: "when" }, pick(doc.when)) : null)))
+      : h("p", null, t("service.no_documents")));
 }
 
 /** The service page. */
@@ -65,12 +94,8 @@ export function servicePage(service, catalog) {
     h("section", { "aria-labelledby": "h-who" },
       h("h2", { id: "h-who" }, t("service.eligibility")),
       h("ul", null, service.eligibility.map((line) => h("li", null, pick(line))))),
-    h("section", { "aria-labelledby": "h-docs" },
-      h("h2", { id: "h-docs" }, t("service.documents")),
-      h("ul", { class: "docs" }, service.documents.map((doc) =>
-        h("li", null, pick(doc.name), " ",
-          h("span", { class: doc.required ? "badge" : "badge soft" }, doc.required ? t("service.required") : t("service.sometimes")),
-          doc.when ? h("span", { class: "when" }, pick(doc.when)) : null)))),
+    documents(service),
+    benefit(service),
     fees(service),
     sla(service),
     h("section", { "aria-labelledby": "h-out" },

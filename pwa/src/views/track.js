@@ -3,6 +3,7 @@
 import { formatMoment, formatDay, toAsciiDigits } from "../bangla.js";
 import { digits, lang, pick, t, table } from "../i18n.js";
 import { h } from "../vnode.js";
+import { workingDays } from "./service.js";
 
 // The Damm check digit (as the server's tracking ids carry): a mistyped id is caught here.
 const DAMM = [
@@ -29,17 +30,24 @@ function when(iso) {
   return t("track.when", moment);
 }
 
-function dueBy(due) {
-  if (!due) return null;
-  const [year, month, day] = due.date.split("-").map(Number);
-  const both = formatDay({ year, month, day }, table());
-  return h("p", null, h("strong", null, t("track.due_by")), " ", `${both.gregorian} (${both.bangla})`);
+/**
+ * When to expect a decision: the office's deadline once it has received the application;
+ * before that, how long the service usually takes (its working days), if that is published.
+ */
+function dueBy(app) {
+  if (app.due_by) {
+    const [year, month, day] = app.due_by.date.split("-").map(Number);
+    const both = formatDay({ year, month, day }, table());
+    return h("p", null, h("strong", null, t("track.due_by")), " ", `${both.gregorian} (${both.bangla})`);
+  }
+  const usual = workingDays(app.sla_working_days);
+  return usual ? [h("p", null, h("strong", null, t("track.usual_label")), " ", t("track.usual", { days: usual })), h("p", { class: "help" }, t("track.usual_note"))] : null;
 }
 
 const statusName = (item) => (lang() === "bn" ? item.status_bn : item.status_en) || item.status;
 
 /** An application as its applicant reads it: tracking id, status, dates, history. */
-export function applicationView(app, { fresh, offlineCopy } = {}) {
+export function applicationView(app, { offlineCopy } = {}) {
   return h("article", { class: "application", "aria-labelledby": "app-title" },
     h("h2", { id: "app-title" }, pick(app.service_title) || app.service_id),
     h("p", { class: "tid-label" }, t("track.tracking_id")),
@@ -48,9 +56,8 @@ export function applicationView(app, { fresh, offlineCopy } = {}) {
     h("p", null, h("strong", null, t("track.status")), " ", h("span", { class: `status s-${app.status}` }, statusName(app))),
     app.agency_name ? h("p", null, h("strong", null, t("service.agency")), " ", pick(app.agency_name)) : null,
     h("p", null, h("strong", null, t("track.submitted")), " ", when(app.created_at)),
-    dueBy(app.due_by),
+    dueBy(app),
     offlineCopy ? h("p", { class: "badge warn" }, t("track.offline_copy")) : null,
-    fresh ? null : null,
     h("h3", null, t("track.history")),
     h("ol", { class: "history" }, (app.history || []).map((item) =>
       h("li", null, h("span", { class: "status" }, statusName(item)), h("span", { class: "when" }, when(item.at)),
