@@ -30,8 +30,11 @@ PAGES = {
     "search": ("/?q=%E0%A6%9C%E0%A6%BF%E0%A6%A1%E0%A6%BF", "#results .found"),
     "category": ("/c/police", "h1"),
     "service": ("/s/birth-registration-new", "#h-fees"),
+    "service-allowance": ("/s/old-age-allowance", "#h-benefit"),
+    "service-no-documents": ("/s/train-ticket-intercity", "#h-docs"),
     "form": ("/s/birth-registration-new/form", "form button[type=submit]"),
     "form-list": ("/s/train-ticket-intercity/form", "form button.add-row"),
+    "form-land": ("/s/land-mutation/form", "form button[type=submit]"),
     "track": ("/track", "form.track"),
     "outbox": ("/outbox", "h1"),
 }
@@ -63,3 +66,11 @@ def test_application_page_has_no_serious_violations(stack, page):
     page.click("form button[type=submit]")
     page.wait_for_selector(".tid")
     assert violations(page, "application") == []
+
+
+def test_form_with_narrowed_choices_has_no_serious_violations(stack, page):
+    page.goto(stack.web + "/s/epassport-new/form")
+    page.wait_for_selector("form button[type=submit]")
+    page.check('input[name="form.age_group"][value="UNDER_18"]')
+    page.wait_for_selector('[data-path="form.brn"]:not([hidden])')
+    assert violations(page, "form-narrowed") == []
