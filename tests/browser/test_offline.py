@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import json
 import urllib.request
 
 from tests.browser.conftest import (
+    ROOT,
     applications_on_server,
     fill_lost_phone_gd,
     new_phone,
     wait_for_service_worker,
 )
+from tests.browser.test_every_service import Citizen
+from tests.helpers import EXAMPLES, load_example
 
 FORM = "/s/online-gd-lost-item/form"
+CATALOG = ROOT / "pwa" / ".catalog" / "services"
 
 
 def open_form_once(stack, page):
@@ -138,3 +143,38 @@ def test_draft_survives_closing_the_tab(stack, context):
     # THEN what was typed is back
     again.wait_for_selector(".draft-status:has-text('আগের খসড়া')")
     assert again.input_value("#f-form-item_description") == "নীল রঙের মানিব্যাগ"
+
+
+def test_an_application_refused_after_going_out_is_fixed_with_nothing_lost(stack, page, context):
+    # GIVEN a form with rows (two NID corrections), filled online, the district then made one
+    # the server refuses (outside its division), and submitted offline
+    page.goto(stack.web + "/s/nid-correction/form")
+    wait_for_service_worker(page)
+    service = json.loads((CATALOG / "nid-correction.json").read_text(encoding="utf-8"))
+    example = load_example(EXAMPLES / "nid-correction" / "valid-bangla-digits-two-corrections.json")
+    citizen = Citizen(page)
+    citizen.answer("applicant.name", "রহিম উদ্দিন")
+    citizen.answer("applicant.phone", phone := new_phone())
+    citizen.fill_form(service["form"], example)
+    page.evaluate("""() => {
+        const district = document.querySelector('[name="form.present_address.district"]');
+        district.append(new Option('?', '1')); district.value = '1';
+    }""")
+    context.set_offline(True)
+    page.click("form button[type=submit]")
+    page.wait_for_selector(".outbox .s-pending")
+
+    # WHEN the connection returns, the server refuses it, and the citizen opens it to fix it
+    context.set_offline(False)
+    page.wait_for_selector(".outbox .s-invalid")
+    assert applications_on_server(stack, phone) == []
+    page.click("button.fix")
+
+    # THEN the form is back with both rows as typed, and the server's problem at its field
+    page.wait_for_selector('[name="form.corrections.1.reason"]')
+    second = example["corrections"][1]
+    first = example["corrections"][0]
+    assert page.input_value('[name="form.corrections.0.reason"]') == first["reason"]
+    assert page.input_value('[name="form.corrections.1.reason"]') == second["reason"]
+    assert page.input_value('[name="form.corrections.1.field"]') == second["field"]
+    assert "মেলে না" in page.locator("#f-form-present_address-district-error").inner_text()

@@ -32,11 +32,17 @@ function optionsOf(schema) {
   return (schema.enum || []).map((value) => ({ value, label: labels[value] ? pick(labels[value]) : String(value) }));
 }
 
-/** Flatten a body ({applicant, form}) into {path: value} (arrays kept whole). */
+/**
+ * Flatten a body ({applicant, form}) into {path: value}, as `values()` gives them: rows of a
+ * list by index (with their count at "<list>.#"), a multiple choice kept whole.
+ */
 export function flatten(value, prefix = "", out = {}) {
   for (const [key, item] of Object.entries(value || {})) {
     const path = prefix ? `${prefix}.${key}` : key;
-    if (item && typeof item === "object" && !Array.isArray(item)) flatten(item, path, out);
+    if (Array.isArray(item) && item.some((row) => row && typeof row === "object")) {
+      out[`${path}.#`] = item.length;
+      flatten(Object.fromEntries(item.map((row, index) => [index, row])), path, out);
+    } else if (item && typeof item === "object" && !Array.isArray(item)) flatten(item, path, out);
     else out[path] = item;
   }
   return out;
