@@ -416,8 +416,10 @@ export class ServiceForm {
           if (rows.some((row) => Object.keys(row).length) || inner) out[name] = rows;
         } else if (entry.kind === "documents") {
           if (raw[path].length || inner) out[name] = raw[path];
-        } else if (entry.kind === "checkbox") out[name] = raw[path];
-        else if (raw[path] !== "" && raw[path] != null) out[name] = raw[path];
+        } else if (entry.kind === "checkbox") {
+          // unticked is "no", except for a box that can only be ticked and need not be
+          if (raw[path] || inner || entry.schema.const !== true) out[name] = raw[path];
+        } else if (raw[path] !== "" && raw[path] != null) out[name] = raw[path];
       }
       return Object.keys(out).length || required ? out : undefined;
     };
