@@ -51,6 +51,14 @@ async function install() {
 
 // --- pages --------------------------------------------------------------------------
 
+/** The header and footer the build wrote in Bangla, in the language in use. */
+function relabelShell() {
+  mount(document.getElementById("top"), header());
+  const footer = document.querySelector("body > footer");
+  if (footer) footer.textContent = t("app.footer");
+  document.querySelector(".skip")?.replaceChildren(t("nav.skip"));
+}
+
 function title(text) {
   document.title = text ? `${text} · ${t("app.name")}` : t("app.name");
 }
@@ -292,7 +300,7 @@ document.addEventListener("click", async (event) => {
   if (button.dataset.lang) {
     if (state.form) await state.form.saveNow?.();
     await setLang(button.dataset.lang);
-    mount(document.getElementById("top"), header());
+    relabelShell();
     await render(false);
   } else if (button.classList.contains("send-now")) {
     button.disabled = true;
@@ -381,7 +389,7 @@ async function start() {
   }
   if (saved === "en") {
     await setLang("en");
-    mount(document.getElementById("top"), header());
+    relabelShell();
   }
   await render(true);
   if (document.readyState === "complete") watchForUpdates();

@@ -133,6 +133,7 @@ def test_english_switch_keeps_the_draft(stack, page):
     page.wait_for_selector("label:has-text(\"Applicant's name\")")
     assert page.input_value("#f-applicant-name") == "Rahim Uddin"
     assert page.get_attribute("html", "lang") == "en"
+    assert page.locator("body > footer").inner_text().startswith("Nagorik Sheba:")
 
 
 def test_a_list_of_rows_grows_and_comes_back_from_the_draft(stack, page):
