@@ -494,9 +494,10 @@ export class ServiceForm {
   /** "Here, at most 1" when a condition tightens a number's range; "" when none does. */
   range(schema, limits) {
     if (!limits || !["minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"].some((key) => key in limits)) return "";
-    const step = schema.type === "integer" ? 1 : 0;
-    const low = Math.max(schema.minimum ?? -Infinity, limits.minimum ?? -Infinity, (limits.exclusiveMinimum ?? -Infinity) + step);
-    const high = Math.min(schema.maximum ?? Infinity, limits.maximum ?? Infinity, (limits.exclusiveMaximum ?? Infinity) - step);
+    // an exclusive bound is shown as the next whole number; for other numbers it is left to the check
+    const whole = schema.type === "integer";
+    const low = Math.max(schema.minimum ?? -Infinity, limits.minimum ?? -Infinity, whole ? (limits.exclusiveMinimum ?? -Infinity) + 1 : -Infinity);
+    const high = Math.min(schema.maximum ?? Infinity, limits.maximum ?? Infinity, whole ? (limits.exclusiveMaximum ?? Infinity) - 1 : Infinity);
     if (low === high) return t("form.limit_only", { n: digits(low) });
     if (Number.isFinite(high) && high !== schema.maximum) return t("form.limit_max", { n: digits(high) });
     if (Number.isFinite(low) && low !== schema.minimum) return t("form.limit_min", { n: digits(low) });
