@@ -7,6 +7,7 @@ looked up once per process.
 from __future__ import annotations
 
 import json
+from contextlib import suppress
 from typing import Any
 
 from .aws import client
@@ -22,14 +23,17 @@ class SqsAgencyQueue:
         self._urls: dict[str, str] = {}
 
     def url(self, agency_id: str) -> str:
-        """The URL of an agency's queue: from the configured prefix, else looked up once."""
-        if agency_id not in self._urls:
-            name = self.settings.queue_name(agency_id)
+        """The URL of an agency's queue."""
+        return self._url_of(self.settings.queue_name(agency_id))
+
+    def _url_of(self, name: str) -> str:
+        """A queue's URL: from the configured prefix, else looked up once."""
+        if name not in self._urls:
             if self.settings.queue_url_prefix:
-                self._urls[agency_id] = self.settings.queue_url_prefix + name
+                self._urls[name] = self.settings.queue_url_prefix + name
             else:
-                self._urls[agency_id] = client("sqs").get_queue_url(QueueName=name)["QueueUrl"]
-        return self._urls[agency_id]
+                self._urls[name] = client("sqs").get_queue_url(QueueName=name)["QueueUrl"]
+        return self._urls[name]
 
     def enqueue(self, agency_id: str, message: dict[str, Any]) -> None:
         """Send a JSON message to an agency's worker."""
@@ -47,14 +51,13 @@ class SqsAgencyQueue:
         """Hide a failed message for ``seconds`` before it is delivered again (backoff)."""
         from botocore.exceptions import BotoCoreError, ClientError
 
-        name = queue_arn.rsplit(":", 1)[-1]
-        try:
-            url = client("sqs").get_queue_url(QueueName=name)["QueueUrl"]
+        # If this fails, the queue's own visibility timeout still delays the retry.
+        with suppress(BotoCoreError, ClientError):
             client("sqs").change_message_visibility(
-                QueueUrl=url, ReceiptHandle=receipt_handle, VisibilityTimeout=seconds
+                QueueUrl=self._url_of(queue_arn.rsplit(":", 1)[-1]),
+                ReceiptHandle=receipt_handle,
+                VisibilityTimeout=seconds,
             )
-        except (BotoCoreError, ClientError):
-            pass  # the queue's own visibility timeout still delays the retry
 
 
 def backoff_seconds(receive_count: int, base: int, ceiling: int) -> int:

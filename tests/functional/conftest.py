@@ -16,12 +16,13 @@ from chalicelib.settings import get_settings, reset_settings
 
 def reset_caches() -> None:
     """Forget every per-process object, as a fresh Lambda would."""
-    from chalicelib.workers.dispatch import adapter_for
+    from chalicelib.workers.dispatch import _queue, adapter_for
 
     reset_settings()
     reset_clients()
     reset_runtime()
     adapter_for.cache_clear()
+    _queue.cache_clear()
 
 
 @pytest.fixture

@@ -51,6 +51,12 @@ def adapter_for(agency_id: str) -> AgencyAdapter:
     )
 
 
+@cache
+def _queue() -> SqsAgencyQueue:
+    """The queues, with their URLs remembered for the life of the process."""
+    return SqsAgencyQueue(get_settings())
+
+
 def _tracking_id_of(record: SQSRecord) -> str:
     try:
         message = json.loads(record.body)
@@ -80,7 +86,7 @@ def process_record(record: SQSRecord) -> None:
             extra={"retry_in_seconds": delay, "receive_count": receives, "error": str(error)},
         )
         if error.retryable:
-            SqsAgencyQueue(settings).retry_later(
+            _queue().retry_later(
                 record.event_source_arn, record.receipt_handle, delay
             )
         metrics.add_metric(name="DispatchFailed", unit="Count", value=1)
@@ -90,12 +96,12 @@ def process_record(record: SQSRecord) -> None:
                      extra={"error": str(error)})
         metrics.add_metric(name="PoisonMessages", unit="Count", value=1)
         # No point waiting between attempts: let it reach the receive limit promptly.
-        SqsAgencyQueue(settings).retry_later(record.event_source_arn, record.receipt_handle, 0)
+        _queue().retry_later(record.event_source_arn, record.receipt_handle, 0)
         raise
     except ConcurrentUpdate:
         # Someone else moved the application meanwhile (a cancellation, or the API
         # marking it queued): look again shortly rather than after the full timeout.
-        SqsAgencyQueue(settings).retry_later(record.event_source_arn, record.receipt_handle, 1)
+        _queue().retry_later(record.event_source_arn, record.receipt_handle, 1)
         raise
     finally:
         logger.thread_safe_remove_keys(["tracking_id", "message_id"])
