@@ -48,5 +48,8 @@ def client(service: str) -> Any:
 
 def reset_clients() -> None:
     """Forget every client (tests and the local stack change endpoints)."""
+    from .parameters import reset_parameters
+
     client.cache_clear()
     _session.cache_clear()
+    reset_parameters()  # its provider holds the SSM client

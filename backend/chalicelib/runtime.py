@@ -12,13 +12,13 @@ from datetime import date
 from functools import cache, partial
 from typing import Any
 
-from . import geo
+from . import geo, parameters
 from .aws import client
 from .catalog_files import load_catalog, load_meta
 from .domain.applications import Applications
 from .domain.catalog import Catalog, Service
 from .observability import logger
-from .settings import HOLIDAYS_PARAMETER, Settings, get_settings
+from .settings import Settings, get_settings
 from .validation import FormValidator
 
 
@@ -52,25 +52,13 @@ class SchemaValidation:
         return self._meta("decision").validate(body)
 
 
-HOLIDAYS_MAX_AGE_SECONDS = 300
+def holidays_or_none(settings: Settings) -> frozenset[date]:
+    """The public holiday list; if it cannot be read, none (deadlines count weekends only).
 
-
-def public_holidays(settings: Settings) -> frozenset[date]:
-    """Public holidays ops keep in SSM (``/nagorik/<stage>/holidays``, a JSON list of dates).
-
-    Read through Powertools' parameter cache (five minutes). If the parameter is
-    missing or unreadable, deadlines count weekends only, and the log says so.
+    A citizen's request must not fail because SSM is unreachable; the log says so.
     """
-    from aws_lambda_powertools.utilities import parameters
-
     try:
-        raw = parameters.get_parameter(
-            settings.parameter(HOLIDAYS_PARAMETER),
-            transform="json",
-            max_age=HOLIDAYS_MAX_AGE_SECONDS,
-            boto3_client=client("ssm"),
-        )
-        return frozenset(date.fromisoformat(str(day)) for day in raw or [])
+        return parameters.public_holidays(settings)
     except Exception:  # any failure here must not fail a citizen's request
         logger.warning("public holiday list unavailable; counting weekends only", exc_info=True)
         return frozenset()
@@ -103,7 +91,7 @@ def runtime() -> Runtime:
         validation=SchemaValidation(settings),
         district_of=geo.district_of,
         render=partial(render, catalog=catalog),
-        holidays=partial(public_holidays, settings),
+        holidays=partial(holidays_or_none, settings),
         claim_seconds=settings.idempotency_ttl_seconds,
     )
     return Runtime(settings, catalog, applications)

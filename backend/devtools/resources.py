@@ -10,7 +10,8 @@ import json
 
 from chalicelib.agencies.registry import agency_ids
 from chalicelib.aws import client
-from chalicelib.settings import SSM_PARAMETERS, Settings
+from chalicelib.domain.bangla import fixed_date_holidays, now_dhaka
+from chalicelib.settings import HOLIDAYS_PARAMETER, SSM_PARAMETERS, Settings
 from chalicelib.store import models
 
 
@@ -55,19 +56,41 @@ def ensure_queues(settings: Settings) -> dict[str, str]:
     return urls
 
 
-def ensure_parameters(settings: Settings) -> None:
-    """Create any missing SSM parameter with its starting value."""
+HOLIDAYS_SEED_NOTE = (
+    "seed: only the holidays on the same date every year (21 Feb, 26 Mar, 14 Apr, 1 May, "
+    "16 Dec, 25 Dec); add the year's movable holidays (Eid, Puja, ...) from the "
+    "government's holiday notice"
+)
+
+
+def starting_values(settings: Settings, *, seed_holidays: bool) -> dict[str, tuple[str, str]]:
+    """Each parameter's starting value and description.
+
+    ``seed_holidays``: start the holiday list with the fixed-date holidays of this year
+    and the next (``make dev``), instead of the empty list a new stage starts with.
+    """
+    values = {name: (value, "") for name, value in SSM_PARAMETERS.items()}
+    if seed_holidays:
+        year = now_dhaka().year
+        days = [day.isoformat() for day in fixed_date_holidays(year, year + 1)]
+        values[HOLIDAYS_PARAMETER] = (json.dumps(days), HOLIDAYS_SEED_NOTE)
+    return values
+
+
+def ensure_parameters(settings: Settings, *, seed_holidays: bool = False) -> None:
+    """Create any missing SSM parameter with its starting value (existing ones are kept)."""
     ssm = client("ssm")
-    for name, value in SSM_PARAMETERS.items():
+    for name, (value, description) in starting_values(settings, seed_holidays=seed_holidays).items():
         path = settings.parameter(name)
         try:
             ssm.get_parameter(Name=path)
         except ssm.exceptions.ParameterNotFound:
-            ssm.put_parameter(Name=path, Value=value, Type="String")
+            extra = {"Description": description} if description else {}
+            ssm.put_parameter(Name=path, Value=value, Type="String", **extra)
 
 
-def ensure_all(settings: Settings) -> None:
+def ensure_all(settings: Settings, *, seed_holidays: bool = False) -> None:
     """Tables, queues and parameters."""
     ensure_tables(settings)
     ensure_queues(settings)
-    ensure_parameters(settings)
+    ensure_parameters(settings, seed_holidays=seed_holidays)

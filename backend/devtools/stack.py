@@ -101,7 +101,7 @@ class Stack:
 
         from devtools import resources, snapshot
 
-        resources.ensure_all(self.settings)
+        resources.ensure_all(self.settings, seed_holidays=True)
         restored = snapshot.restore(self.state_file, self.settings)
         self.restored = restored
         self._exit.callback(self.save)

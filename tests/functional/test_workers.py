@@ -176,3 +176,40 @@ def test_the_office_deadline_is_set_when_the_office_receives_it(client, agency) 
     assert answer["due_by"]["date"] == expected.isoformat()
     assert date.fromisoformat(answer["due_by"]["date"]).weekday() not in (4, 5)
     assert answer["sla_working_days"] == 7
+
+
+def test_the_deadline_skips_the_public_holidays_listed_in_ssm(client, agency) -> None:
+    """The holiday list is read through the real parameter path (Powertools, SSM on moto)."""
+    from datetime import date, datetime, timedelta
+
+    from chalicelib.aws import client as aws_client
+    from chalicelib.domain.bangla import add_working_days, dhaka_date, is_working_day, now_dhaka
+    from chalicelib.settings import HOLIDAYS_PARAMETER
+
+    # GIVEN ops listed the next three working days as public holidays
+    day, closed = now_dhaka().date(), []
+    while len(closed) < 3:
+        day += timedelta(days=1)
+        if is_working_day(day):
+            closed.append(day)
+    aws_client("ssm").put_parameter(
+        Name=get_settings().parameter(HOLIDAYS_PARAMETER), Overwrite=True, Type="String",
+        Value=json.dumps([holiday.isoformat() for holiday in closed]))
+
+    # WHEN the office receives an application with a 7-working-day limit
+    body = submission("birth-registration-new", example("birth-registration-new", "valid-newborn"))
+    tracking_id = post_json(client, "/applications", body,
+                            **{"Idempotency-Key": "w-00000051"}).json["tracking_id"]
+    event = client.events.generate_sqs_event(
+        queue_name=get_settings().queue_name("birth-death-registration"),
+        message_bodies=[json.dumps({"tracking_id": tracking_id})])
+    client.lambda_.invoke("dispatch_birth_death_registration", event)
+
+    # THEN the deadline counts none of the holidays as a working day
+    answer = get_json(client, f"/applications/{tracking_id}?phone=01712345678").json
+    forwarded = next(step for step in answer["history"] if step["status"] == "forwarded")
+    received = dhaka_date(datetime.fromisoformat(forwarded["at"]))
+    due = date.fromisoformat(answer["due_by"]["date"])
+    assert due == add_working_days(received, 7, closed)
+    assert due > add_working_days(received, 7)
+    assert due not in closed

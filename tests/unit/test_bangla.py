@@ -88,3 +88,15 @@ def test_working_days_skip_weekends_and_listed_holidays() -> None:
 
 def test_gregorian_date_in_bangla() -> None:
     assert format_gregorian_bn(date(2026, 2, 21)) == "২১ ফেব্রুয়ারি ২০২৬"
+
+
+def test_the_fixed_date_holidays_make_victory_day_a_day_off() -> None:
+    from chalicelib.domain.bangla import fixed_date_holidays
+
+    holidays = fixed_date_holidays(2026)
+    assert date(2026, 12, 16) in holidays and date(2026, 2, 21) in holidays
+    assert len(holidays) == 6
+    # An e-passport received on Tuesday 1 December 2026 (15 working days): without the
+    # list, 16 December counts and the deadline is a day early (22 December).
+    assert add_working_days(date(2026, 12, 1), 15) == date(2026, 12, 22)
+    assert add_working_days(date(2026, 12, 1), 15, holidays) == date(2026, 12, 23)

@@ -35,6 +35,23 @@ WEEKDAYS_BN = ("সোমবার", "মঙ্গলবার", "বুধব�
 # Friday and Saturday are the weekly government holidays (Monday is 0).
 WEEKLY_HOLIDAYS = frozenset({4, 5})
 
+# Public holidays that fall on the same Gregorian date every year (month, day). The
+# others (Eid, Puja, Buddha Purnima, ...) move with the lunar or Bangla calendars and
+# are added by ops each year to the holiday list in SSM.
+FIXED_DATE_HOLIDAYS: tuple[tuple[int, int, str], ...] = (
+    (2, 21, "Shaheed Day and International Mother Language Day"),
+    (3, 26, "Independence Day"),
+    (4, 14, "Pohela Boishakh (Bangla New Year)"),
+    (5, 1, "May Day"),
+    (12, 16, "Victory Day"),
+    (12, 25, "Christmas Day"),
+)
+
+
+def fixed_date_holidays(*years: int) -> list[date]:
+    """The fixed-date public holidays of the given years, in order."""
+    return sorted(date(year, month, day) for year in years for month, day, _ in FIXED_DATE_HOLIDAYS)
+
 
 def to_ascii_digits(text: str) -> str:
     """Return ``text`` with Bangla digits replaced by ASCII digits."""
