@@ -13,7 +13,6 @@ from functools import cache, partial
 from typing import Any
 
 from . import geo, parameters
-from .aws import client
 from .catalog_files import load_catalog, load_meta
 from .domain.applications import Applications
 from .domain.catalog import Catalog, Service

@@ -80,7 +80,8 @@ def starting_values(settings: Settings, *, seed_holidays: bool) -> dict[str, tup
 def ensure_parameters(settings: Settings, *, seed_holidays: bool = False) -> None:
     """Create any missing SSM parameter with its starting value (existing ones are kept)."""
     ssm = client("ssm")
-    for name, (value, description) in starting_values(settings, seed_holidays=seed_holidays).items():
+    values = starting_values(settings, seed_holidays=seed_holidays)
+    for name, (value, description) in values.items():
         path = settings.parameter(name)
         try:
             ssm.get_parameter(Name=path)
