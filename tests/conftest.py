@@ -13,6 +13,12 @@ from pathlib import Path
 
 import pytest
 
+from devtools import embedded_aws
+
+# Every test's moto (in process or server) keeps DynamoDB's and SQS's promises under
+# concurrency, as the embedded stack's does (see devtools/embedded_aws.py).
+embedded_aws.install()
+
 ROOT = Path(__file__).resolve().parents[1]
 TIERS = ("unit", "functional", "integration", "browser", "infra")
 

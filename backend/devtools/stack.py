@@ -57,6 +57,9 @@ def _quiet_libraries() -> None:
 def _start_moto(host: str) -> Any:
     from moto.server import ThreadedMotoServer
 
+    from devtools import embedded_aws
+
+    embedded_aws.install()  # moto alone loses acknowledged writes under concurrency
     server = ThreadedMotoServer(ip_address=host, port=free_port(), verbose=False)
     server.start()
     return server
