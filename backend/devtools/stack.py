@@ -23,6 +23,7 @@ import signal
 import socket
 import sys
 import threading
+import time
 from contextlib import ExitStack
 from pathlib import Path
 from types import FrameType
@@ -33,6 +34,7 @@ ROOT = BACKEND.parent
 DEFAULT_DATA_DIR = ROOT / ".devdata"
 AUTOSAVE_SECONDS = 10.0
 SCHEDULE_SECONDS = 60.0
+WORKERS_STOP_SECONDS = 5.0  # how long a worker may take to finish its batch at shutdown
 STAGE = "dev"
 MOTO_ACCOUNT = "123456789012"  # moto's default account id, part of its queue URLs
 
@@ -133,21 +135,25 @@ class Stack:
 
         from devtools.poller import QueuePoller, Scheduler
 
-        pollers = []
+        workers: list[threading.Thread] = []
         for source in self.app.event_sources:
             handler = self.app.handler_map[source.name]
             if isinstance(source, SQSEventConfig):
-                poller = QueuePoller(source.queue, handler, source.name, self.settings.region,
-                                     self.stop_event)
-                pollers.append(poller)
+                worker: threading.Thread = QueuePoller(
+                    source.queue, handler, source.name, self.settings.region, self.stop_event)
             else:
-                poller = Scheduler(handler, source.name, SCHEDULE_SECONDS, self.stop_event)
-            poller.start()
+                worker = Scheduler(handler, source.name, SCHEDULE_SECONDS, self.stop_event)
+            worker.start()
+            workers.append(worker)
 
         def join() -> None:
+            # One deadline for all: a worker in the middle of a batch finishes it (its
+            # messages are deleted) or, past the deadline, is left to die with the
+            # process; its messages then come back, as Lambda's would.
             self.stop_event.set()
-            for poller in pollers:
-                poller.join(timeout=5)
+            deadline = time.monotonic() + WORKERS_STOP_SECONDS
+            for worker in workers:
+                worker.join(timeout=max(0.0, deadline - time.monotonic()))
 
         self._exit.callback(join)
 
@@ -170,12 +176,33 @@ class Stack:
         self._exit.close()
 
 
-def _raise_interrupt(signum: int, frame: FrameType | None) -> None:
-    raise KeyboardInterrupt
+class Signals:
+    """Turns SIGINT, SIGTERM and SIGHUP into one request to stop, whoever sends them.
+
+    ``make dev`` started in the background (``setsid make dev &``) inherits SIGINT
+    ignored, and a process manager's SIGTERM reaches both make and the stack (make
+    passes it on too): the first signal asks the stack to stop and save; later ones
+    only say that it is stopping. No exception is raised from a signal, so none can
+    interrupt the saving half-way.
+    """
+
+    NAMES = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+    def __init__(self, stop: threading.Event) -> None:
+        self.stop = stop
+        self.received: list[str] = []
+        for signum in self.NAMES:
+            signal.signal(signum, self._handle)
+
+    def _handle(self, signum: int, frame: FrameType | None) -> None:
+        self.received.append(signal.Signals(signum).name)
+        if len(self.received) > 1:
+            print(f"({self.received[-1]}: already stopping)", flush=True)
+        self.stop.set()
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run until interrupted."""
+    """Run until a signal asks to stop; then stop everything and save."""
     parser = argparse.ArgumentParser(description="Run Nagorik Sheba locally.")
     parser.add_argument("--api-port", default=os.environ.get("NAGORIK_API_PORT"))
     parser.add_argument("--web-port", default=os.environ.get("NAGORIK_WEB_PORT"))
@@ -183,26 +210,26 @@ def main(argv: list[str] | None = None) -> int:
                         default=Path(os.environ.get("NAGORIK_DATA_DIR") or DEFAULT_DATA_DIR))
     args = parser.parse_args(argv)
     stack = Stack(_port(args.api_port, 8000), _port(args.web_port, 8080), args.data_dir)
-    signal.signal(signal.SIGTERM, _raise_interrupt)
+    Signals(stack.stop_event)
     faulthandler.register(signal.SIGUSR1)  # `kill -USR1 <pid>` prints every thread's stack
     try:
         stack.start()
-        web = f"http://{stack.host}:{stack.web_port}"
-        api = f"http://{stack.host}:{stack.api_port}"
-        print(
-            f"\nNagorik Sheba is running (stage {STAGE}; data in {args.data_dir}; "
-            f"restored {stack.restored['items']} records, {stack.restored['messages']} "
-            f"queued messages)\n"
-            f"  web app      {web}\n"
-            f"  API          {api}   (also at {web}/api)\n"
-            f"  AWS (moto)   {stack.aws_endpoint}   (AWS_ENDPOINT_URL)\n"
-            "Ctrl-C stops it; everything is kept for the next start.\n"
-            f"READY api={api} web={web} aws={stack.aws_endpoint}",
-            flush=True,
-        )
-        stack.stop_event.wait()
-    except KeyboardInterrupt:
-        pass
+        if not stack.stop_event.is_set():
+            web = f"http://{stack.host}:{stack.web_port}"
+            api = f"http://{stack.host}:{stack.api_port}"
+            print(
+                f"\nNagorik Sheba is running (stage {STAGE}; data in {args.data_dir}; "
+                f"restored {stack.restored['items']} records, {stack.restored['messages']} "
+                f"queued messages)\n"
+                f"  web app      {web}\n"
+                f"  API          {api}   (also at {web}/api)\n"
+                f"  AWS (moto)   {stack.aws_endpoint}   (AWS_ENDPOINT_URL)\n"
+                "Ctrl-C stops it; everything is kept for the next start.\n"
+                f"READY api={api} web={web} aws={stack.aws_endpoint}",
+                flush=True,
+            )
+        while not stack.stop_event.wait(1.0):
+            pass
     finally:
         print("\nStopping and saving...", flush=True)
         stack.stop()
