@@ -16,6 +16,7 @@ from . import geo, parameters
 from .catalog_files import load_catalog, load_meta
 from .domain.applications import Applications
 from .domain.catalog import Catalog, Service
+from .domain.errors import FieldProblem
 from .observability import logger
 from .settings import Settings, get_settings
 from .validation import FormValidator
@@ -35,9 +36,9 @@ class SchemaValidation:
             self._validators[key] = FormValidator(schema)
         return self._validators[key]
 
-    def submission(self, body: Any) -> dict[str, Any]:
-        """The envelope of a submission, normalised."""
-        return self._meta("submission").validate(body)
+    def submission(self, body: Any) -> tuple[dict[str, Any], list[FieldProblem]]:
+        """The envelope of a submission, normalised, and its problems."""
+        return self._meta("submission").check(body)
 
     def form(self, service: Service, form: Any) -> dict[str, Any]:
         """A service's form, normalised."""

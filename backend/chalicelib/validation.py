@@ -16,17 +16,19 @@ message that names the field by its own label; all problems are reported at once
 
 from __future__ import annotations
 
+import math
 import re
+import unicodedata
 from collections.abc import Callable, Iterator
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, TypeGuard
 
 from jsonschema import Draft7Validator, FormatChecker, validators
 from jsonschema.exceptions import ValidationError
 
 from . import geo
 from .domain.bangla import now_dhaka, to_ascii_digits, to_bangla_digits
-from .domain.errors import FieldProblem, ValidationFailed
+from .domain.errors import FieldProblem, ValidationFailed, cut
 from .domain.messages import Text
 
 EARLIEST_DATE = date(1900, 1, 1)
@@ -56,17 +58,54 @@ NORMALISERS: dict[str, Callable[[str], str]] = {
 }
 
 
+_ZW_JOINERS = "\u200c\u200d"  # ZWNJ, ZWJ: Bangla spells with them (র‍্যাব, ক্‌ষ)
+
+
+def _is_bangla(char: str) -> bool:
+    return "\u0980" <= char <= "\u09ff"
+
+
+def clean_text(text: str) -> str:
+    """``text`` in one Unicode form (NFC), without invisible formatting characters.
+
+    Zero-width spaces, byte-order marks, soft hyphens and bidirectional controls are
+    dropped (they make two equal names differ, or show text in another order than
+    it is stored). ZWJ and ZWNJ are kept between two Bangla letters, where they
+    choose a conjunct's shape, and dropped anywhere else. Control characters stay,
+    for ``control_problems`` to refuse.
+    """
+    text = unicodedata.normalize("NFC", text)
+    if text.isascii():
+        return text
+    last = len(text) - 1
+
+    def joins_bangla(index: int) -> bool:
+        return 0 < index < last and _is_bangla(text[index - 1]) and _is_bangla(text[index + 1])
+
+    return "".join(
+        char for index, char in enumerate(text)
+        if unicodedata.category(char) != "Cf" or (char in _ZW_JOINERS and joins_bangla(index))
+    )
+
+
+def _has_control(text: str) -> bool:
+    """A control character (not whitespace) or half of a surrogate pair."""
+    return any(
+        unicodedata.category(char) in ("Cc", "Cs") and not char.isspace() for char in text
+    )
+
+
 def normalise(value: Any, schema: dict[str, Any]) -> Any:
     """Return ``value`` cleaned up as its schema's ``x-normalise`` rules say.
 
-    Strings are always trimmed; numbers typed as Bangla-digit strings become numbers
-    where the schema wants a number. Anything unexpected is returned unchanged for
-    the validator to reject.
+    Strings are always put in one Unicode form and trimmed; numbers typed as
+    Bangla-digit strings become numbers where the schema wants a number. Anything
+    unexpected is returned unchanged for the validator to reject.
     """
     kind = schema.get("type")
     if isinstance(value, str):
         rule = schema.get("x-normalise", "trim")
-        cleaned = NORMALISERS.get(rule, NORMALISERS["trim"])(value)
+        cleaned = NORMALISERS.get(rule, NORMALISERS["trim"])(clean_text(value))
         if kind in ("integer", "number"):
             return _as_number(cleaned, kind)
         return cleaned
@@ -79,13 +118,22 @@ def normalise(value: Any, schema: dict[str, Any]) -> Any:
     return value
 
 
+# Only ASCII (and, before this, Bangla) digits make a number: Python's int() and float()
+# would also read other scripts' digits, "NaN", "inf" and "1_000".
+_INTEGER = re.compile(r"[+-]?[0-9]+")
+_DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+
+
 def _as_number(text: str, kind: str) -> Any:
     compact = to_ascii_digits(text).replace(",", "").strip()
-    try:
-        number = float(compact) if kind == "number" else int(compact)
-    except ValueError:
+    if not (_INTEGER if kind == "integer" else _DECIMAL).fullmatch(compact):
         return text
-    return int(number) if kind == "number" and number.is_integer() else number
+    if kind == "integer":
+        return int(compact)
+    number = float(compact)
+    if not math.isfinite(number):
+        return text
+    return int(number) if number.is_integer() else number
 
 
 # --- formats -----------------------------------------------------------------------
@@ -103,7 +151,7 @@ FORMATS = FormatChecker(formats=())
 
 
 def _parse_date(text: str) -> date:
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
         raise FormatProblem("date")
     try:
         return date.fromisoformat(text)
@@ -147,17 +195,23 @@ def _check_upcoming_date(value: object) -> bool:
     return True
 
 
+def _year_prefixed(value: object) -> TypeGuard[str]:
+    """17 ASCII digits (``str.isdigit`` alone also takes "²" and other scripts' digits)."""
+    return (isinstance(value, str) and len(value) == YEAR_PREFIXED_DIGITS and value.isascii()
+            and value.isdigit())
+
+
 @FORMATS.checks("bd-nid", raises=FormatProblem)
 def _check_nid(value: object) -> bool:
     # 17-digit numbers are the year of birth followed by the 13-digit number.
-    if isinstance(value, str) and len(value) == YEAR_PREFIXED_DIGITS and value.isdigit():
+    if _year_prefixed(value):
         _year_prefix_plausible(value, "nid")
     return True
 
 
 @FORMATS.checks("bd-brn", raises=FormatProblem)
 def _check_brn(value: object) -> bool:
-    if isinstance(value, str) and len(value) == YEAR_PREFIXED_DIGITS and value.isdigit():
+    if _year_prefixed(value):
         _year_prefix_plausible(value, "brn")
     return True
 
@@ -218,7 +272,7 @@ def _problems_of(
         known = set(error.schema.get("properties", {}))
         for name in error.instance:
             if name not in known:
-                text = Text(name, name)
+                text = Text(cut(name), cut(name))  # the caller's own key: echoed short
                 yield FieldProblem.of(_join(prefix, [*path, name]), "unknown_field", text)
         return
     field = _subschema(root, path)
@@ -275,12 +329,29 @@ class FormValidator:
                 if (problem.path, problem.code) not in seen:
                     seen.add((problem.path, problem.code))
                     found.append(problem)
+        found += self._control_problems(value, [])
         return sorted(found, key=lambda problem: self._position(problem.path))
+
+    def _control_problems(self, value: Any, path: list[str | int]) -> list[FieldProblem]:
+        """Text anywhere in the value that carries control characters."""
+        if isinstance(value, str):
+            if not _has_control(value):
+                return []
+            label = _label(_subschema(self.schema, path), str(path[-1]) if path else "form")
+            return [FieldProblem.of(_join(self.prefix, path), "control_character", label)]
+        children: Any = (value.items() if isinstance(value, dict)
+                         else enumerate(value) if isinstance(value, list) else ())
+        return [problem for key, item in children
+                for problem in self._control_problems(item, [*path, key])]
+
+    def check(self, value: Any) -> tuple[Any, list[FieldProblem]]:
+        """The normalised value and every problem with it (none: it is valid)."""
+        cleaned = normalise(value, self.schema)
+        return cleaned, self.problems(cleaned)
 
     def validate(self, value: Any) -> Any:
         """Return the normalised value, or raise ``ValidationFailed`` listing every problem."""
-        cleaned = normalise(value, self.schema)
-        problems = self.problems(cleaned)
+        cleaned, problems = self.check(value)
         if problems:
             raise ValidationFailed("validation_failed", fields=problems)
         return cleaned

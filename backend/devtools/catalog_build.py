@@ -309,6 +309,48 @@ def _conditional_problems(form: dict[str, Any]) -> list[str]:
     return problems
 
 
+def _schemas(node: Any, path: str = "") -> Iterator[tuple[str, dict[str, Any]]]:
+    """Every subschema with a ``type``, wherever it sits (conditions and lists included)."""
+    if isinstance(node, list):
+        for index, item in enumerate(node):
+            yield from _schemas(item, f"{path}/{index}")
+    elif isinstance(node, dict):
+        if "type" in node:
+            yield path or "(form)", node
+        for key, value in node.items():
+            if key not in PLAIN_VALUES:
+                yield from _schemas(value, f"{path}/{key}" if path else key)
+
+
+def _kinds(schema: dict[str, Any]) -> set[str]:
+    kind = schema.get("type")
+    return set(kind) if isinstance(kind, list) else {kind}
+
+
+def check_bounds(form: dict[str, Any]) -> list[str]:
+    """Every number has a least and a greatest value, every list a longest length.
+
+    A number field without bounds would store whatever a client sends (1e308), and a
+    list without a limit lets one request carry tens of thousands of entries. A list
+    of distinct choices from a fixed set is bounded by the set.
+    """
+    problems = []
+    for where, schema in _schemas(form):
+        kinds = _kinds(schema)
+        fixed = "enum" in schema or "const" in schema
+        if kinds & {"number", "integer"} and not fixed:
+            low = "minimum" in schema or "exclusiveMinimum" in schema
+            high = "maximum" in schema or "exclusiveMaximum" in schema
+            if not (low and high):
+                problems.append(f"{where}: a number needs both a minimum and a maximum")
+        items = schema.get("items")
+        distinct_choices = (schema.get("uniqueItems") and isinstance(items, dict)
+                            and "enum" in items)
+        if "array" in kinds and "maxItems" not in schema and not distinct_choices:
+            problems.append(f"{where}: a list needs maxItems")
+    return problems
+
+
 def check_form(form: dict[str, Any], document: dict[str, Any]) -> list[str]:
     """Problems a service form has that the meta-schema cannot see (after bundling)."""
     problems: list[str] = []
@@ -330,6 +372,7 @@ def check_form(form: dict[str, Any], document: dict[str, Any]) -> list[str]:
         problems += _label_problems(path, ui, sections)
         problems += _widget_problems(path, spec, ui, in_address, documents)
     problems += _conditional_problems(form)
+    problems += check_bounds(form)
     _check_required(form, "", problems)
     problems += check_vocabulary(form)
     return problems
@@ -394,6 +437,7 @@ class Checker:
             problems: list[str] = []
             resolver = self.registry.resolver(base_uri=self.sources.uri(body_path))
             bodies[name] = bundle(self.sources.documents[body_path], resolver, name, problems)
+            problems += check_bounds(bodies[name])
             for problem in problems:
                 self.sources.problem(body_path, problem)
         return bodies

@@ -31,20 +31,38 @@ export const NORMALISERS = {
   upper: (text) => text.replace(SPACE, "").toUpperCase(),
 };
 
+// Only ASCII (and, converted before this, Bangla) digits make a number, as on the server.
+const INTEGER = /^[+-]?[0-9]+$/;
+const DECIMAL = /^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$/;
+
 function asNumber(text, kind) {
   const compact = NORMALISERS.trim(toAsciiDigits(text).replaceAll(",", ""));
-  const integer = /^[+-]?\d+(?:_\d+)*$/;
-  const decimal = /^[+-]?(?:\d+(?:_\d+)*)?(?:\.\d+(?:_\d+)*)?(?:[eE][+-]?\d+)?$/;
-  if (kind === "integer") return integer.test(compact) ? Number(compact.replaceAll("_", "")) : text;
-  if (!/\d/.test(compact) || !decimal.test(compact)) return text;
-  return Number(compact.replaceAll("_", ""));
+  if (!(kind === "integer" ? INTEGER : DECIMAL).test(compact)) return text;
+  const number = Number(compact);
+  return Number.isFinite(number) ? number : text;
+}
+
+const FORMAT_CHARACTER = /\p{Cf}/u;
+const JOINERS = new Set(["\u200c", "\u200d"]); // ZWNJ, ZWJ: Bangla spells with them
+const isBangla = (char) => char >= "\u0980" && char <= "\u09ff";
+
+/** Text in one Unicode form (NFC), without invisible formatting characters; ZWJ/ZWNJ are
+ * kept between two Bangla letters. The server's `clean_text` does the same. */
+export function cleanText(text) {
+  const normal = text.normalize("NFC");
+  if (!FORMAT_CHARACTER.test(normal)) return normal;
+  const chars = [...normal];
+  return chars
+    .filter((char, index) => !FORMAT_CHARACTER.test(char) ||
+      (JOINERS.has(char) && index > 0 && index < chars.length - 1 && isBangla(chars[index - 1]) && isBangla(chars[index + 1])))
+    .join("");
 }
 
 /** The value cleaned up as its schema's `x-normalise` rules say (strings always trimmed). */
 export function normalise(value, schema = {}) {
   const kind = schema.type;
   if (typeof value === "string") {
-    const cleaned = (NORMALISERS[schema["x-normalise"]] || NORMALISERS.trim)(value);
+    const cleaned = (NORMALISERS[schema["x-normalise"]] || NORMALISERS.trim)(cleanText(value));
     return kind === "integer" || kind === "number" ? asNumber(cleaned, kind) : cleaned;
   }
   if (kind === "object" && value && typeof value === "object" && !Array.isArray(value)) {

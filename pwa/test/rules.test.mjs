@@ -6,7 +6,7 @@ import path from "node:path";
 import { test } from "node:test";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import Ajv from "ajv";
-import { conditionalFields, formatChecks, normalise, NORMALISERS, PROBLEM_CODES, problemsOf } from "../src/rules.js";
+import { cleanText, conditionalFields, formatChecks, normalise, NORMALISERS, PROBLEM_CODES, problemsOf } from "../src/rules.js";
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const SCHEMAS = path.join(HERE, "..", "..", "schemas");
@@ -19,6 +19,18 @@ const ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: true, forma
 for (const item of cases.normalise) {
   test(`normalise ${item.rule}: ${JSON.stringify(item.input)}`, () => {
     assert.equal(NORMALISERS[item.rule](item.input), item.output);
+  });
+}
+
+for (const item of cases.text) {
+  test(`every string is cleaned up first: ${item.why}`, () => {
+    assert.equal(cleanText(item.input), item.output);
+  });
+}
+
+for (const item of cases.numbers) {
+  test(`typed number ${item.kind}: ${JSON.stringify(item.input)}`, () => {
+    assert.strictEqual(normalise(item.input, { type: item.kind }), item.output);
   });
 }
 

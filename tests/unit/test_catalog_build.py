@@ -292,3 +292,20 @@ def test_the_command_line_exits_non_zero_and_lists_the_problems(
     assert code == 1
     assert "schemas/services/nid-reissue.json" in capsys.readouterr().err
     assert not out.exists()  # nothing half-written
+
+
+def test_a_number_without_bounds_and_a_list_without_a_limit_are_refused(source: Path) -> None:
+    def unbounded(doc: dict[str, Any]) -> None:
+        del doc["form"]["properties"]["birth_order"]["maximum"]
+        doc["form"]["properties"]["nicknames"] = {
+            "type": "array", "items": {"type": "string", "maxLength": 40},
+            "x-ui": {"label": {"bn": "ডাকনাম", "en": "Nicknames"}, "order": 19,
+                     "section": "person", "widget": "list"},
+        }
+
+    name = edit_service(source, "birth-registration-new", unbounded)
+
+    problems = problems_of(source)
+    assert (f"{name}: properties/birth_order: a number needs both a minimum and a maximum"
+            in problems)
+    assert f"{name}: properties/nicknames: a list needs maxItems" in problems

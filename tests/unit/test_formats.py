@@ -41,3 +41,19 @@ def test_format(case: dict) -> None:
         assert codes == []
     else:
         assert codes == [case["problem"]]
+
+
+@pytest.mark.parametrize("case", CASES["text"], ids=lambda case: case["why"])
+def test_every_string_is_cleaned_up_first(case: dict) -> None:
+    from chalicelib.validation import clean_text
+
+    assert clean_text(case["input"]) == case["output"]
+
+
+@pytest.mark.parametrize("case", CASES["numbers"], ids=lambda case: case["input"])
+def test_typed_numbers_are_read_from_ascii_and_bangla_digits_only(case: dict) -> None:
+    from chalicelib.validation import normalise
+
+    read = normalise(case["input"], {"type": case["kind"]})
+    assert read == case["output"]
+    assert type(read) is type(case["output"])

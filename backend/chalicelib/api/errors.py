@@ -44,6 +44,42 @@ def json_response(body: Any, status: int = 200, headers: dict[str, str] | None =
     )
 
 
+# An error body may be as large as the request it answers, or this, whichever is more.
+ERROR_BODY_FLOOR_BYTES = 8 * 1024
+
+
+def _encoded(body: Any) -> bytes:
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def within_budget(response: Response, request_bytes: int) -> Response:
+    """The response, its error body cut to the budget by listing fewer fields.
+
+    The fields dropped are the last ones (in form order); ``fields_omitted`` says how
+    many are not listed, so the client knows there is more to fix.
+    """
+    budget = max(request_bytes, ERROR_BODY_FLOOR_BYTES)
+    raw = response.body if isinstance(response.body, (bytes, str)) else b""
+    size = len(raw.encode() if isinstance(raw, str) else raw)
+    if response.status_code < HTTPStatus.BAD_REQUEST or size <= budget:
+        return response
+    try:
+        body = json.loads(raw)
+    except ValueError:
+        return response
+    fields = body.get("fields") if isinstance(body, dict) else None
+    if not isinstance(fields, list):
+        return response
+    omitted = int(body.get("fields_omitted") or 0)
+    while fields and len(_encoded(body)) > budget:
+        keep = max(0, min(len(fields) - 1, len(fields) * budget // len(_encoded(body))))
+        omitted += len(fields) - keep
+        fields = fields[:keep]
+        body["fields"], body["fields_omitted"] = fields, omitted
+    response.body = _encoded(body).decode()
+    return response
+
+
 def error_response(error: errors.NagorikError) -> Response:
     """The bilingual error body with its status."""
     status = status_of(error)

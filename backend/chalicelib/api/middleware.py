@@ -4,6 +4,7 @@ error answers (405, 404, ...) rewritten into the platform's bilingual error body
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from http import HTTPStatus
 from typing import Any
@@ -12,7 +13,7 @@ from chalice import Response
 from chalice.app import Request
 
 from ..observability import logger, metrics
-from .errors import CHALICE_CODES, error_response
+from .errors import CHALICE_CODES, error_response, within_budget
 
 
 def _chalice_error_code(response: Response) -> str | None:
@@ -27,11 +28,17 @@ def _chalice_error_code(response: Response) -> str | None:
     return None
 
 
+# A caller's correlation id is taken only if it looks like one: it is echoed in a
+# header and written to every log line.
+_CORRELATION_ID = re.compile(r"^[A-Za-z0-9._:\-]{1,64}$")
+
+
 def http_context(event: Request, get_response: Callable[[Request], Response]) -> Response:
     """Wrap every HTTP request."""
     headers: Any = event.headers or {}
     context: dict[str, Any] = event.context or {}
-    correlation_id = headers.get("x-correlation-id") or context.get("requestId")
+    sent = headers.get("x-correlation-id")
+    correlation_id = sent if sent and _CORRELATION_ID.match(sent) else context.get("requestId")
     # Thread-local keys: the local stack serves requests and workers in one process.
     logger.thread_safe_append_keys(
         correlation_id=correlation_id, method=event.method, path=context.get("resourcePath")
@@ -42,6 +49,8 @@ def http_context(event: Request, get_response: Callable[[Request], Response]) ->
         code = _chalice_error_code(response) if failed else None
         if code is not None:
             response = error_response(CHALICE_CODES.get(code, CHALICE_CODES["InternalServerError"]))
+        if failed:
+            response = within_budget(response, len(event.raw_body or b""))
         if correlation_id:
             response.headers["X-Correlation-Id"] = correlation_id
         logger.info("request", extra={"status": response.status_code})

@@ -188,11 +188,7 @@ class Applications:
         Problems in the applicant part and in the form are reported together; the form
         is checked whenever the service it names is known.
         """
-        problems: list[FieldProblem] = []
-        try:
-            envelope = self.validation.submission(body)
-        except ValidationFailed as failed:
-            envelope, problems = body, list(failed.fields)
+        envelope, problems = self.validation.submission(body)
         unusable = {"service_id", "service_version", "form"}
         if any(problem.path.split(".")[0] in unusable for problem in problems):
             raise ValidationFailed("validation_failed", fields=problems)

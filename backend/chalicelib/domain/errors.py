@@ -13,6 +13,13 @@ from typing import Any
 
 from .messages import ERRORS, FIELD_ERRORS, Text
 
+# An error body lists at most this many fields (in form order) and says how many more
+# there were: a body with thousands of bad entries must not get an answer larger than
+# itself.
+MAX_REPORTED_FIELDS = 50
+# A field name echoed back in a message (an unknown key) is cut to this many characters.
+MAX_ECHOED_NAME = 40
+
 
 @dataclass(frozen=True)
 class FieldProblem:
@@ -35,7 +42,13 @@ class FieldProblem:
     def of(cls, path: str, code: str, label: Text, **values: Any) -> FieldProblem:
         """Build a problem from a field-error code and the field's label."""
         template = FIELD_ERRORS.get(code, FIELD_ERRORS["invalid"])
-        return cls(path, code, template.format(label_bn=label.bn, label_en=label.en, **values))
+        return cls(cut(path, 4 * MAX_ECHOED_NAME), code,
+                   template.format(label_bn=label.bn, label_en=label.en, **values))
+
+
+def cut(text: str, limit: int = MAX_ECHOED_NAME) -> str:
+    """``text`` shortened to ``limit`` characters, marked with an ellipsis when cut."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 @dataclass
@@ -54,14 +67,20 @@ class NagorikError(Exception):
         """The request-level message in both languages."""
         return ERRORS.get(self.code, ERRORS["internal_error"]).format(**self.values)
 
-    def to_body(self) -> dict[str, Any]:
-        """Return the error body every 4xx/5xx response carries."""
-        return {
+    def to_body(self, max_fields: int = MAX_REPORTED_FIELDS) -> dict[str, Any]:
+        """Return the error body every 4xx/5xx response carries.
+
+        At most ``max_fields`` fields are listed; ``fields_omitted`` counts the rest.
+        """
+        body: dict[str, Any] = {
             "code": self.code,
             "message_bn": self.message.bn,
             "message_en": self.message.en,
-            "fields": [problem.to_dict() for problem in self.fields],
+            "fields": [problem.to_dict() for problem in self.fields[:max_fields]],
         }
+        if len(self.fields) > max_fields:
+            body["fields_omitted"] = len(self.fields) - max_fields
+        return body
 
 
 class BadRequest(NagorikError):

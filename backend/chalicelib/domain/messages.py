@@ -34,6 +34,14 @@ ERRORS: dict[str, Text] = {
         "অনুরোধের তথ্য পড়া যায়নি (JSON সঠিক নয়)।",
         "The request body could not be read (it is not valid JSON).",
     ),
+    "body_too_deep": Text(
+        "অনুরোধের তথ্যে অনেক স্তরের ভেতরে স্তর আছে (সর্বোচ্চ {limit_bn} স্তর)।",
+        "The request body is nested too deeply (at most {limit} levels).",
+    ),
+    "header_invalid": Text(
+        "'{header}' হেডারটি সঠিক নয়।",
+        "The '{header}' header is not valid.",
+    ),
     "body_not_object": Text(
         "অনুরোধের তথ্য একটি JSON অবজেক্ট হতে হবে।",
         "The request body must be a JSON object.",
@@ -146,6 +154,14 @@ FIELD_ERRORS: dict[str, Text] = {
         "'{label_bn}' নামে কোনো ঘর এই ফর্মে নেই।", "This form has no field '{label_en}'."
     ),
     "invalid": Text("'{label_bn}' সঠিক নয়।", "'{label_en}' is not valid."),
+    "not_finite": Text(
+        "'{label_bn}'-এ সাধারণ একটি সংখ্যা দিন (NaN বা অসীম চলে না)।",
+        "Give an ordinary number for '{label_en}' (NaN and infinity are not numbers).",
+    ),
+    "control_character": Text(
+        "'{label_bn}'-এ এমন অদৃশ্য বা নিয়ন্ত্রণ অক্ষর আছে যা লেখায় থাকে না; লেখাটি আবার টাইপ করুন।",
+        "'{label_en}' contains invisible control characters; type the text again.",
+    ),
     "tracking_id": Text(
         "'{label_bn}' সঠিক নয়: ১৬ অঙ্কের নম্বরটি রশিদের সাথে আবার মিলিয়ে দেখুন।",
         "'{label_en}' is not valid: check the 16-digit number against your receipt.",

@@ -7,7 +7,7 @@ import re
 from .bangla import to_ascii_digits
 
 _SEPARATORS = re.compile(r"[\s\-().]")
-_LOCAL = re.compile(r"^01[3-9]\d{8}$")
+_LOCAL = re.compile(r"^01[3-9][0-9]{8}$")  # ASCII digits only: \d matches every script
 
 
 def normalise_mobile(text: str) -> str | None:

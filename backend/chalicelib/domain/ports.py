@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from .catalog import Service
+from .errors import FieldProblem
 from .lifecycle import Application, HistoryEntry, Status
 
 
@@ -89,8 +90,9 @@ class AgencyQueue(Protocol):
 class FormValidation(Protocol):
     """Checks request bodies against the schemas, returning them normalised."""
 
-    def submission(self, body: Any) -> dict[str, Any]:
-        """The envelope of ``POST /applications`` (service, applicant, form object)."""
+    def submission(self, body: Any) -> tuple[dict[str, Any], list[FieldProblem]]:
+        """The envelope of ``POST /applications`` (service, applicant, form object),
+        normalised even where it is invalid, and every problem with it."""
         ...
 
     def form(self, service: Service, form: Any) -> dict[str, Any]:
