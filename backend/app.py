@@ -6,6 +6,7 @@ from chalicelib.api.applications import application_routes
 from chalicelib.api.catalog import catalog_routes
 from chalicelib.api.middleware import http_context, worker_context
 from chalicelib.workers.dispatch import worker_routes
+from chalicelib.workers.outbox import outbox_routes
 
 # Powertools writes the logs; Chalice's own handler would print every line twice.
 app = Chalice(app_name="nagorik", configure_logs=False)
@@ -13,6 +14,8 @@ app = Chalice(app_name="nagorik", configure_logs=False)
 app.register_middleware(http_context, "http")
 app.register_middleware(worker_context, "sqs")
 app.register_middleware(worker_context, "scheduled")
+app.register_middleware(worker_context, "dynamodb")
 app.register_blueprint(catalog_routes)
 app.register_blueprint(application_routes)
 app.register_blueprint(worker_routes)
+app.register_blueprint(outbox_routes)

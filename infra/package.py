@@ -5,7 +5,7 @@
 Generates the merge template from the code's definitions (``infra/cfn``), runs
 ``chalice package --merge-template`` in ``backend/`` with ``NAGORIK_STAGE`` set (the
 workers' queue names are fixed when the app is imported), then checks the result:
-every SQS event source reports batch item failures, every function has its own role,
+every SQS and stream event source reports batch item failures, every function has its own role,
 the zip holds the service schemas and nothing from tests/, pwa/ or infra/, and it
 fits Lambda's size limits. Exits non-zero, saying why, when any check fails.
 """
@@ -94,7 +94,7 @@ def check_template(template: dict[str, Any], merge: dict[str, Any]) -> None:
         if role_id not in merge["Resources"]:
             problems.append(f"{logical_id} runs with a role the merge template did not set")
         for event_id, event in resource["Properties"].get("Events", {}).items():
-            if event.get("Type") == "SQS" and "ReportBatchItemFailures" not in event[
+            if event.get("Type") in ("SQS", "DynamoDB") and "ReportBatchItemFailures" not in event[
                 "Properties"
             ].get("FunctionResponseTypes", []):
                 problems.append(f"{logical_id}.{event_id} lacks ReportBatchItemFailures")

@@ -31,6 +31,10 @@ os.environ.update(
     AWS_REGION="ap-south-1",
     NAGORIK_SIMULATOR_LATENCY_MS="0",
     POWERTOOLS_METRICS_NAMESPACE="NagorikShebaTests",
+    # botocore sends some DynamoDB Streams calls to account-based hosts
+    # (<account>.streams-ddb.<region>.amazonaws.com), which in-process moto does not
+    # intercept; the local stack is unaffected (it names its endpoint).
+    AWS_ACCOUNT_ID_ENDPOINT_MODE="disabled",
 )
 os.environ.pop("AWS_ENDPOINT_URL", None)
 os.environ.pop("AWS_PROFILE", None)

@@ -1,22 +1,23 @@
 """SQS behind a small interface: the only code that knows queues exist.
 
-Queue names come from settings (``nagorik-<stage>-agency-<id>``); their URLs are
-looked up once per process.
+Queue names come from settings (``nagorik-<stage>-agency-<id>``); their URLs come from
+the configured prefix or are looked up once per process. Only workers send: the
+request path writes outbox records instead (see ``domain.outbox``).
 """
 
 from __future__ import annotations
 
 import json
 from contextlib import suppress
-from typing import Any
 
 from .aws import client
 from .domain.errors import ServiceUnavailable
+from .domain.outbox import AGENCY, OutboxMessage
 from .settings import Settings
 
 
-class SqsAgencyQueue:
-    """``AgencyQueue`` on one SQS queue per agency."""
+class SqsQueues:
+    """``MessageQueues`` on SQS: one queue per agency."""
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
@@ -35,14 +36,20 @@ class SqsAgencyQueue:
                 self._urls[name] = client("sqs").get_queue_url(QueueName=name)["QueueUrl"]
         return self._urls[name]
 
-    def enqueue(self, agency_id: str, message: dict[str, Any]) -> None:
-        """Send a JSON message to an agency's worker."""
+    def queue_name_of(self, message: OutboxMessage) -> str:
+        """The queue an outbox message goes to."""
+        if message.queue == AGENCY and message.agency_id:
+            return self.settings.queue_name(message.agency_id)
+        raise ValueError(f"no queue {message.queue!r} for an outbox message")
+
+    def send(self, message: OutboxMessage) -> None:
+        """Send an outbox message as JSON; ``ServiceUnavailable`` if SQS cannot take it now."""
         from botocore.exceptions import BotoCoreError, ClientError
 
         try:
             client("sqs").send_message(
-                QueueUrl=self.url(agency_id),
-                MessageBody=json.dumps(message, separators=(",", ":")),
+                QueueUrl=self._url_of(self.queue_name_of(message)),
+                MessageBody=json.dumps(message.body, separators=(",", ":"), ensure_ascii=False),
             )
         except (BotoCoreError, ClientError) as error:
             raise ServiceUnavailable("service_unavailable") from error

@@ -14,9 +14,10 @@ from typing import Any
 
 from . import geo, parameters
 from .catalog_files import load_catalog, load_meta
-from .domain.applications import Applications
+from .domain.applications import Applications, utc_now
 from .domain.catalog import Catalog, Service
 from .domain.errors import FieldProblem
+from .domain.outbox import OutboxForwarder
 from .observability import logger
 from .settings import Settings, get_settings
 from .validation import FormValidator
@@ -71,15 +72,17 @@ class Runtime:
     settings: Settings
     catalog: Catalog
     applications: Applications
+    outbox: OutboxForwarder
 
 
 @cache
 def runtime() -> Runtime:
     """The process's runtime, built on first use."""
     from .api.views import application as render
-    from .messaging import SqsAgencyQueue
+    from .messaging import SqsQueues
     from .store import models
     from .store.applications import DynamoApplicationStore
+    from .store.outbox import DynamoOutboxStore
 
     settings = get_settings()
     models.bind(settings)
@@ -87,14 +90,15 @@ def runtime() -> Runtime:
     applications = Applications(
         catalog=catalog,
         store=DynamoApplicationStore(),
-        queue=SqsAgencyQueue(settings),
         validation=SchemaValidation(settings),
         district_of=geo.district_of,
         render=partial(render, catalog=catalog),
         holidays=partial(holidays_or_none, settings),
         claim_seconds=settings.idempotency_ttl_seconds,
     )
-    return Runtime(settings, catalog, applications)
+    outbox = OutboxForwarder(store=DynamoOutboxStore(), queues=SqsQueues(settings),
+                             clock=utc_now)
+    return Runtime(settings, catalog, applications, outbox)
 
 
 def reset_runtime() -> None:

@@ -77,8 +77,29 @@ class Settings:
 
     @property
     def idempotency_table(self) -> str:
-        """Powertools idempotency records."""
+        """Idempotency-Key claims."""
         return self.resource("idempotency")
+
+    @property
+    def outbox_table(self) -> str:
+        """Messages written with each move, forwarded by the table's stream."""
+        return self.resource("outbox")
+
+    @property
+    def outbox_stream_arn(self) -> str:
+        """The ARN Chalice registers the outbox stream handler with.
+
+        A stream's ARN carries its creation time, unknown until the table exists: the
+        deploy template replaces this with the table's ``StreamArn``, and the local
+        stack finds the stream by the table name in it.
+        """
+        return (f"arn:aws:dynamodb:{self.region}:000000000000:table/{self.outbox_table}"
+                "/stream/latest")
+
+    @property
+    def outbox_failures_queue_name(self) -> str:
+        """Where the outbox stream's event source reports records it gave up on."""
+        return self.resource("outbox-failures")
 
     def queue_name(self, agency_id: str) -> str:
         """The queue an agency's worker consumes."""

@@ -16,6 +16,9 @@ time, and under concurrency it breaks promises the platform relies on:
   writes without a lock, so two conditional writes can both succeed.
 * ``ClientRequestToken`` is ignored: botocore's own retry of a transaction whose
   response was lost is applied a second time instead of being a no-op.
+* Shard iterators are kept forever (``moto/dynamodbstreams/models.py``): a poller
+  reading a stream four times a second grows the process by hundreds of megabytes a
+  day. DynamoDB expires an iterator after 15 minutes; so does this.
 * Every ``Query`` walks and sorts the whole table (``Table.query`` iterates
   ``Table.all_items()``), on a global secondary index as on the table itself, so a
   read's cost grows with the table.
@@ -80,6 +83,7 @@ def install() -> None:
     from moto.dynamodb.models import DynamoDBBackend
     from moto.dynamodb.models.table import Table
     from moto.dynamodb.responses import DynamoHandler
+    from moto.dynamodbstreams.models import DynamoDBStreamsBackend
     from moto.dynamodbstreams.responses import DynamoDBStreamsHandler
     from moto.sqs.models import SQSBackend
 
@@ -92,6 +96,7 @@ def install() -> None:
     _replace(Table, "put_item", _reindexing_put)
     _replace(Table, "delete_item", _reindexing_delete)
     _replace(Table, "query", _partition_query)
+    _replace(DynamoDBStreamsBackend, "get_shard_iterator", _expiring_iterators)
     for name in ("send_message", "send_message_batch", "delete_message",
                  "delete_message_batch", "change_message_visibility",
                  "change_message_visibility_batch", "purge_queue", "get_queue_attributes"):
@@ -410,6 +415,28 @@ def _partition_query(original: Any) -> Any:
             del table.all_items
 
     return query
+
+
+ITERATOR_SECONDS = 15 * 60  # how long DynamoDB Streams honours a shard iterator
+_iterators_made: dict[str, float] = {}
+
+
+def _expiring_iterators(original: Any) -> Any:
+    """Every new iterator (``GetShardIterator`` and ``GetRecords`` both make them) forgets
+    the ones older than 15 minutes."""
+
+    def get_shard_iterator(backend: Any, *args: Any, **kwargs: Any) -> Any:
+        iterator = original(backend, *args, **kwargs)
+        now = time.monotonic()
+        known = backend.shard_iterators
+        for arn in list(known):
+            made = _iterators_made.setdefault(arn, now)
+            if now - made > ITERATOR_SECONDS:
+                known.pop(arn, None)
+                _iterators_made.pop(arn, None)
+        return iterator
+
+    return get_shard_iterator
 
 
 # --- SQS ------------------------------------------------------------------------------

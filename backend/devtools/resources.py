@@ -33,8 +33,11 @@ def ensure_tables(settings: Settings) -> list[str]:
 
 
 def ensure_queues(settings: Settings) -> dict[str, str]:
-    """Create every agency's queue and dead-letter queue; return queue URLs by agency."""
+    """Create every agency's queue and dead-letter queue, and the outbox stream's
+    on-failure queue; return the agency queues' URLs by agency."""
     sqs = client("sqs")
+    sqs.create_queue(QueueName=settings.outbox_failures_queue_name,
+                     Attributes={"MessageRetentionPeriod": str(14 * 24 * 3600)})
     urls = {}
     for agency_id in agency_ids():
         dlq_url = sqs.create_queue(

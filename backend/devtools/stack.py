@@ -131,9 +131,9 @@ class Stack:
         self._exit.callback(server.shutdown)
 
     def _start_workers(self) -> None:
-        from chalice.app import SQSEventConfig
+        from chalice.app import DynamoDBEventConfig, SQSEventConfig
 
-        from devtools.poller import QueuePoller, Scheduler
+        from devtools.poller import QueuePoller, Scheduler, StreamPoller
 
         workers: list[threading.Thread] = []
         for source in self.app.event_sources:
@@ -141,6 +141,12 @@ class Stack:
             if isinstance(source, SQSEventConfig):
                 worker: threading.Thread = QueuePoller(
                     source.queue, handler, source.name, self.settings.region, self.stop_event)
+            elif isinstance(source, DynamoDBEventConfig):
+                table = source.stream_arn.split(":table/", 1)[1].split("/", 1)[0]
+                worker = StreamPoller(
+                    table, handler, source.name, batch_size=source.batch_size,
+                    failure_queue=self.settings.outbox_failures_queue_name,
+                    region=self.settings.region, stop=self.stop_event)
             else:
                 worker = Scheduler(handler, source.name, SCHEDULE_SECONDS, self.stop_event)
             worker.start()

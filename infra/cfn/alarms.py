@@ -2,6 +2,8 @@
 
 - an agency's dead-letter queue is not empty (applications stuck: see the redrive steps
   in infra/README.md);
+- the outbox stream gave up on a record (the sweeper sends it within minutes; the
+  alarm says the stream handler is failing);
 - a function failed (Lambda ``Errors``: the handler itself crashed or timed out; records
   a worker reports back as failed are retried and end in the DLQ, which alarms);
 - a function was throttled (concurrency exhausted: requests refused or delayed);
@@ -15,6 +17,7 @@ from typing import Any
 from .api import api_name
 from .data import DATA_KEY
 from .inventory import Inventory
+from .queues import STREAM_FAILURES
 from .stage import StageConfig
 
 TOPIC = "AlarmTopic"
@@ -119,6 +122,13 @@ def resources(stage: StageConfig, inventory: Inventory) -> dict[str, Any]:
             **_over_zero("AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName",
                          {"Fn::GetAtt": [queue.dead_letter_logical_id, "QueueName"]}, "Maximum"),
         )
+    found["StreamFailuresQueueNotEmptyAlarm"] = _alarm(
+        settings.resource("stream-failures-not-empty"),
+        "The outbox stream's handler gave up on records after every retry; the sweeper "
+        "sends them, but the handler is failing.",
+        **_over_zero("AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName",
+                     {"Fn::GetAtt": [STREAM_FAILURES, "QueueName"]}, "Maximum"),
+    )
     for function in inventory.functions:
         name = {"Ref": function.logical_id}
         label = inventory.function_name(function)

@@ -73,6 +73,8 @@ def _table(stage: StageConfig, table: Any) -> dict[str, Any]:
     }
     if table.global_secondary_indexes:
         properties["GlobalSecondaryIndexes"] = table.global_secondary_indexes
+    if table.stream_view_type:
+        properties["StreamSpecification"] = {"StreamViewType": table.stream_view_type}
     if table.ttl_attribute:
         properties["TimeToLiveSpecification"] = {
             "AttributeName": table.ttl_attribute,

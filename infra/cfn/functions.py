@@ -14,7 +14,7 @@ from typing import Any
 
 from .data import data_key_arn, parameter_arn
 from .inventory import Function, Inventory
-from .queues import queue_arn
+from .queues import queue_arn, stream_failures_arn
 from .stage import StageConfig
 
 # DynamoDB grants, by what the code does with a table. TransactWriteItems is authorised
@@ -26,7 +26,15 @@ TABLE_GRANTS: dict[str, tuple[str, ...]] = {
     # Idempotency-Key claims: put (conditionally) in the application's transaction, read
     # back when the same key comes again. Never updated or deleted: they expire (TTL).
     "claim": ("dynamodb:GetItem", "dynamodb:PutItem"),
+    # Outbox records: put in the transaction of the write they announce ...
+    "append": ("dynamodb:PutItem",),
+    # ... read back and marked forwarded by the stream handler and the sweeper.
+    "forward": ("dynamodb:GetItem", "dynamodb:UpdateItem"),
 }
+# What Lambda's event source mapping needs of a table's stream.
+STREAM_ACTIONS = ("dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator",
+                  "dynamodb:ListStreams")
+
 SEND_ACTIONS = ("sqs:SendMessage", "sqs:GetQueueUrl")
 # Lambda's event source needs Receive/Delete/GetQueueAttributes; the worker itself
 # looks up its queue's URL and changes visibility for backoff.
@@ -46,33 +54,47 @@ class Access:
     tables: dict[str, tuple[str, ...]] = field(default_factory=dict)  # suffix -> grants
     send_to_agency_queues: bool = False
     consume_own_queue: bool = False
+    consume_own_stream: bool = False  # read its table's stream, report to the failures queue
     parameters: tuple[str, ...] = ()  # names under /<app>/<stage>/
 
 
 ACCESS: dict[str, Access] = {
-    # Submit (idempotent), track, decide: the three tables, enqueue to any agency,
-    # the holiday list for due dates.
+    # Submit (idempotent), track, decide: the tables, each write's outbox record, the
+    # holiday list for due dates. It sends to no queue: the outbox's stream does.
     "api_handler": Access(
         tables={
             "applications": ("read", "write"),
             "counters": ("count",),
             "idempotency": ("claim",),
+            "outbox": ("append",),
         },
-        send_to_agency_queues=True,
         parameters=("holidays",),
     ),
-    # An agency's worker: its own queue only, the application and its counters.
+    # An agency's worker: its own queue only, the application, its counters, its outbox.
     "dispatch_*": Access(
-        tables={"applications": ("read", "write"), "counters": ("count",)},
+        tables={"applications": ("read", "write"), "counters": ("count",),
+                "outbox": ("append",)},
         consume_own_queue=True,
         parameters=("holidays",),
     ),
-    # Re-sends applications left "submitted": reads the agency-status index, enqueues.
-    "requeue_stalled": Access(
-        tables={"applications": ("read", "write"), "counters": ("count",)},
+    # The outbox stream's handler: reads each new record, sends it, marks it forwarded.
+    "forward_outbox": Access(
+        tables={"outbox": ("forward",)},
+        send_to_agency_queues=True,
+        consume_own_stream=True,
+    ),
+    # The safety net: pages through the pending index, sends, marks forwarded.
+    "sweep_outbox": Access(
+        tables={"outbox": ("read", "forward")},
         send_to_agency_queues=True,
     ),
 }
+
+
+def _stream_settings() -> tuple[int, int]:
+    from chalicelib.workers.outbox import STREAM_MAX_RECORD_AGE_SECONDS, STREAM_MAX_RETRIES
+
+    return STREAM_MAX_RETRIES, STREAM_MAX_RECORD_AGE_SECONDS
 
 
 def access_for(function: Function) -> Access:
@@ -143,6 +165,20 @@ def policy_document(inventory: Inventory, function: Function) -> dict[str, Any]:
             "Action": list(CONSUME_ACTIONS),
             "Resource": queue_arn(inventory.queue_of(function)),
         })
+    if access.consume_own_stream:
+        table = inventory.table(function.table or "")
+        statements.append({
+            "Sid": "ConsumeOwnStream",
+            "Effect": "Allow",
+            "Action": list(STREAM_ACTIONS),
+            "Resource": {"Fn::GetAtt": [table.logical_id, "StreamArn"]},
+        })
+        statements.append({
+            "Sid": "ReportGivenUpStreamBatches",
+            "Effect": "Allow",
+            "Action": ["sqs:SendMessage"],
+            "Resource": stream_failures_arn(),
+        })
     if access.parameters:
         statements.append({
             "Sid": "ReadParameters",
@@ -192,6 +228,26 @@ def resources(stage: StageConfig, inventory: Inventory) -> dict[str, Any]:
                         "ScalingConfig": {
                             "MaximumConcurrency": {"Ref": "AgencyMaxConcurrency"}
                         },
+                    }
+                }
+            }
+        if function.kind == "stream":
+            table = inventory.table(function.table or "")
+            retries, record_age = _stream_settings()
+            properties["Events"] = {
+                function.event_logical_id: {
+                    "Properties": {
+                        # The stream's ARN carries its creation time: by reference.
+                        "Stream": {"Fn::GetAtt": [table.logical_id, "StreamArn"]},
+                        "StartingPosition": "TRIM_HORIZON",
+                        # Chalice sets none of these: without them one bad record
+                        # blocks its shard for a day, retried as a whole batch.
+                        "FunctionResponseTypes": ["ReportBatchItemFailures"],
+                        "BisectBatchOnFunctionError": True,
+                        "MaximumRetryAttempts": retries,
+                        "MaximumRecordAgeInSeconds": record_age,
+                        "DestinationConfig": {"OnFailure": {
+                            "Type": "SQS", "Destination": stream_failures_arn()}},
                     }
                 }
             }

@@ -31,6 +31,7 @@ class Table:
     attribute_definitions: list[dict[str, str]]
     global_secondary_indexes: list[dict[str, Any]]
     ttl_attribute: str | None
+    stream_view_type: str | None = None  # a worker consumes its stream
 
     @property
     def logical_id(self) -> str:
@@ -61,10 +62,11 @@ class AgencyQueue:
 class Function:
     """A Lambda function of the Chalice app."""
 
-    name: str  # Chalice's name: api_handler, dispatch_police, requeue_stalled
-    kind: str  # "api", "sqs" or "schedule"
+    name: str  # Chalice's name: api_handler, dispatch_police, sweep_outbox
+    kind: str  # "api", "sqs", "stream" or "schedule"
     queue: str | None = None  # the queue an SQS consumer reads
     batch_size: int | None = None
+    table: str | None = None  # the table whose stream a stream consumer reads
 
     @property
     def logical_id(self) -> str:
@@ -83,8 +85,9 @@ class Function:
 
     @property
     def event_logical_id(self) -> str:
-        """The name of its SQS event in the SAM function's ``Events``."""
-        return to_cfn_resource_name(f"{self.name}-sqs-event-source")
+        """The name of its event in the SAM function's ``Events`` (as Chalice names it)."""
+        kind = "sqs" if self.kind == "sqs" else "dynamodb"
+        return to_cfn_resource_name(f"{self.name}-{kind}-event-source")
 
 
 @dataclass(frozen=True)
@@ -96,6 +99,7 @@ class Inventory:
     queues: tuple[AgencyQueue, ...]
     parameters: dict[str, str]  # SSM path -> starting value
     functions: tuple[Function, ...]
+    stream_failures_queue: str = ""  # where stream event sources report what they gave up
 
     def table(self, suffix: str) -> Table:
         """The table named ``nagorik-<stage>-<suffix>``."""
@@ -141,14 +145,15 @@ def _tables(settings: Any) -> tuple[Table, ...]:
                 for index in schema["global_secondary_indexes"]
             ],
             ttl_attribute=models.TTL_ATTRIBUTES.get(model),
+            stream_view_type=models.STREAMS.get(model),
         ))
         if schema["local_secondary_indexes"]:
             raise ValueError(f"{model.__name__}: local secondary indexes are not templated")
     return tuple(tables)
 
 
-def _functions(app: Any) -> tuple[Function, ...]:
-    from chalice.app import ScheduledEventConfig, SQSEventConfig
+def _functions(app: Any, tables: tuple[Table, ...]) -> tuple[Function, ...]:
+    from chalice.app import DynamoDBEventConfig, ScheduledEventConfig, SQSEventConfig
 
     found = [Function("api_handler", "api")] if app.routes else []
     for source in app.event_sources:
@@ -158,6 +163,13 @@ def _functions(app: Any) -> tuple[Function, ...]:
             found.append(Function(source.name, "sqs", source.queue, source.batch_size))
         elif isinstance(source, ScheduledEventConfig):
             found.append(Function(source.name, "schedule"))
+        elif isinstance(source, DynamoDBEventConfig):
+            table = next((table for table in tables if f":table/{table.name}/" in
+                          source.stream_arn and table.stream_view_type), None)
+            if table is None:
+                raise ValueError(f"{source.name}: reads the stream of no streamed table")
+            found.append(Function(source.name, "stream", batch_size=source.batch_size,
+                                  table=table.suffix))
         else:
             raise ValueError(f"{source.name}: infra/ does not template {type(source).__name__}")
     if app.pure_lambda_functions or app.builtin_auth_handlers or app.websocket_handlers:
@@ -180,9 +192,10 @@ def inventory(stage: str) -> Inventory:
         )
     from app import app
 
+    tables = _tables(settings)
     return Inventory(
         settings=settings,
-        tables=_tables(settings),
+        tables=tables,
         queues=tuple(
             AgencyQueue(
                 agency, settings.queue_name(agency), settings.dead_letter_queue_name(agency)
@@ -190,5 +203,6 @@ def inventory(stage: str) -> Inventory:
             for agency in agency_ids()
         ),
         parameters={settings.parameter(name): value for name, value in SSM_PARAMETERS.items()},
-        functions=_functions(app),
+        functions=_functions(app, tables),
+        stream_failures_queue=settings.outbox_failures_queue_name,
     )

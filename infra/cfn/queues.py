@@ -1,4 +1,5 @@
-"""One SQS queue and one dead-letter queue per agency, from the agency list."""
+"""One SQS queue and one dead-letter queue per agency, from the agency list, and the queue
+where stream event sources report the records they gave up on."""
 
 from __future__ import annotations
 
@@ -19,9 +20,17 @@ DEAD_LETTER_RETENTION_SECONDS = 14 * 24 * 3600
 QUEUE_POLICIES = {"DeletionPolicy": "Delete", "UpdateReplacePolicy": "Retain"}
 
 
+STREAM_FAILURES = "StreamFailuresQueue"
+
+
 def queue_arn(queue: AgencyQueue) -> dict[str, Any]:
     """The agency queue's ARN."""
     return {"Fn::GetAtt": [queue.logical_id, "Arn"]}
+
+
+def stream_failures_arn() -> dict[str, Any]:
+    """The ARN of the stream event sources' on-failure destination."""
+    return {"Fn::GetAtt": [STREAM_FAILURES, "Arn"]}
 
 
 def resources(stage: StageConfig, inventory: Inventory) -> dict[str, Any]:
@@ -32,8 +41,21 @@ def resources(stage: StageConfig, inventory: Inventory) -> dict[str, Any]:
             f"queue visibility ({settings.queue_visibility_seconds}s) is shorter than the "
             f"worker timeout ({stage.lambda_timeout}s): Lambda refuses such an event source"
         )
-    found: dict[str, Any] = {}
-    outputs: dict[str, Any] = {}
+    found: dict[str, Any] = {
+        # What Lambda says of a stream batch it gave up on (shard and sequence numbers;
+        # the records themselves stay pending in their table for the sweeper).
+        STREAM_FAILURES: {
+            "Type": "AWS::SQS::Queue",
+            **QUEUE_POLICIES,
+            "Properties": {
+                "QueueName": inventory.stream_failures_queue,
+                "MessageRetentionPeriod": DEAD_LETTER_RETENTION_SECONDS,
+                "SqsManagedSseEnabled": True,
+                "Tags": stage.resource_tags(),
+            },
+        },
+    }
+    outputs: dict[str, Any] = {STREAM_FAILURES + "Url": {"Value": {"Ref": STREAM_FAILURES}}}
     for queue in inventory.queues:
         found[queue.dead_letter_logical_id] = {
             "Type": "AWS::SQS::Queue",

@@ -15,12 +15,10 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
 
-from chalicelib.settings import get_settings
 from devtools.catalog_build import build, write
-from tests.functional.conftest import reset_caches
+from tests.functional.conftest import pending_outbox, reset_caches
 from tests.helpers import ROOT, example, get_json, post_json, submission
 
 GD = "online-gd-lost-item"
@@ -57,10 +55,9 @@ def submit(client: Any, service_id: str, form: dict[str, Any], version: int, key
 
 
 def queued(agency_id: str) -> list[dict[str, Any]]:
-    sqs = boto3.client("sqs")
-    url = sqs.get_queue_url(QueueName=get_settings().queue_name(agency_id))["QueueUrl"]
-    messages = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", [])
-    return [json.loads(message["Body"]) for message in messages]
+    """What the outbox will tell the agency (the messages its stream has yet to send)."""
+    return [message.body for record in pending_outbox() for message in record.messages
+            if message.agency_id == agency_id]
 
 
 @pytest.fixture
@@ -92,7 +89,7 @@ def test_a_compatible_older_form_is_accepted_and_keeps_its_version(gd_at_version
 
     assert response.status_code == 201
     tracking_id = response.json["tracking_id"]
-    assert queued("police") == [{"tracking_id": tracking_id}]
+    assert queued("police") == [{"tracking_id": tracking_id, "step": "forward"}]
     from chalicelib.store.models import ApplicationModel
 
     assert ApplicationModel.get(tracking_id).service_version == 2
@@ -218,7 +215,8 @@ def test_a_new_schema_file_takes_applications_with_no_code_change(with_new_servi
 
     assert response.status_code == 201, response.json
     assert response.json["tracking_id"].startswith("25")  # Kushtia, from the form's address
-    assert queued("birth-death-registration") == [{"tracking_id": response.json["tracking_id"]}]
+    assert queued("birth-death-registration") == [
+        {"tracking_id": response.json["tracking_id"], "step": "forward"}]
 
 
 def test_the_new_form_is_validated_like_any_other(with_new_service) -> None:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 
-import boto3
 import pytest
 
 from chalicelib.domain import tracking
 from chalicelib.settings import get_settings
 from chalicelib.store.models import ApplicationModel
-from tests.helpers import example, get_json, post_json, submission
+from tests.functional.conftest import pending_outbox
+from tests.functional.conftest import queued_messages as waiting
+from tests.helpers import example, post_json, submission
 
 GD = "online-gd-lost-item"
 
@@ -20,17 +21,14 @@ def gd_body(**changes) -> dict:
 
 
 def queued_messages(agency_id: str) -> list[dict]:
-    sqs = boto3.client("sqs")
-    url = sqs.get_queue_url(QueueName=get_settings().queue_name(agency_id))["QueueUrl"]
-    found = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", [])
-    return [json.loads(message["Body"]) for message in found]
+    return waiting(get_settings().queue_name(agency_id))
 
 
 def applications_of(phone: str) -> list[ApplicationModel]:
     return list(ApplicationModel.by_applicant.query(phone))
 
 
-def test_submit_stores_queues_and_answers_with_a_tracking_id(client) -> None:
+def test_submit_stores_queues_and_answers_with_a_tracking_id(client, outbox) -> None:
     response = post_json(client, "/applications", gd_body(), **{"Idempotency-Key": "k-00000001"})
 
     assert response.status_code == 201
@@ -42,16 +40,20 @@ def test_submit_stores_queues_and_answers_with_a_tracking_id(client) -> None:
     assert [step["status"] for step in answer["history"]] == ["submitted"]
     assert answer["due_by"] is None  # set when the office receives it
     assert response.headers["Location"] == f"/applications/{answer['tracking_id']}"
-    assert queued_messages("police") == [{"tracking_id": answer["tracking_id"]}]
+    # Nothing was sent on the request path; the outbox's stream sends it to the agency
+    assert queued_messages("police") == []
+    outbox()
+    assert queued_messages("police") == [{"tracking_id": answer["tracking_id"], "step": "forward"}]
     stored = applications_of("+8801712345678")
     assert [item.tracking_id for item in stored] == [answer["tracking_id"]]
     assert stored[0].form["nid"] == "19901234567890123"  # Bangla digits normalised
 
 
-def test_the_same_key_again_returns_the_same_answer_and_creates_nothing(client) -> None:
+def test_the_same_key_again_returns_the_same_answer_and_creates_nothing(client, outbox) -> None:
     key = {"Idempotency-Key": "k-00000002"}
     first = post_json(client, "/applications", gd_body(), **key)
     again = post_json(client, "/applications", gd_body(), **key)
+    outbox()
 
     assert (first.status_code, again.status_code) == (201, 200)
     assert again.json == first.json
@@ -151,28 +153,36 @@ def test_an_outdated_form_version_is_told_to_reload(client) -> None:
     assert (response.status_code, response.json["code"]) == (409, "service_version_outdated")
 
 
-def test_a_submission_while_the_queue_is_down_is_kept_and_sent_later(client, monkeypatch) -> None:
-    from chalicelib.domain.errors import ServiceUnavailable
-    from chalicelib.messaging import SqsAgencyQueue
-    from chalicelib.runtime import runtime
-
-    def down(self, agency_id, message):
-        raise ServiceUnavailable("service_unavailable")
-
-    with monkeypatch.context() as patch:
-        patch.setattr(SqsAgencyQueue, "enqueue", down)
-        response = post_json(client, "/applications", gd_body(),
-                             **{"Idempotency-Key": "k-00000011"})
-
-    assert response.status_code == 201 and response.json["status"] == "submitted"
-    assert queued_messages("police") == []
+def test_a_submission_while_the_queue_is_down_is_kept_and_sent_later(
+    client, outbox, monkeypatch
+) -> None:
     from datetime import timedelta
 
-    sent = runtime().applications.requeue_stalled("police", older_than=timedelta(0))
-    assert sent == 1
-    assert queued_messages("police") == [{"tracking_id": response.json["tracking_id"]}]
-    tracked = get_json(client, f"/applications/{response.json['tracking_id']}?phone=01712345678")
-    assert tracked.json["status"] == "submitted"
+    from chalicelib.domain.errors import ServiceUnavailable
+    from chalicelib.messaging import SqsQueues
+    from chalicelib.runtime import runtime
+
+    def down(self, message):
+        raise ServiceUnavailable("service_unavailable")
+
+    # GIVEN SQS is down while the stream forwards a new application
+    with monkeypatch.context() as patch:
+        patch.setattr(SqsQueues, "send", down)
+        response = post_json(client, "/applications", gd_body(),
+                             **{"Idempotency-Key": "k-00000011"})
+        outbox()
+
+    # THEN the citizen got their answer and the outbox record waits, pending
+    assert response.status_code == 201 and response.json["status"] == "submitted"
+    assert queued_messages("police") == []
+    assert [record.tracking_id for record in pending_outbox()] == [response.json["tracking_id"]]
+
+    # WHEN the sweeper runs once the queue is back, it sends it (once)
+    swept = runtime().outbox.sweep(older_than=timedelta(0))
+    again = runtime().outbox.sweep(older_than=timedelta(0))
+    assert (swept.forwarded, again.seen) == (1, 0)
+    assert queued_messages("police") == [
+        {"tracking_id": response.json["tracking_id"], "step": "forward"}]
 
 
 def test_a_replay_is_answered_even_after_the_form_changed(client, monkeypatch) -> None:

@@ -128,20 +128,21 @@ def dead_letters(agency_id: str) -> list[str]:
 
 
 def test_an_application_the_agency_never_takes_ends_in_the_dlq_and_is_not_lost(
-    client, agency, monkeypatch
+    client, agency, outbox, monkeypatch
 ) -> None:
     monkeypatch.setenv("NAGORIK_RETRY_BASE_SECONDS", "0")  # no waiting in a test
     from chalicelib.settings import reset_settings
 
     reset_settings()
     tracking_id = submit(client, "w-00000030")
+    outbox()  # the stream hands the application to the agency's queue
     agency.failing.add(tracking_id)
 
     poller = drain(get_settings().queue_name("police"))
 
     assert poller.invocations == get_settings().max_receive_count
-    assert dead_letters("police") == [json.dumps({"tracking_id": tracking_id},
-                                                 separators=(",", ":"))]
+    assert [json.loads(body) for body in dead_letters("police")] == [
+        {"tracking_id": tracking_id, "step": "forward"}]
     assert status_of(client, tracking_id) == "queued"  # still stored, still trackable
 
 

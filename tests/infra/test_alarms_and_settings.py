@@ -37,7 +37,7 @@ def test_every_alarm_notifies_the_alarm_topic(stage: Packaged) -> None:
     assert subscription["Condition"] == "HasAlarmEmail"
 
 
-def test_a_dead_letter_queue_with_any_message_alarms(stage: Packaged) -> None:
+def test_a_dead_letter_or_stream_failure_queue_with_any_message_alarms(stage: Packaged) -> None:
     settings = deployed_settings(stage.stage)
     queues = {
         queue["Properties"]["QueueName"]: logical_id
@@ -45,7 +45,7 @@ def test_a_dead_letter_queue_with_any_message_alarms(stage: Packaged) -> None:
     }
     assert watched(stage, "ApproximateNumberOfMessagesVisible") == {
         queues[settings.dead_letter_queue_name(agency)] for agency in agency_ids()
-    }
+    } | {queues[settings.outbox_failures_queue_name]}
     for alarm in alarms(stage):
         if alarm.get("MetricName") == "ApproximateNumberOfMessagesVisible":
             assert (alarm["Threshold"], alarm["ComparisonOperator"]) == (0, "GreaterThanThreshold")

@@ -110,13 +110,16 @@ def test_template_tables_are_exactly_the_models(stage: Packaged) -> None:
     assert template_tables(stage.template) == expected
 
 
-def test_template_queues_are_a_pair_per_agency(stage: Packaged) -> None:
+def test_template_queues_are_a_pair_per_agency_and_the_stream_failures_queue(
+    stage: Packaged,
+) -> None:
     settings = deployed_settings(stage.stage)
     queues = template_queues(stage.template)
-    # THEN there is a queue and a dead-letter queue for every agency, and nothing else
+    # THEN there is a queue and a dead-letter queue for every agency, the queue the
+    # outbox stream reports given-up records to, and nothing else
     expected = {settings.queue_name(agency) for agency in agency_ids()} | {
         settings.dead_letter_queue_name(agency) for agency in agency_ids()
-    }
+    } | {settings.outbox_failures_queue_name}
     assert set(queues) == expected
     # AND each queue hands its poison messages to its own DLQ after the code's limit
     for agency in agency_ids():

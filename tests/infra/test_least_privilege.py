@@ -51,22 +51,24 @@ def tables_reached(grant: dict[str, set[str]]) -> set[str]:
             for target in targets}
 
 
-def test_api_reaches_its_three_tables_the_agency_queues_and_the_holiday_list(
-    stage: Packaged,
-) -> None:
+def test_api_reaches_its_tables_and_the_holiday_list_and_no_queue(stage: Packaged) -> None:
     names = Names(stage)
     settings = names.settings
     # GIVEN the API handler's role
     grant = grants(stage.template, function_by_handler(stage.template, "app.app"))
-    # THEN it reaches the applications, counters and idempotency tables, no other
+    # THEN it reaches the applications, counters, idempotency and outbox tables, no other
     assert tables_reached(grant) == {
         names.table(settings.applications_table),
         names.table(settings.counters_table),
         names.table(settings.idempotency_table),
+        names.table(settings.outbox_table),
     }
-    # AND it may send to every agency queue (never to a dead-letter queue), not consume
-    assert grant["sqs:SendMessage"] == names.agency_queues()
-    assert CONSUME.isdisjoint(grant)
+    # AND it only adds outbox records (in its transactions), never reads or changes them
+    outbox = names.table(settings.outbox_table)
+    assert {action for action, targets in grant.items() if outbox in targets} == {
+        "dynamodb:PutItem"}
+    # AND it talks to no queue at all: the outbox's stream does
+    assert not any(action.startswith("sqs:") for action in grant)
     # AND it reads the holiday list, nothing else in SSM
     assert grant["ssm:GetParameter"] == {names.holidays()}
 
@@ -83,24 +85,41 @@ def test_each_agency_worker_consumes_only_its_own_queue(stage: Packaged, agency:
         assert grant[action] == {names.queue(agency)}, action
     # AND sends nothing anywhere (a retry is a visibility change, not a new message)
     assert "sqs:SendMessage" not in grant
-    # AND reaches the applications and counters tables, not idempotency records
+    # AND reaches the applications, counters and outbox tables, not idempotency records
     assert tables_reached(grant) == {
         names.table(settings.applications_table), names.table(settings.counters_table),
+        names.table(settings.outbox_table),
     }
     assert grant["ssm:GetParameter"] == {names.holidays()}
 
 
-def test_requeue_stalled_reaches_the_tables_and_sends_to_agency_queues(stage: Packaged) -> None:
+@pytest.mark.parametrize("handler", ["forward_outbox", "sweep_outbox"])
+def test_the_outbox_workers_reach_the_outbox_and_send_to_agency_queues(
+    stage: Packaged, handler: str
+) -> None:
     names = Names(stage)
     settings = names.settings
-    handler = "chalicelib.workers.dispatch.requeue_stalled"
-    grant = grants(stage.template, function_by_handler(stage.template, handler))
-    assert tables_reached(grant) == {
-        names.table(settings.applications_table), names.table(settings.counters_table),
-    }
-    assert grant["sqs:SendMessage"] == names.agency_queues()
+    function = function_by_handler(stage.template, f"chalicelib.workers.outbox.{handler}")
+    grant = grants(stage.template, function)
+    # THEN they reach the outbox table only, and may mark records forwarded
+    assert tables_reached(grant) == {names.table(settings.outbox_table)}
+    assert grant["dynamodb:UpdateItem"] == {names.table(settings.outbox_table)}
+    # AND send to every agency queue (never to a dead-letter queue), consuming none
+    assert grant["sqs:SendMessage"] >= names.agency_queues()
     assert CONSUME.isdisjoint(grant)
     assert "ssm:GetParameter" not in grant
+
+
+def test_the_stream_handler_reads_only_the_outbox_stream_and_reports_its_failures(
+    stage: Packaged,
+) -> None:
+    names = Names(stage)
+    function = function_by_handler(stage.template, "chalicelib.workers.outbox.forward_outbox")
+    grant = grants(stage.template, function)
+    outbox = names.table(names.settings.outbox_table)
+    assert grant["dynamodb:GetRecords"] == grant["dynamodb:GetShardIterator"] == {outbox}
+    failures = names.queues[names.settings.outbox_failures_queue_name]
+    assert grant["sqs:SendMessage"] == names.agency_queues() | {failures}
 
 
 def test_every_function_has_a_role_of_its_own_without_wildcards(stage: Packaged) -> None:

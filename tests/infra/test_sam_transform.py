@@ -38,16 +38,29 @@ def test_event_source_mappings_report_batch_item_failures(stage: Packaged) -> No
     template = transformed(stage)
     mappings = of_type(template, "AWS::Lambda::EventSourceMapping").values()
     queues = of_type(template, "AWS::SQS::Queue")
-    consumed = set()
+    tables = of_type(template, "AWS::DynamoDB::Table")
+    consumed, streams = set(), []
     for mapping in mappings:
         properties = mapping["Properties"]
         # THEN each mapping Lambda gets honours partial batch responses ...
         assert properties["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
-        # ... and waits for the queue it reads (a reference, not a name)
-        (queue,) = referenced(properties["EventSourceArn"])
-        assert queue in queues
-        consumed.add(queue)
-    assert len(consumed) == len(queues) // 2
+        # ... and waits for the queue or table it reads (a reference, not a name)
+        (source,) = referenced(properties["EventSourceArn"])
+        if source in queues:
+            consumed.add(source)
+            continue
+        assert source in tables
+        streams.append(properties)
+    # AND every agency queue has its consumer (not the DLQs, not the failures queue)
+    assert len(consumed) == (len(queues) - 1) // 2
+    # AND the outbox stream is read from its oldest record, with bounded, bisecting
+    # retries and a destination for what it gives up on
+    (outbox,) = streams
+    assert outbox["StartingPosition"] == "TRIM_HORIZON"
+    assert outbox["BisectBatchOnFunctionError"] is True
+    assert 0 < outbox["MaximumRetryAttempts"] <= 10
+    (destination,) = referenced(outbox["DestinationConfig"]["OnFailure"]["Destination"])
+    assert destination == "StreamFailuresQueue"
 
 
 def test_rest_api_keeps_its_resource_policy(stage: Packaged) -> None:

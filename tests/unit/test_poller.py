@@ -30,3 +30,23 @@ def test_records_look_like_lambdas() -> None:
     assert record["eventSource"] == "aws:sqs"
     assert record["attributes"]["ApproximateReceiveCount"] == "3"
     assert record["messageId"] == "m0" and record["receiptHandle"] == "r0"
+
+
+STREAM = [{"dynamodb": {"SequenceNumber": str(100 + i)}} for i in range(4)]
+
+
+def test_a_stream_batch_resumes_at_the_first_failed_record() -> None:
+    from devtools.poller import first_failure
+
+    assert first_failure(STREAM, {"batchItemFailures": []}) is None
+    assert first_failure(STREAM, None) is None
+    failures = [{"itemIdentifier": "103"}, {"itemIdentifier": "101"}]
+    assert first_failure(STREAM, {"batchItemFailures": failures}) == 1
+
+
+def test_an_invalid_stream_failure_report_retries_the_whole_batch() -> None:
+    from devtools.poller import first_failure
+
+    assert first_failure(STREAM, {"batchItemFailures": [{"itemIdentifier": "999"}]}) == 0
+    assert first_failure(STREAM, {"batchItemFailures": [{"itemIdentifier": ""}]}) == 0
+    assert first_failure(STREAM, {"batchItemFailures": [{"other": "101"}]}) == 0

@@ -1,14 +1,17 @@
-"""Use-cases on applications: submit, track, decide, dispatch to the agency, requeue.
+"""Use-cases on applications: submit, track, decide, dispatch to the agency.
 
-Pure Python: the store, the queue, the validation, the renderer and the clock are
-handed in.
+Pure Python: the store, the validation, the renderer and the clock are handed in.
 
-Submitting is one atomic write plus one message. The client's ``Idempotency-Key`` is
-claimed in the same transaction that stores the application (with a fingerprint of
-the body and the answer sent back), so there is never an application without its
-claim or a claim without its application, and a repeated request finds the claim and
-gets the first answer back. The worker, not the API, marks the application
-``queued`` when it takes the message, so the API makes no second write.
+Submitting is one atomic write and nothing else: the application, the client's
+``Idempotency-Key`` claim (with a fingerprint of the body and the answer sent back),
+its counters and its outbox record go in one transaction, so there is never an
+application without its claim or its message to the agency, and a repeated request
+finds the claim and gets the first answer back. The outbox's stream, not the request,
+sends the message (see ``outbox``). The worker marks the application ``queued`` when
+it takes the message.
+
+Every later move is written the same way: the move, its counters and, when someone
+must hear of it, its outbox record, together.
 """
 
 from __future__ import annotations
@@ -16,9 +19,8 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
-from contextlib import suppress
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from typing import Any, Protocol
 
 from . import tracking
@@ -34,11 +36,11 @@ from .errors import (
     ServiceUnavailable,
     ValidationFailed,
 )
-from .lifecycle import Application, Channel, Decision, Status
+from .lifecycle import Application, Channel, Decision, HistoryEntry, Status
 from .messages import Text
+from .outbox import outbox_for
 from .phone import normalise_mobile
 from .ports import (
-    AgencyQueue,
     ApplicationStore,
     Claim,
     FormValidation,
@@ -85,7 +87,6 @@ class Applications:
         *,
         catalog: Catalog,
         store: ApplicationStore,
-        queue: AgencyQueue,
         validation: FormValidation,
         district_of: Callable[[dict[str, Any]], int | None],
         render: Callable[[Application], dict[str, Any]],
@@ -96,7 +97,6 @@ class Applications:
     ) -> None:
         self.catalog = catalog
         self.store = store
-        self.queue = queue
         self.validation = validation
         self.district_of = district_of
         self.render = render
@@ -111,7 +111,8 @@ class Applications:
         self, body: Any, *, key: str, channel: Channel, actor: str,
         centre_id: str | None = None,
     ) -> Submitted:
-        """Validate, store and queue a new application, once per idempotency key.
+        """Validate and store a new application (and its message to the agency), once per
+        idempotency key.
 
         Returns the answer (201) or, for a key already used with the same body, the
         answer given then (200). Raises ``ValidationFailed`` (every invalid field),
@@ -153,7 +154,8 @@ class Applications:
             claim = Claim(key, digest, application.tracking_id, answer,
                           expires_at=int(now.timestamp()) + self.claim_seconds)
             try:
-                self.store.create(application, claim)
+                self.store.create(application, claim,
+                                  outbox_for(application, application.history))
                 break
             except TrackingIdTaken:
                 continue
@@ -164,10 +166,6 @@ class Applications:
                 return earlier
         else:  # pragma: no cover - eight random collisions in a row
             raise ServiceUnavailable("service_unavailable")
-        # If the queue is down the application is stored and still ``submitted``:
-        # ``requeue_stalled`` sends it later.
-        with suppress(ServiceUnavailable):
-            self.queue.enqueue(application.agency_id, {"tracking_id": application.tracking_id})
         return Submitted(answer, replayed=False)
 
     def _earlier_answer(self, key: str, digest: str) -> Submitted | None:
@@ -269,8 +267,13 @@ class Applications:
             reason=request.get("reason"),
             action=decision.label,
         )
-        self.store.record(application, entry)
+        self.save(application, entry)
         return application
+
+    def save(self, application: Application, *entries: HistoryEntry) -> None:
+        """Persist moves with their counters and outbox record (``ConcurrentUpdate`` if
+        someone else wrote first)."""
+        self.store.record(application, *entries, outbox=outbox_for(application, entries))
 
     # --- dispatch (worker) ---------------------------------------------------------
 
@@ -287,12 +290,12 @@ class Applications:
         if application is None:
             raise PoisonMessage(f"no application {tracking_id!r}")
         if application.status is Status.SUBMITTED:
-            # Recorded before the agency is called: a message redelivered while the
-            # agency is down does not look stalled to ``requeue_stalled``.
+            # Recorded before the agency is called, so the application shows that the
+            # platform has it in hand while the agency is down.
             entry = application.move_to(
                 Status.QUEUED, at=self.clock(), actor="system", channel=Channel.SYSTEM
             )
-            self.store.record(application, entry)
+            self.save(application, entry)
         if application.status is not Status.QUEUED:
             return None
         receipt = agency.forward(application)
@@ -305,22 +308,8 @@ class Applications:
         if receipt.under_review:
             entries.append(application.move_to(Status.IN_REVIEW, at=now, actor=actor,
                                                channel=Channel.AGENCY_API))
-        self.store.record(application, *entries)
+        self.save(application, *entries)
         return application
-
-    def requeue_stalled(self, agency_id: str, *, older_than: timedelta, limit: int = 100) -> int:
-        """Send again applications still ``submitted`` because the queue was unreachable.
-
-        Returns how many were sent. Only applications untouched for ``older_than``
-        are taken, so one being submitted right now is not sent twice.
-        """
-        cutoff = (self.clock() - older_than).isoformat()
-        page = self.store.by_agency_status(
-            agency_id, Status.SUBMITTED, limit=limit, cursor=None, updated_before=cutoff
-        )
-        for application in page.items:
-            self.queue.enqueue(application.agency_id, {"tracking_id": application.tracking_id})
-        return len(page.items)
 
 
 def parse_tracking_id(text: str) -> str:

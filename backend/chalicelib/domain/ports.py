@@ -1,8 +1,8 @@
 """What the use-cases need from the outside world, as interfaces.
 
-``store/`` implements ``ApplicationStore`` on DynamoDB, ``messaging`` implements
-``AgencyQueue`` on SQS, ``validation`` implements ``FormValidation``; tests hand in
-fakes or the real thing against moto.
+``store/`` implements ``ApplicationStore`` (and ``outbox.OutboxStore``) on DynamoDB,
+``messaging`` implements ``outbox.MessageQueues`` on SQS, ``validation`` implements
+``FormValidation``; tests hand in fakes or the real thing against moto.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from typing import Any, Protocol
 from .catalog import Service
 from .errors import FieldProblem
 from .lifecycle import Application, HistoryEntry, Status
+from .outbox import OutboxRecord
 
 
 @dataclass(frozen=True)
@@ -43,8 +44,9 @@ class Page:
 class ApplicationStore(Protocol):
     """Where applications live."""
 
-    def create(self, application: Application, claim: Claim) -> None:
-        """Store a new application together with its idempotency claim, atomically.
+    def create(self, application: Application, claim: Claim,
+               outbox: OutboxRecord | None = None) -> None:
+        """Store a new application with its idempotency claim and outbox record, atomically.
 
         Raises ``TrackingIdTaken`` if the id exists, ``KeyAlreadyClaimed`` if the key
         holds an unexpired claim.
@@ -59,8 +61,10 @@ class ApplicationStore(Protocol):
         """The application with this id, with its version, or ``None``."""
         ...
 
-    def record(self, application: Application, *entries: HistoryEntry) -> None:
-        """Persist moves already applied to ``application`` in memory.
+    def record(self, application: Application, *entries: HistoryEntry,
+               outbox: OutboxRecord | None = None) -> None:
+        """Persist moves already applied to ``application`` in memory, with their outbox
+        record, atomically.
 
         Written only if the stored version is still ``application.version``; raises
         ``ConcurrentUpdate`` otherwise. Updates ``application.version`` on success.
@@ -73,17 +77,8 @@ class ApplicationStore(Protocol):
 
     def by_agency_status(
         self, agency_id: str, status: Status, *, limit: int, cursor: str | None,
-        updated_before: str | None = None,
     ) -> Page:
         """An agency's applications in one status, oldest first."""
-        ...
-
-
-class AgencyQueue(Protocol):
-    """The queues in front of the agencies."""
-
-    def enqueue(self, agency_id: str, message: dict[str, Any]) -> None:
-        """Queue a message for an agency's worker; raise ``ServiceUnavailable`` if it cannot."""
         ...
 
 

@@ -1,31 +1,34 @@
-"""The application store on DynamoDB: conditional writes, counters in the same transaction.
+"""The application store on DynamoDB: conditional writes, counters and the outbox in the
+same transaction.
 
 Every write is one ``TransactWriteItems``: the application (guarded by its version,
 or by non-existence when new) together with the day's counters, so counts never
-drift from the applications they count. The client request token makes a retried
+drift from the applications they count, and the write's outbox record, so a move
+never misses its messages. The client request token makes a retried
 transaction (lost response) a no-op instead of a second write.
 """
 
 from __future__ import annotations
 
-import base64
 import hashlib
-import json
 import random
 import time
 from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
-from pynamodb.exceptions import GetError, PynamoDBException, QueryError, TransactWriteError
+from pynamodb.exceptions import GetError, TransactWriteError
 from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
 from ..domain.bangla import dhaka_date
-from ..domain.errors import BadRequest, ConcurrentUpdate, ServiceUnavailable
+from ..domain.errors import ConcurrentUpdate, ServiceUnavailable
 from ..domain.lifecycle import Application, Channel, HistoryEntry, Status
+from ..domain.outbox import OutboxRecord
 from ..domain.ports import Claim, KeyAlreadyClaimed, Page, TrackingIdTaken
-from .models import ApplicationModel, CounterModel, HistoryEntryMap, IdempotencyModel
+from .cursors import decode_cursor, read_page
+from .models import ApplicationModel, CounterModel, HistoryEntryMap, IdempotencyModel, OutboxModel
+from .outbox import outbox_model
 
 
 def _iso(moment: datetime) -> str:
@@ -105,26 +108,6 @@ def to_application(item: ApplicationModel) -> Application:
     )
 
 
-def encode_cursor(key: dict[str, Any] | None) -> str | None:
-    """An opaque cursor for DynamoDB's LastEvaluatedKey."""
-    if not key:
-        return None
-    return base64.urlsafe_b64encode(json.dumps(key, separators=(",", ":")).encode()).decode()
-
-
-def decode_cursor(cursor: str | None) -> dict[str, Any] | None:
-    """The ExclusiveStartKey behind a cursor; ``BadRequest`` if it is not one of ours."""
-    if not cursor:
-        return None
-    try:
-        key = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-    except (ValueError, TypeError):
-        raise BadRequest("cursor_invalid") from None
-    if not isinstance(key, dict):
-        raise BadRequest("cursor_invalid")
-    return key
-
-
 TRANSACTION_ATTEMPTS = 3
 
 
@@ -141,11 +124,19 @@ def _conditional_failure(error: TransactWriteError, index: int) -> bool:
     )
 
 
+def _put_outbox(transaction: TransactWrite, outbox: OutboxRecord | None) -> None:
+    """Add the write's outbox record (once: its id is the write's own)."""
+    if outbox is not None:
+        transaction.save(outbox_model(outbox), condition=OutboxModel.id.does_not_exist())
+
+
 class DynamoApplicationStore:
     """``ApplicationStore`` on the applications and counters tables."""
 
-    def create(self, application: Application, claim: Claim) -> None:
-        """Store a new application, its idempotency claim and its count, atomically."""
+    def create(self, application: Application, claim: Claim,
+               outbox: OutboxRecord | None = None) -> None:
+        """Store a new application, its idempotency claim, its count and its outbox record,
+        atomically."""
         item = to_model(application, new=True)
         record = IdempotencyModel(
             id=claim.key, fingerprint=claim.fingerprint, tracking_id=claim.tracking_id,
@@ -160,6 +151,7 @@ class DynamoApplicationStore:
             transaction.save(item, condition=ApplicationModel.tracking_id.does_not_exist())
             transaction.save(record, condition=unclaimed)
             self._count(transaction, application, application.history)
+            _put_outbox(transaction, outbox)
 
         try:
             self._commit(f"create:{claim.key}:{application.tracking_id}", fill)
@@ -192,8 +184,10 @@ class DynamoApplicationStore:
             raise ServiceUnavailable("service_unavailable") from error
         return to_application(item)
 
-    def record(self, application: Application, *entries: HistoryEntry) -> None:
-        """Persist moves, guarded by the version read; count each move."""
+    def record(self, application: Application, *entries: HistoryEntry,
+               outbox: OutboxRecord | None = None) -> None:
+        """Persist moves, guarded by the version read; count each move; add the outbox
+        record."""
         if not entries:
             return
         item = to_model(application)
@@ -218,6 +212,7 @@ class DynamoApplicationStore:
         def fill(transaction: TransactWrite) -> None:
             transaction.update(item, actions=actions)
             self._count(transaction, application, entries)
+            _put_outbox(transaction, outbox)
 
         try:
             self._commit(move, fill)
@@ -272,27 +267,16 @@ class DynamoApplicationStore:
 
     def by_agency_status(
         self, agency_id: str, status: Status, *, limit: int, cursor: str | None,
-        updated_before: str | None = None,
     ) -> Page:
         """An agency's applications in one status, oldest first."""
-        condition = (
-            ApplicationModel.updated_at < updated_before if updated_before is not None else None
-        )
         return self._page(
             ApplicationModel.by_agency_status.query(
-                agency_status_key(agency_id, status), range_key_condition=condition,
-                scan_index_forward=True, limit=limit, last_evaluated_key=decode_cursor(cursor),
+                agency_status_key(agency_id, status), scan_index_forward=True, limit=limit,
+                last_evaluated_key=decode_cursor(cursor),
             )
         )
 
     @staticmethod
     def _page(results: Any) -> Page:
-        try:
-            items = [to_application(item) for item in results]
-        except QueryError as error:
-            if "ExclusiveStartKey" in str(error) or "starting key" in str(error):
-                raise BadRequest("cursor_invalid") from error
-            raise ServiceUnavailable("service_unavailable") from error
-        except PynamoDBException as error:
-            raise ServiceUnavailable("service_unavailable") from error
-        return Page(items, encode_cursor(results.last_evaluated_key))
+        items, cursor = read_page(results, to_application)
+        return Page(items, cursor)

@@ -136,8 +136,48 @@ class IdempotencyModel(Model):
     expiration = NumberAttribute()
 
 
-MODELS: tuple[type[Model], ...] = (ApplicationModel, CounterModel, IdempotencyModel)
-TTL_ATTRIBUTES: dict[type[Model], str] = {IdempotencyModel: "expiration"}
+class PendingIndex(GlobalSecondaryIndex):
+    """Outbox records not yet forwarded, oldest first: sparse, only pending records carry
+    ``pending_bucket`` (a few fixed values, so the sweeper queries each)."""
+
+    class Meta:
+        index_name = "by-pending"
+        projection = AllProjection()
+
+    pending_bucket = UnicodeAttribute(hash_key=True)
+    created_at = UnicodeAttribute(range_key=True)
+
+
+class OutboxModel(Model):
+    """A write's messages to other parts (the agency's queue, ...), written in the same
+    transaction as the write; its table's stream forwards them.
+
+    ``expiration`` (the TTL attribute) is set only once the record is forwarded: a
+    record still pending never expires.
+    """
+
+    class Meta:
+        table_name = "nagorik-dev-outbox"
+        region = "ap-south-1"
+        billing_mode = "PAY_PER_REQUEST"
+        stream_view_type = "NEW_IMAGE"
+
+    id = UnicodeAttribute(hash_key=True)
+    tracking_id = UnicodeAttribute()
+    messages = JSONAttribute()
+    created_at = UnicodeAttribute()
+    pending_bucket = UnicodeAttribute(null=True)
+    forwarded_at = UnicodeAttribute(null=True)
+    expiration = NumberAttribute(null=True)
+
+    by_pending = PendingIndex()
+
+
+MODELS: tuple[type[Model], ...] = (ApplicationModel, CounterModel, IdempotencyModel, OutboxModel)
+TTL_ATTRIBUTES: dict[type[Model], str] = {IdempotencyModel: "expiration",
+                                          OutboxModel: "expiration"}
+# Tables whose stream a worker consumes, and what each stream record carries.
+STREAMS: dict[type[Model], str] = {OutboxModel: "NEW_IMAGE"}
 
 
 def bind(settings: Settings) -> None:
@@ -146,6 +186,7 @@ def bind(settings: Settings) -> None:
         ApplicationModel: settings.applications_table,
         CounterModel: settings.counters_table,
         IdempotencyModel: settings.idempotency_table,
+        OutboxModel: settings.outbox_table,
     }
     for model, table_name in names.items():
         model.Meta.table_name = table_name

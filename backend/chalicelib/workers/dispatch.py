@@ -15,13 +15,13 @@ import json
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from chalice import Blueprint, Rate
+from chalice import Blueprint
 
 from ..agencies.adapter import AgencyAdapter
 from ..agencies.registry import agencies, get_agency
 from ..agencies.simulator import SimulatedAgency
 from ..domain.errors import AgencyError, ConcurrentUpdate, PoisonMessage
-from ..messaging import SqsAgencyQueue, backoff_seconds
+from ..messaging import SqsQueues, backoff_seconds
 from ..observability import logger, metrics
 from ..runtime import runtime
 from ..settings import get_settings
@@ -31,7 +31,6 @@ if TYPE_CHECKING:  # the batch utilities import asyncio: load them in workers on
 
 worker_routes = Blueprint(__name__)
 BATCH_SIZE = 10
-REQUEUE_AFTER_MINUTES = 5
 
 
 @cache
@@ -52,9 +51,9 @@ def adapter_for(agency_id: str) -> AgencyAdapter:
 
 
 @cache
-def _queue() -> SqsAgencyQueue:
+def _queue() -> SqsQueues:
     """The queues, with their URLs remembered for the life of the process."""
-    return SqsAgencyQueue(get_settings())
+    return SqsQueues(get_settings())
 
 
 def _tracking_id_of(record: SQSRecord) -> str:
@@ -138,19 +137,3 @@ def _register(agency_id: str) -> None:
 
 for _agency in agencies():
     _register(_agency.id)
-
-
-@worker_routes.schedule(Rate(REQUEUE_AFTER_MINUTES, unit=Rate.MINUTES), name="requeue_stalled")
-def requeue_stalled(event: Any) -> dict[str, int]:
-    """Re-send applications left ``submitted`` while a queue was unreachable."""
-    from datetime import timedelta
-
-    sent = {
-        agency.id: runtime().applications.requeue_stalled(
-            agency.id, older_than=timedelta(minutes=REQUEUE_AFTER_MINUTES)
-        )
-        for agency in agencies()
-    }
-    if any(sent.values()):
-        logger.info("requeued stalled applications", extra={"requeued": sent})
-    return sent
