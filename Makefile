@@ -11,7 +11,7 @@ PY := $(CURDIR)/$(VENV)/bin/python
 STAGE ?= dev
 STAMP := $(VENV)/.installed
 
-.PHONY: dev test test-fast bench package catalog pwa lint deps python-deps browser-deps node-deps clean
+.PHONY: dev test test-fast fuzz bench package catalog pwa lint deps python-deps browser-deps node-deps clean
 
 ## dev: run the whole platform on loopback (moto, API, workers, web app); Ctrl-C stops it
 dev: deps catalog pwa
@@ -25,6 +25,10 @@ test: deps catalog pwa lint
 ## test-fast: unit and functional tiers only (no servers, no browser)
 test-fast: python-deps catalog
 	$(PY) -m pytest -p no:cacheprovider tests/unit tests/functional
+
+## fuzz: generated requests against the running local API, 500 per operation (make test: 50)
+fuzz: deps catalog pwa
+	NAGORIK_FUZZ_EXAMPLES=500 $(PY) -m pytest -p no:cacheprovider tests/integration/test_api_fuzz.py
 
 ## bench: speed and size ratios measured side by side (prints figures, never fails the build)
 bench: deps catalog pwa

@@ -5,6 +5,7 @@ from chalice import Chalice
 from chalicelib.api.applications import application_routes
 from chalicelib.api.catalog import catalog_routes
 from chalicelib.api.middleware import http_context, worker_context
+from chalicelib.api.openapi import openapi_routes
 from chalicelib.workers.dispatch import worker_routes
 from chalicelib.workers.outbox import outbox_routes
 
@@ -17,5 +18,6 @@ app.register_middleware(worker_context, "scheduled")
 app.register_middleware(worker_context, "dynamodb")
 app.register_blueprint(catalog_routes)
 app.register_blueprint(application_routes)
+app.register_blueprint(openapi_routes)
 app.register_blueprint(worker_routes)
 app.register_blueprint(outbox_routes)

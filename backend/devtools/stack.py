@@ -67,6 +67,13 @@ def _start_moto(host: str) -> Any:
     return server
 
 
+def _any_method(handler: Any, name: str) -> Any:
+    """``do_<METHOD>`` for every method: the local gateway then answers it like the others."""
+    if name.startswith("do_"):
+        return handler._generic_handle
+    raise AttributeError(name)
+
+
 class Stack:
     """Everything the local platform runs, started and stopped together."""
 
@@ -122,6 +129,11 @@ class Stack:
 
     def _start_api(self) -> None:
         from chalice.cli.factory import CLIFactory
+        from chalice.local import ChaliceRequestHandler
+
+        # API Gateway routes every method (an unrouted one gets the platform's 405);
+        # chalice local's http.server answers 501 to any it has no do_<METHOD> for.
+        ChaliceRequestHandler.__getattr__ = _any_method  # type: ignore[attr-defined]
 
         factory = CLIFactory(project_dir=str(BACKEND))
         config = factory.create_config_obj(chalice_stage_name=STAGE)

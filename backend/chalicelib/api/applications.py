@@ -12,6 +12,7 @@ from ..runtime import runtime
 from . import views
 from .cors import CORS
 from .errors import json_response, translating
+from .openapi import documented
 from .requests import idempotency_key, if_match_version, json_body, query
 
 application_routes = Blueprint(__name__)
@@ -22,7 +23,14 @@ def view_of(application: Application) -> dict[str, Any]:
     return views.application(application, runtime().catalog)
 
 
+IDEMPOTENCY_KEY = {"type": "string", "pattern": "^[A-Za-z0-9_\\-:.]{8,128}$"}
+
+
 @application_routes.route("/applications", methods=["POST"], content_types=["*/*"], cors=CORS)
+@documented("Submit an application (idempotent by key)", {
+    200: "Application", 201: "Application", 400: "Error", 404: "Error", 409: "Error",
+    413: "Error", 415: "Error", 422: "Error", 503: "Error",
+}, body="Submission", headers={"Idempotency-Key": (IDEMPOTENCY_KEY, True)})
 @translating
 def submit_application() -> Response:
     """Submit an application.
@@ -47,6 +55,9 @@ def submit_application() -> Response:
 
 
 @application_routes.route("/applications/{tracking_id}", methods=["GET"], cors=CORS)
+@documented("An application's status and history, for its applicant's phone", {
+    200: "Application", 404: "Error", 422: "Error", 503: "Error",
+}, query={"phone": {"type": "string", "maxLength": 32}})
 @translating
 def track_application(tracking_id: str) -> Response:
     """Status and history of an application, for its applicant's ``?phone=``.
@@ -64,6 +75,10 @@ def track_application(tracking_id: str) -> Response:
 @application_routes.route(
     "/applications/{tracking_id}/decisions", methods=["POST"], content_types=["*/*"], cors=CORS
 )
+@documented("An agency's decision on an application under review", {
+    200: "Application", 400: "Error", 404: "Error", 409: "Error", 413: "Error", 415: "Error",
+    422: "Error", 503: "Error",
+}, body="Decision", headers={"If-Match": ({"type": "string", "maxLength": 32}, False)})
 @translating
 def decide_application(tracking_id: str) -> Response:
     """An agency's decision: ``approve``, ``reject`` (with reason), ``needs_info`` (with what).

@@ -14,6 +14,7 @@ from ..domain.messages import Text
 from ..runtime import runtime
 from .cors import CORS
 from .errors import JSON_UTF8, translating
+from .openapi import documented
 from .requests import query
 
 catalog_routes = Blueprint(__name__)
@@ -26,11 +27,15 @@ MAX_QUERY_CHARS = 200
 def cacheable(body: Any) -> Response:
     """A JSON response with a strong ETag; 304 when the client already has it."""
     text = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
+    return cacheable_text(text, catalog_routes.current_request)
+
+
+def cacheable_text(text: str, request: Any) -> Response:
+    """JSON text as a response with a strong ETag; 304 on a matching ``If-None-Match``."""
     etag = '"' + hashlib.sha256(text.encode()).hexdigest()[:24] + '"'
     headers: dict[str, str | list[str]] = {
         "ETag": etag, "Cache-Control": CACHE_CONTROL, "Vary": "Accept-Encoding",
     }
-    request = catalog_routes.current_request
     sent = request.headers.get("if-none-match") or ""
     if etag in [tag.strip().removeprefix("W/") for tag in sent.split(",")] or sent.strip() == "*":
         return Response(body="", status_code=304, headers=headers)
@@ -38,6 +43,13 @@ def cacheable(body: Any) -> Response:
 
 
 @catalog_routes.route("/services", methods=["GET"], cors=CORS)
+@documented("The catalog, searched and filtered", {200: "ServiceList", 304: None,
+                                                   422: "Error", 503: "Error"},
+            tag="catalog", query={
+                "q": {"type": "string", "maxLength": MAX_QUERY_CHARS},
+                "category": {"type": "string"},
+                "channel": {"type": "string", "enum": list(CHANNELS)},
+            }, headers={"If-None-Match": ({"type": "string"}, False)})
 @translating
 def list_services() -> Response:
     """The catalog: ``?q=`` (Bangla or English words), ``?category=``, ``?channel=``.
@@ -74,6 +86,9 @@ def list_services() -> Response:
 
 
 @catalog_routes.route("/services/{service_id}", methods=["GET"], cors=CORS)
+@documented("One service with its form schema", {200: "Service", 304: None, 404: "Error",
+                                                 503: "Error"},
+            tag="catalog", headers={"If-None-Match": ({"type": "string"}, False)})
 @translating
 def get_service(service_id: str) -> Response:
     """One service: metadata, fees, documents, SLA, agency and its form schema. 200, 304, 404."""
@@ -81,6 +96,9 @@ def get_service(service_id: str) -> Response:
 
 
 @catalog_routes.route("/categories", methods=["GET"], cors=CORS)
+@documented("Every category with its number of services", {200: "Categories", 304: None,
+                                                           503: "Error"},
+            tag="catalog", headers={"If-None-Match": ({"type": "string"}, False)})
 @translating
 def list_categories() -> Response:
     """Every category with how many services it has. 200, 304."""

@@ -1,0 +1,235 @@
+"""The API's OpenAPI 3.1 description, generated from the routes themselves.
+
+Every route carries its documentation beside it (``@documented(...)``: a summary, its
+query parameters and headers, its JSON body by schema name, and the statuses it
+answers with). ``describe(app)`` walks the app's route table, so a route added without
+documentation, or documentation left behind by a removed route, cannot go unnoticed
+(a test compares the two). Request bodies are the same bundled meta-schemas the server
+validates with; responses share one error body.
+
+``GET /openapi.json`` serves it, cacheable.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+from chalice import Blueprint, Response
+
+from ..catalog_files import load_meta
+from ..domain.errors import MAX_REPORTED_FIELDS
+from ..settings import get_settings
+from .cors import CORS
+from .errors import translating
+
+openapi_routes = Blueprint(__name__)
+
+REASONS = {
+    200: "OK", 201: "Created", 202: "Accepted", 204: "No content", 304: "Not modified",
+    400: "The request cannot be read (bad JSON, header or shape)",
+    401: "Not signed in, or the token is expired or forged", 403: "Not allowed for this role",
+    404: "Not found (or not yours to know about)", 405: "Method not allowed",
+    409: "Conflicts with the current state", 413: "The body is too large",
+    415: "The body is not JSON", 422: "A field is not valid (every one is listed)",
+    429: "Too many requests; wait as Retry-After says", 503: "A dependency is unavailable; retry",
+}
+ERROR_STATUSES = {status for status in REASONS if status >= 400}  # noqa: PLR2004
+JSON = "application/json"
+
+
+@dataclass(frozen=True)
+class Doc:
+    """What one route's documentation says."""
+
+    summary: str
+    responses: dict[int, str | None]  # status -> component schema of its body (None: none)
+    body: str | None = None  # component schema of the JSON request body
+    query: dict[str, dict[str, Any]] = field(default_factory=dict)
+    headers: dict[str, tuple[dict[str, Any], bool]] = field(default_factory=dict)
+    tag: str = "applications"
+
+
+def documented(summary: str, responses: dict[int, str | None], **details: Any) -> Callable:
+    """Attach a route's OpenAPI documentation to its view (put it under ``@route``)."""
+
+    def attach(view: Callable) -> Callable:
+        view.__openapi__ = Doc(summary, responses, **details)  # type: ignore[attr-defined]
+        return view
+
+    return attach
+
+
+def _schema(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+TEXT = {"type": "string"}
+BILINGUAL = {"type": "object", "required": ["bn", "en"],
+             "properties": {"bn": TEXT, "en": TEXT}}
+NULLABLE_TEXT = {"type": ["string", "null"]}
+DAY = {"type": "object", "required": ["date", "date_bn", "bangla_date_bn"],
+       "properties": {"date": {"type": "string", "format": "date"}, "date_bn": TEXT,
+                      "bangla_date_bn": TEXT}}
+
+STATIC_SCHEMAS: dict[str, dict[str, Any]] = {
+    "FieldProblem": {
+        "type": "object", "required": ["path", "code", "message_bn", "message_en"],
+        "properties": {"path": TEXT, "code": TEXT, "message_bn": TEXT, "message_en": TEXT},
+    },
+    "Error": {
+        "type": "object", "required": ["code", "message_bn", "message_en", "fields"],
+        "description": f"Every 4xx and 5xx. At most {MAX_REPORTED_FIELDS} fields are listed, "
+                       "and never a body larger than the request (or 8 KB): "
+                       "'fields_omitted' counts the rest.",
+        "properties": {
+            "code": TEXT, "message_bn": TEXT, "message_en": TEXT,
+            "fields": {"type": "array", "maxItems": MAX_REPORTED_FIELDS,
+                       "items": _schema("FieldProblem")},
+            "fields_omitted": {"type": "integer", "minimum": 1},
+        },
+    },
+    "HistoryEntry": {
+        "type": "object", "required": ["status", "status_bn", "status_en", "at", "channel"],
+        "properties": {"status": TEXT, "status_bn": TEXT, "status_en": TEXT,
+                       "at": {"type": "string", "format": "date-time"},
+                       "channel": TEXT, "reason": NULLABLE_TEXT},
+    },
+    "Application": {
+        "type": "object",
+        "required": ["tracking_id", "tracking_id_bn", "service_id", "status", "status_bn",
+                     "status_en", "created_at", "history"],
+        "properties": {
+            "tracking_id": {"type": "string", "pattern": "^[0-9]{16}$"},
+            "tracking_id_display": TEXT, "tracking_id_bn": TEXT,
+            "service_id": TEXT, "service_version": {"type": "integer"},
+            "service_title": {"oneOf": [BILINGUAL, {"type": "null"}]},
+            "agency_id": TEXT, "agency_name": {"oneOf": [BILINGUAL, {"type": "null"}]},
+            "status": TEXT, "status_bn": TEXT, "status_en": TEXT, "channel": TEXT,
+            "created_at": {"type": "string", "format": "date-time"},
+            "updated_at": {"type": "string", "format": "date-time"},
+            "due_by": {"oneOf": [DAY, {"type": "null"}]},
+            "sla_working_days": {"type": ["integer", "null"]},
+            "agency_ref": NULLABLE_TEXT,
+            "version": {"type": ["integer", "null"]},
+            "history": {"type": "array", "items": _schema("HistoryEntry")},
+        },
+    },
+    "ServiceList": {
+        "type": "object", "required": ["services", "count", "categories"],
+        "properties": {"services": {"type": "array", "items": {"type": "object"}},
+                       "count": {"type": "integer", "minimum": 0},
+                       "categories": {"type": "array", "items": {"type": "object"}}},
+    },
+    "Service": {
+        "type": "object", "required": ["id", "version", "title", "agency", "form"],
+        "description": "A service file as the catalog build bundled it (see "
+                       "schemas/meta/service.schema.json).",
+        "properties": {"id": TEXT, "version": {"type": "integer"}, "title": BILINGUAL,
+                       "agency": TEXT, "form": {"type": "object"}},
+    },
+    "Categories": {
+        "type": "object", "required": ["categories"],
+        "properties": {"categories": {"type": "array", "items": {
+            "type": "object", "required": ["id", "title", "services"],
+            "properties": {"id": TEXT, "title": BILINGUAL,
+                           "services": {"type": "integer", "minimum": 0}}}}},
+    },
+    "OpenApi": {"type": "object", "required": ["openapi", "paths"]},
+}
+# Request bodies: the bundled meta-schemas the server itself validates with.
+BODY_SCHEMAS = {"Submission": "submission", "Decision": "decision"}
+
+
+def _parameters(path: str, doc: Doc) -> list[dict[str, Any]]:
+    found = [
+        {"name": name, "in": "path", "required": True, "schema": {"type": "string",
+                                                                  "minLength": 1}}
+        for name in re.findall(r"{(\w+)}", path)
+    ]
+    found += [{"name": name, "in": "query", "required": False, "schema": schema}
+              for name, schema in doc.query.items()]
+    found += [{"name": name, "in": "header", "required": required, "schema": schema}
+              for name, (schema, required) in doc.headers.items()]
+    return found
+
+
+def _responses(doc: Doc) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for status, schema in sorted(doc.responses.items()):
+        entry: dict[str, Any] = {"description": REASONS.get(status, str(status))}
+        if schema is not None:
+            entry["content"] = {JSON: {"schema": _schema(schema)}}
+        found[str(status)] = entry
+    return found
+
+
+def _operation(path: str, method: str, doc: Doc) -> dict[str, Any]:
+    operation: dict[str, Any] = {
+        "operationId": re.sub(r"[^a-zA-Z0-9]+", "_", f"{method}_{path}").strip("_"),
+        "summary": doc.summary,
+        "tags": [doc.tag],
+        "parameters": _parameters(path, doc),
+        "responses": _responses(doc),
+    }
+    if doc.body is not None:
+        operation["requestBody"] = {"required": True,
+                                    "content": {JSON: {"schema": _schema(doc.body)}}}
+    return operation
+
+
+def documented_routes(app: Any) -> dict[tuple[str, str], Doc | None]:
+    """Every ``(path, method)`` the app routes, with its documentation (``None``: none)."""
+    return {
+        (path, method): getattr(entry.view_function, "__openapi__", None)
+        for path, methods in app.routes.items()
+        for method, entry in methods.items()
+        if method != "OPTIONS"
+    }
+
+
+def describe(app: Any) -> dict[str, Any]:
+    """The OpenAPI 3.1 document of ``app``'s documented routes."""
+    settings = get_settings()
+    paths: dict[str, dict[str, Any]] = {}
+    for (path, method), doc in sorted(documented_routes(app).items()):
+        if doc is not None:
+            paths.setdefault(path, {})[method.lower()] = _operation(path, method, doc)
+    schemas = dict(STATIC_SCHEMAS)
+    for name, meta in BODY_SCHEMAS.items():
+        schemas[name] = load_meta(settings.schemas_dir, meta)
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Nagorik Sheba API",
+            "version": "1",
+            "description": "Apply for government services, follow them, decide them. "
+                           "Every error answers in Bangla and English and names each "
+                           "invalid field.",
+        },
+        "servers": [{"url": "/", "description": "This stage (the web app serves it at /api)"}],
+        "paths": paths,
+        "components": {"schemas": schemas},
+    }
+
+
+@cache
+def _document_text(app: Any) -> str:
+    import json
+
+    return json.dumps(describe(app), ensure_ascii=False, separators=(",", ":"))
+
+
+@openapi_routes.route("/openapi.json", methods=["GET"], cors=CORS)
+@documented("This description", {200: "OpenApi", 304: None, 503: "Error"}, tag="meta",
+            headers={"If-None-Match": ({"type": "string"}, False)})
+@translating
+def openapi_document() -> Response:
+    """The API's OpenAPI 3.1 description. 200, 304 (public)."""
+    from .catalog import cacheable_text
+
+    return cacheable_text(_document_text(openapi_routes.current_app),
+                          openapi_routes.current_request)
