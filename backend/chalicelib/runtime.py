@@ -20,7 +20,7 @@ from .domain.errors import FieldProblem
 from .domain.outbox import OutboxForwarder
 from .observability import logger
 from .settings import Settings, get_settings
-from .validation import FormValidator
+from .validation import FormValidator, QuickCheck, load_quick_check
 
 
 class SchemaValidation:
@@ -34,8 +34,11 @@ class SchemaValidation:
         key = f"meta:{name}"
         if key not in self._validators:
             schema = load_meta(self.settings.schemas_dir, name)
-            self._validators[key] = FormValidator(schema)
+            self._validators[key] = FormValidator(schema, quick=self._quick(f"meta-{name}"))
         return self._validators[key]
+
+    def _quick(self, name: str) -> QuickCheck | None:
+        return load_quick_check(self.settings.schemas_dir / "checks" / f"{name}.py")
 
     def submission(self, body: Any) -> tuple[dict[str, Any], list[FieldProblem]]:
         """The envelope of a submission, normalised, and its problems."""
@@ -45,7 +48,8 @@ class SchemaValidation:
         """A service's form, normalised."""
         key = f"service:{service.id}:{service.version}"
         if key not in self._validators:
-            self._validators[key] = FormValidator(service.form, prefix="form")
+            self._validators[key] = FormValidator(service.form, prefix="form",
+                                                  quick=self._quick(service.id))
         return self._validators[key].validate(form)
 
     def decision(self, body: Any) -> dict[str, Any]:

@@ -12,6 +12,13 @@ The schemas are JSON Schema draft-07 (bundled by the catalog build, so they carr
 
 Every failure becomes a ``FieldProblem`` with a dotted path, a code and a bilingual
 message that names the field by its own label; all problems are reported at once.
+
+Two validators check the same bundled schema. The quick one is Python the catalog
+build generated from it with fastjsonschema (``chalicelib/schemas/checks/``): it only
+says whether a body is valid, about ten times faster than jsonschema, and is what the
+common case (a valid submission) runs. Only when it refuses a body is jsonschema loaded
+(about 160 ms of a cold start saved) to explain every problem; its verdict is the one
+that counts, so the two cannot disagree in a citizen's disfavour.
 """
 
 from __future__ import annotations
@@ -21,15 +28,17 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterator
 from datetime import date, timedelta
-from typing import Any, TypeGuard
-
-from jsonschema import Draft7Validator, FormatChecker, validators
-from jsonschema.exceptions import ValidationError
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeGuard
 
 from . import geo
 from .domain.bangla import now_dhaka, to_ascii_digits, to_bangla_digits
 from .domain.errors import FieldProblem, ValidationFailed, cut
 from .domain.messages import Text
+
+if TYPE_CHECKING:  # jsonschema is imported only to explain an invalid body
+    from jsonschema.exceptions import ValidationError
 
 EARLIEST_DATE = date(1900, 1, 1)
 YEAR_PREFIXED_DIGITS = 17  # 17-digit NIDs and birth registration numbers start with the year
@@ -65,6 +74,17 @@ def _is_bangla(char: str) -> bool:
     return "\u0980" <= char <= "\u09ff"
 
 
+# Unicode's format characters (category Cf, Unicode 15.1 as Python 3.13 ships it),
+# as one character class: a search is much faster than asking unicodedata about each
+# character. tests/unit/test_formats.py checks it against unicodedata.
+FORMAT_CHARACTERS = re.compile(
+    "[\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b-\u200f"
+    "\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd"
+    "\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001"
+    "\U000e0020-\U000e007f]"
+)
+
+
 def clean_text(text: str) -> str:
     """``text`` in one Unicode form (NFC), without invisible formatting characters.
 
@@ -72,50 +92,95 @@ def clean_text(text: str) -> str:
     dropped (they make two equal names differ, or show text in another order than
     it is stored). ZWJ and ZWNJ are kept between two Bangla letters, where they
     choose a conjunct's shape, and dropped anywhere else. Control characters stay,
-    for ``control_problems`` to refuse.
+    for the validator to refuse.
     """
-    text = unicodedata.normalize("NFC", text)
     if text.isascii():
+        return text
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    if FORMAT_CHARACTERS.search(text) is None:
         return text
     last = len(text) - 1
 
-    def joins_bangla(index: int) -> bool:
-        return 0 < index < last and _is_bangla(text[index - 1]) and _is_bangla(text[index + 1])
+    def kept(index: int, char: str) -> bool:
+        if not FORMAT_CHARACTERS.match(char):
+            return True
+        return (char in _ZW_JOINERS and 0 < index < last and _is_bangla(text[index - 1])
+                and _is_bangla(text[index + 1]))
 
-    return "".join(
-        char for index, char in enumerate(text)
-        if unicodedata.category(char) != "Cf" or (char in _ZW_JOINERS and joins_bangla(index))
-    )
+    return "".join(char for index, char in enumerate(text) if kept(index, char))
+
+
+# Control characters that are not whitespace (Unicode category Cc, less what
+# ``str.isspace`` takes), and halves of surrogate pairs (Cs).
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f\ud800-\udfff]")
 
 
 def _has_control(text: str) -> bool:
     """A control character (not whitespace) or half of a surrogate pair."""
-    return any(
-        unicodedata.category(char) in ("Cc", "Cs") and not char.isspace() for char in text
-    )
+    return _CONTROL.search(text) is not None
+
+
+Normaliser = Callable[[Any, list[str]], Any]
+
+
+def normaliser(schema: dict[str, Any]) -> Normaliser:
+    """The clean-up of ``schema``'s values as one function, built once per schema.
+
+    Strings are always put in one Unicode form and trimmed, then cleaned up as the
+    schema's ``x-normalise`` rule says; numbers typed as Bangla-digit strings become
+    numbers where the schema wants a number. Anything unexpected is returned unchanged
+    for the validator to reject. Text that still carries control characters is noted
+    in ``control`` (the validator refuses it), so the quick path needs no second walk.
+    """
+    kind = schema.get("type")
+    rule = NORMALISERS.get(schema.get("x-normalise", "trim"), NORMALISERS["trim"])
+    numeric = kind if kind in ("integer", "number") else None
+
+    def text(value: str, control: list[str]) -> Any:
+        cleaned = rule(clean_text(value))
+        if _CONTROL.search(cleaned):
+            control.append(cleaned)
+        return _as_number(cleaned, numeric) if numeric else cleaned
+
+    if kind == "object":
+        fields = {name: normaliser(spec) for name, spec in
+                  (schema.get("properties") or {}).items() if isinstance(spec, dict)}.get
+
+        def clean_object(value: Any, control: list[str]) -> Any:
+            if isinstance(value, dict):
+                return {key: fields(key, _plain)(item, control) for key, item in value.items()}
+            return text(value, control) if isinstance(value, str) else value
+
+        return clean_object
+    if kind == "array":
+        rows = normaliser(schema["items"]) if isinstance(schema.get("items"), dict) else _plain
+
+        def clean_list(value: Any, control: list[str]) -> Any:
+            if isinstance(value, list):
+                return [rows(item, control) for item in value]
+            return text(value, control) if isinstance(value, str) else value
+
+        return clean_list
+
+    def clean_scalar(value: Any, control: list[str]) -> Any:
+        return text(value, control) if isinstance(value, str) else value
+
+    return clean_scalar
+
+
+def _plain(value: Any, control: list[str]) -> Any:
+    """A value the schema says nothing about (an unknown field): strings trimmed."""
+    if isinstance(value, str):
+        return NORMALISERS["trim"](clean_text(value))
+    if isinstance(value, (dict, list)):
+        control.append("")  # nested under an unknown field: let the validator look
+    return value
 
 
 def normalise(value: Any, schema: dict[str, Any]) -> Any:
-    """Return ``value`` cleaned up as its schema's ``x-normalise`` rules say.
-
-    Strings are always put in one Unicode form and trimmed; numbers typed as
-    Bangla-digit strings become numbers where the schema wants a number. Anything
-    unexpected is returned unchanged for the validator to reject.
-    """
-    kind = schema.get("type")
-    if isinstance(value, str):
-        rule = schema.get("x-normalise", "trim")
-        cleaned = NORMALISERS.get(rule, NORMALISERS["trim"])(clean_text(value))
-        if kind in ("integer", "number"):
-            return _as_number(cleaned, kind)
-        return cleaned
-    if isinstance(value, dict) and kind == "object":
-        properties = schema.get("properties", {})
-        return {key: normalise(item, properties.get(key, {})) for key, item in value.items()}
-    if isinstance(value, list) and kind == "array":
-        item_schema = schema.get("items", {})
-        return [normalise(item, item_schema) for item in value]
-    return value
+    """Return ``value`` cleaned up as its schema says (see ``normaliser``)."""
+    return normaliser(schema)(value, [])
 
 
 # Only ASCII (and, before this, Bangla) digits make a number: Python's int() and float()
@@ -147,9 +212,6 @@ class FormatProblem(ValueError):
         self.code = code
 
 
-FORMATS = FormatChecker(formats=())
-
-
 def _parse_date(text: str) -> date:
     if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
         raise FormatProblem("date")
@@ -165,34 +227,25 @@ def _year_prefix_plausible(digits: str, code: str) -> None:
         raise FormatProblem(code)
 
 
-@FORMATS.checks("date", raises=FormatProblem)
-def _check_date(value: object) -> bool:
-    if isinstance(value, str):
-        _parse_date(value)
-    return True
+def _check_date(value: str) -> None:
+    _parse_date(value)
 
 
-@FORMATS.checks("bd-past-date", raises=FormatProblem)
-def _check_past_date(value: object) -> bool:
-    if isinstance(value, str):
-        day = _parse_date(value)
-        if day > now_dhaka().date():
-            raise FormatProblem("future_date")
-        if day < EARLIEST_DATE:
-            raise FormatProblem("too_old_date")
-    return True
+def _check_past_date(value: str) -> None:
+    day = _parse_date(value)
+    if day > now_dhaka().date():
+        raise FormatProblem("future_date")
+    if day < EARLIEST_DATE:
+        raise FormatProblem("too_old_date")
 
 
-@FORMATS.checks("bd-upcoming-date", raises=FormatProblem)
-def _check_upcoming_date(value: object) -> bool:
-    if isinstance(value, str):
-        day = _parse_date(value)
-        today = now_dhaka().date()
-        if day < today:
-            raise FormatProblem("past_date")
-        if day > today + UPCOMING_WINDOW:
-            raise FormatProblem("too_far_date")
-    return True
+def _check_upcoming_date(value: str) -> None:
+    day = _parse_date(value)
+    today = now_dhaka().date()
+    if day < today:
+        raise FormatProblem("past_date")
+    if day > today + UPCOMING_WINDOW:
+        raise FormatProblem("too_far_date")
 
 
 def _year_prefixed(value: object) -> TypeGuard[str]:
@@ -201,19 +254,65 @@ def _year_prefixed(value: object) -> TypeGuard[str]:
             and value.isdigit())
 
 
-@FORMATS.checks("bd-nid", raises=FormatProblem)
-def _check_nid(value: object) -> bool:
+def _check_nid(value: str) -> None:
     # 17-digit numbers are the year of birth followed by the 13-digit number.
     if _year_prefixed(value):
         _year_prefix_plausible(value, "nid")
-    return True
 
 
-@FORMATS.checks("bd-brn", raises=FormatProblem)
-def _check_brn(value: object) -> bool:
+def _check_brn(value: str) -> None:
     if _year_prefixed(value):
         _year_prefix_plausible(value, "brn")
-    return True
+
+
+# The formats the schemas may name: each raises ``FormatProblem`` for a string that is
+# not one (values of other types are the ``type`` keyword's business).
+FORMAT_CHECKS: dict[str, Callable[[str], None]] = {
+    "date": _check_date,
+    "bd-past-date": _check_past_date,
+    "bd-upcoming-date": _check_upcoming_date,
+    "bd-nid": _check_nid,
+    "bd-brn": _check_brn,
+}
+
+
+def _passes(check: Callable[[str], None]) -> Callable[[object], bool]:
+    def passes(value: object) -> bool:
+        if not isinstance(value, str):
+            return True
+        try:
+            check(value)
+        except FormatProblem:
+            return False
+        return True
+
+    return passes
+
+
+# What the quick checks call for each format.
+QUICK_FORMATS: dict[str, Callable[[object], bool]] = {
+    name: _passes(check) for name, check in FORMAT_CHECKS.items()
+}
+
+
+@cache
+def format_checker() -> Any:
+    """The formats as a jsonschema ``FormatChecker`` (jsonschema loaded on first use)."""
+    from jsonschema import FormatChecker
+
+    checker = FormatChecker(formats=())
+    for name, check in FORMAT_CHECKS.items():
+        checker.checks(name, raises=FormatProblem)(_passes_or_raises(check))
+    return checker
+
+
+def _passes_or_raises(check: Callable[[str], None]) -> Callable[[object], bool]:
+    def conforms(value: object) -> bool:
+        if isinstance(value, str):
+            check(value)
+        return True
+
+    return conforms
 
 
 # --- the address keyword -----------------------------------------------------------
@@ -222,6 +321,8 @@ def _check_brn(value: object) -> bool:
 def _geo_keyword(
     validator: Any, enabled: Any, instance: Any, schema: dict[str, Any]
 ) -> Iterator[ValidationError]:
+    from jsonschema.exceptions import ValidationError
+
     if not enabled or not isinstance(instance, dict):
         return
     for level, code in geo.check_address(instance):
@@ -230,7 +331,58 @@ def _geo_keyword(
         yield error
 
 
-FormSchemaValidator = validators.extend(Draft7Validator, {"x-geo": _geo_keyword})
+@cache
+def form_schema_validator() -> Any:
+    """Draft-07 with the address keyword: the validator class that explains problems."""
+    from jsonschema import Draft7Validator, validators
+
+    return validators.extend(Draft7Validator, {"x-geo": _geo_keyword})
+
+
+def geo_paths(schema: dict[str, Any], path: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    """Where the schema puts addresses (``x-geo``): property names, ``*`` for a list's rows."""
+    found = [path] if schema.get("x-geo") else []
+    for name, spec in (schema.get("properties") or {}).items():
+        if isinstance(spec, dict):
+            found += geo_paths(spec, (*path, name))
+    if isinstance(schema.get("items"), dict):
+        found += geo_paths(schema["items"], (*path, "*"))
+    return found
+
+
+def _at(value: Any, path: tuple[str, ...]) -> Iterator[Any]:
+    """Every value found at ``path`` (``*`` walks each row of a list)."""
+    if not path:
+        yield value
+    elif path[0] == "*":
+        for item in value if isinstance(value, list) else ():
+            yield from _at(item, path[1:])
+    elif isinstance(value, dict) and path[0] in value:
+        yield from _at(value[path[0]], path[1:])
+
+
+def _geo_clear(paths: list[tuple[str, ...]], value: Any) -> bool:
+    """Whether every address in the value nests, for the quick path."""
+    return not any(isinstance(address, dict) and geo.check_address(address)
+                   for path in paths for address in _at(value, path))
+
+
+QuickCheck = Callable[..., Any]
+
+
+def load_quick_check(path: Path) -> QuickCheck | None:
+    """The generated ``validate`` function in ``path``, or ``None`` if it was not built."""
+    import importlib.util
+
+    if not path.is_file():
+        return None
+    spec = importlib.util.spec_from_file_location(f"nagorik_check_{path.stem}", path)
+    if spec is None or spec.loader is None:
+        return None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    check: QuickCheck = module.validate
+    return check
 
 
 # --- turning validator errors into field problems ----------------------------------
@@ -313,12 +465,33 @@ def _code_of(error: ValidationError, field: dict[str, Any]) -> tuple[str, dict[s
 class FormValidator:
     """Validates one (bundled) form schema and explains every problem bilingually."""
 
-    def __init__(self, schema: dict[str, Any], *, prefix: str = "") -> None:
+    def __init__(self, schema: dict[str, Any], *, prefix: str = "",
+                 quick: QuickCheck | None = None) -> None:
         # The catalog build has already checked the schema (check_schema); not again
         # on every cold start.
         self.schema = schema
         self.prefix = prefix
-        self._validator = FormSchemaValidator(schema, format_checker=FORMATS)
+        self.quick = quick
+        self._normalise = normaliser(schema)
+        self._addresses = geo_paths(schema)
+        self._full: Any = None
+
+    @property
+    def _validator(self) -> Any:
+        if self._full is None:
+            self._full = form_schema_validator()(self.schema, format_checker=format_checker())
+        return self._full
+
+    def quickly_valid(self, value: Any) -> bool:
+        """Whether the quick check finds nothing wrong with a normalised value whose text
+        has no control characters (``False`` without a quick check)."""
+        if self.quick is None:
+            return False
+        try:
+            self.quick(value, custom_formats=QUICK_FORMATS)
+        except ValueError:  # the generated code's JsonSchemaValueException
+            return False
+        return _geo_clear(self._addresses, value)
 
     def problems(self, value: Any) -> list[FieldProblem]:
         """Every problem with an already-normalised value, in form order, deduplicated."""
@@ -346,8 +519,15 @@ class FormValidator:
 
     def check(self, value: Any) -> tuple[Any, list[FieldProblem]]:
         """The normalised value and every problem with it (none: it is valid)."""
-        cleaned = normalise(value, self.schema)
+        cleaned, controlled = self.clean(value)
+        if not controlled and self.quickly_valid(cleaned):
+            return cleaned, []
         return cleaned, self.problems(cleaned)
+
+    def clean(self, value: Any) -> tuple[Any, bool]:
+        """The normalised value, and whether some text in it has control characters."""
+        control: list[str] = []
+        return self._normalise(value, control), bool(control)
 
     def validate(self, value: Any) -> Any:
         """Return the normalised value, or raise ``ValidationFailed`` listing every problem."""

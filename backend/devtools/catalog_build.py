@@ -41,7 +41,8 @@ from chalicelib import geo
 from chalicelib.agencies.registry import agency_ids, get_agency
 from chalicelib.domain.catalog import summary_of
 from chalicelib.domain.messages import ERRORS, FIELD_ERRORS
-from chalicelib.validation import FORMATS, NORMALISERS, FormSchemaValidator
+from chalicelib.validation import FORMAT_CHECKS, NORMALISERS, form_schema_validator
+from devtools.quick_checks import quick_check_source
 
 BASE_URI = "https://nagorik-sheba.invalid/schemas/"  # an identifier, never fetched
 BACKEND = Path(__file__).resolve().parents[1]
@@ -190,7 +191,7 @@ def check_vocabulary(form: dict[str, Any]) -> list[str]:
     known = {
         "x-normalise": set(NORMALISERS),
         "x-problem": set(FIELD_ERRORS),
-        "format": set(FORMATS.checkers),
+        "format": set(FORMAT_CHECKS),
     }
     for where, keyword, value in _keywords(form):
         if keyword in known and value not in known[keyword]:
@@ -355,7 +356,7 @@ def check_form(form: dict[str, Any], document: dict[str, Any]) -> list[str]:
     """Problems a service form has that the meta-schema cannot see (after bundling)."""
     problems: list[str] = []
     try:
-        FormSchemaValidator.check_schema(form)
+        form_schema_validator().check_schema(form)
     except SchemaError as error:
         problems.append(f"form is not a valid draft-07 schema: {error.message}")
     sections = {section["id"] for section in form.get("x-ui", {}).get("sections", [])}
@@ -481,7 +482,11 @@ def build(source: Path = DEFAULT_SOURCE) -> dict[str, Any]:
         "errors": {code: text._asdict() for code, text in ERRORS.items()},
         "fields": {code: text._asdict() for code, text in FIELD_ERRORS.items()},
     }
-    return {"index": index, "services": checker.services, "meta": meta_bodies}
+    checks = {service_id: quick_check_source(document["form"])
+              for service_id, document in checker.services.items()}
+    checks.update({f"meta-{name}": quick_check_source(body) for name, body in meta_bodies.items()
+                   if name != "messages"})
+    return {"index": index, "services": checker.services, "meta": meta_bodies, "checks": checks}
 
 
 def _write_json(path: Path, value: Any) -> None:
@@ -496,6 +501,10 @@ def write(catalog: dict[str, Any], out: Path) -> None:
     if staging.exists():
         shutil.rmtree(staging)
     _write_json(staging / "index.json", catalog["index"])
+    for name, source in catalog.get("checks", {}).items():
+        path = staging / "checks" / f"{name}.py"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(source, encoding="utf-8")
     for service_id, document in catalog["services"].items():
         _write_json(staging / "services" / f"{service_id}.json", document)
     for name, schema in catalog["meta"].items():

@@ -57,3 +57,15 @@ def test_typed_numbers_are_read_from_ascii_and_bangla_digits_only(case: dict) ->
     read = normalise(case["input"], {"type": case["kind"]})
     assert read == case["output"]
     assert type(read) is type(case["output"])
+
+
+def test_the_format_character_class_is_exactly_unicodes_format_characters() -> None:
+    import sys
+    import unicodedata
+
+    from chalicelib.validation import FORMAT_CHARACTERS
+
+    for code_point in range(sys.maxunicode + 1):
+        char = chr(code_point)
+        assert (FORMAT_CHARACTERS.match(char) is not None) == (
+            unicodedata.category(char) == "Cf"), hex(code_point)
