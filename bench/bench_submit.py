@@ -1,19 +1,24 @@
 """Submit latency against moto server: the platform versus the bare AWS calls it must make.
 
-Cold start: a fresh process that imports the API module and serves one
-``POST /applications`` (an API Gateway event handed to the Chalice app, as Lambda
-does), versus a fresh process that imports boto3, makes the DynamoDB and SQS clients
-and does one PutItem and one SendMessage. Median of 5 alternating pairs; target
-<= 1.25x.
+* Round trips: the AWS calls one warm ``POST /applications`` makes (target: 1, the
+  transaction; nothing on the request path talks to SQS).
+* Warm submit, the platform's own cost: the same request in a warm process versus the
+  very ``TransactWriteItems`` it sent, replayed bare with fresh keys (target <= 1.05x).
+* Warm submit against the usual baseline: one PutItem + one SendMessage
+  (target <= 1.3x).
+* Cold start: a fresh process that imports the API module and serves one submission
+  (an API Gateway event handed to the Chalice app, as Lambda does), versus a fresh
+  process that imports boto3 and does one PutItem and one SendMessage (target <= 1.25x).
+* Scaling: the warm submit with 1 k, 10 k and 50 k applications already stored
+  (target: flat).
 
-Warm submit: the same request in a warm process versus a warm PutItem +
-SendMessage, median of many alternating pairs; target <= 1.3x.
-
-Figures are printed, never asserted.
+Medians of alternating pairs, measured side by side in one run. Figures are printed,
+never asserted.
 """
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import statistics
@@ -21,12 +26,16 @@ import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 BACKEND = ROOT / "backend"
 PAIRS_COLD = 5
 PAIRS_WARM = 60
+PAIRS_SCALING = 30
+TABLE_SIZES = (1_000, 10_000, 50_000)
 FORM = json.loads(
     (ROOT / "schemas/examples/online-gd-lost-item/valid-lost-nid.json").read_text("utf-8")
 )
@@ -65,8 +74,9 @@ print(time.perf_counter() - start)
 """
 
 
-def start_moto() -> tuple[object, str]:
-    """Moto server on a free loopback port, with the stage's resources."""
+def start_moto() -> tuple[Any, str]:
+    """Moto server on a free loopback port (with the embedded stack's fixes), the stage's
+    resources created."""
     sys.path.insert(0, str(BACKEND))
     from devtools.stack import _quiet_libraries, _start_moto
 
@@ -105,15 +115,64 @@ def cold(table: str, queue_url: str) -> tuple[float, float]:
     return statistics.median(platform), statistics.median(baseline)
 
 
-def warm(table: str, queue_url: str) -> tuple[float, float, float]:
-    """Median warm times of (platform, baseline, bare transaction), one process.
+def submission_event() -> dict[str, Any]:
+    body = json.dumps({"service_id": "online-gd-lost-item", "service_version": 1,
+                       "applicant": {"name": "Rahim", "phone": "01712345678"}, "form": FORM})
+    return {
+        "resource": "/applications", "path": "/applications", "httpMethod": "POST",
+        "headers": {"Content-Type": "application/json", "Idempotency-Key": str(uuid.uuid4())},
+        "multiValueHeaders": {}, "queryStringParameters": None,
+        "multiValueQueryStringParameters": None, "pathParameters": None,
+        "stageVariables": None, "isBase64Encoded": False, "body": body,
+        "requestContext": {"resourcePath": "/applications", "httpMethod": "POST",
+                           "requestId": str(uuid.uuid4())},
+    }
 
-    The third figure is the platform's own writes made bare: one TransactWriteItems
-    (application, idempotency claim, day counter) and one SendMessage, without the
-    platform's code around them. The gap between it and the baseline is the
-    transaction's (moto copies every table a transaction touches); the gap between
-    the platform and it is the platform's code.
-    """
+
+class Recorder:
+    """Counts the AWS calls made in this process, and keeps the last transaction sent."""
+
+    def __init__(self) -> None:
+        import botocore.client
+
+        self.calls: list[str] = []
+        self.transaction: dict[str, Any] | None = None
+        original = botocore.client.BaseClient._make_api_call
+        recorder = self
+
+        def recording(client: Any, operation: str, params: dict[str, Any]) -> Any:
+            recorder.calls.append(operation)
+            if operation == "TransactWriteItems":
+                recorder.transaction = copy.deepcopy(params)
+            return original(client, operation, params)
+
+        botocore.client.BaseClient._make_api_call = recording  # type: ignore[method-assign]
+
+
+def fresh_keys(transaction: dict[str, Any]) -> dict[str, Any]:
+    """The recorded transaction with new values for every key it creates (so each replay
+    writes new items, as a new submission would) and a client token of its own."""
+    replay = copy.deepcopy(transaction)
+    suffix = uuid.uuid4().hex
+    if "ClientRequestToken" in replay:
+        replay["ClientRequestToken"] = suffix
+    for entry in replay["TransactItems"]:
+        if "Put" in entry:
+            item = entry["Put"]["Item"]
+            for key in ("tracking_id", "id"):
+                if key in item:
+                    item[key] = {"S": item[key]["S"] + suffix}
+    return replay
+
+
+def timed(work: Callable[[], Any]) -> float:
+    began = time.perf_counter()
+    work()
+    return time.perf_counter() - began
+
+
+def warm(table: str, queue_url: str, recorder: Recorder) -> dict[str, float]:
+    """Median warm times of the platform, the same transaction bare, and the baseline."""
     import boto3
 
     from app import app
@@ -121,71 +180,76 @@ def warm(table: str, queue_url: str) -> tuple[float, float, float]:
     dynamodb, sqs = boto3.client("dynamodb"), boto3.client("sqs")
     message = json.dumps(FORM)
 
-    def platform_once() -> float:
-        body = json.dumps({"service_id": "online-gd-lost-item", "service_version": 1,
-                           "applicant": {"name": "Rahim", "phone": "01712345678"},
-                           "form": FORM})
-        event = {
-            "resource": "/applications", "path": "/applications", "httpMethod": "POST",
-            "headers": {"Content-Type": "application/json",
-                        "Idempotency-Key": str(uuid.uuid4())},
-            "multiValueHeaders": {}, "queryStringParameters": None,
-            "multiValueQueryStringParameters": None, "pathParameters": None,
-            "stageVariables": None, "isBase64Encoded": False, "body": body,
-            "requestContext": {"resourcePath": "/applications", "httpMethod": "POST",
-                               "requestId": str(uuid.uuid4())},
-        }
-        began = time.perf_counter()
-        response = app(event, None)
-        spent = time.perf_counter() - began
+    def platform_once() -> None:
+        response = app(submission_event(), None)
         assert response["statusCode"] == 201, response
-        return spent
 
-    from chalicelib.settings import get_settings
+    def bare_once() -> None:
+        assert recorder.transaction is not None
+        dynamodb.transact_write_items(**fresh_keys(recorder.transaction))
 
-    settings = get_settings()
-
-    def transaction_once() -> float:
-        key = uuid.uuid4().hex
-        began = time.perf_counter()
-        dynamodb.transact_write_items(TransactItems=[
-            {"Put": {"TableName": table,
-                     "Item": {"tracking_id": {"S": key}, "form": {"S": message}},
-                     "ConditionExpression": "attribute_not_exists(tracking_id)"}},
-            {"Put": {"TableName": settings.idempotency_table,
-                     "Item": {"id": {"S": key}, "answer": {"S": message}},
-                     "ConditionExpression": "attribute_not_exists(id)"}},
-            {"Update": {"TableName": settings.counters_table,
-                        "Key": {"day": {"S": "bench"}, "scope": {"S": key[:2]}},
-                        "UpdateExpression": "ADD #n :one",
-                        "ExpressionAttributeNames": {"#n": "count"},
-                        "ExpressionAttributeValues": {":one": {"N": "1"}}}},
-        ])
-        sqs.send_message(QueueUrl=queue_url, MessageBody=message)
-        return time.perf_counter() - began
-
-    def baseline_once() -> float:
-        began = time.perf_counter()
+    def baseline_once() -> None:
         dynamodb.put_item(TableName=table, Item={"tracking_id": {"S": uuid.uuid4().hex},
                                                  "body": {"S": message}})
         sqs.send_message(QueueUrl=queue_url, MessageBody=message)
-        return time.perf_counter() - began
 
-    for _ in range(5):  # warm every path up
+    for _ in range(5):  # warm every path up: clients, catalog, holiday list
         platform_once()
+        bare_once()
         baseline_once()
-        transaction_once()
-    platform, baseline, transaction = [], [], []
+    recorder.calls.clear()
+    platform_once()
+    trips = len(recorder.calls)
+    operations = sorted(set(recorder.calls))
+    platform, bare, baseline = [], [], []
     for _ in range(PAIRS_WARM):
-        platform.append(platform_once())
-        baseline.append(baseline_once())
-        transaction.append(transaction_once())
-    return statistics.median(platform), statistics.median(baseline), statistics.median(transaction)
+        platform.append(timed(platform_once))
+        bare.append(timed(bare_once))
+        baseline.append(timed(baseline_once))
+    return {"trips": trips, "operations": operations, "platform": statistics.median(platform),
+            "bare": statistics.median(bare), "baseline": statistics.median(baseline)}
+
+
+def fill(table: str, count: int) -> None:
+    """Store applications until the table holds ``count`` (like-sized items with their
+    index attributes), through BatchWriteItem."""
+    import boto3
+
+    dynamodb = boto3.client("dynamodb")
+    have = dynamodb.describe_table(TableName=table)["Table"].get("ItemCount", 0)
+    body = json.dumps(FORM)
+    for start in range(int(have), count, 25):
+        rows = [{"PutRequest": {"Item": {
+            "tracking_id": {"S": f"fill{start + n:012d}"}, "form": {"S": body},
+            "applicant_phone": {"S": f"+8801{(start + n) % 10**9:09d}"},
+            "created_at": {"S": f"2026-11-{(start + n) % 28 + 1:02d}T10:00:00+06:00"},
+            "agency_status": {"S": "police#in_review"},
+            "updated_at": {"S": "2026-11-30T10:00:00+06:00"},
+        }}} for n in range(min(25, count - start))]
+        pending: dict[str, Any] = {table: rows}
+        while pending:
+            pending = dynamodb.batch_write_item(RequestItems=pending).get(
+                "UnprocessedItems", {})
+
+
+def scaling(table: str) -> list[tuple[int, float]]:
+    """Median warm submit at each table size."""
+    from app import app
+
+    found = []
+    for size in TABLE_SIZES:
+        fill(table, size)
+        times = []
+        for _ in range(PAIRS_SCALING):
+            times.append(timed(lambda: app(submission_event(), None)))
+        found.append((size, statistics.median(times)))
+    return found
 
 
 def main() -> None:
-    """Measure and print both ratios."""
+    """Measure and print every figure."""
     server, endpoint = start_moto()
+    recorder = Recorder()
     import boto3
 
     from chalicelib.settings import get_settings
@@ -196,19 +260,28 @@ def main() -> None:
         "QueueUrl"]
     try:
         cold_platform, cold_baseline = cold(table, queue_url)
-        warm_platform, warm_baseline, warm_transaction = warm(table, queue_url)
+        figures = warm(table, queue_url, recorder)
+        grown = scaling(table)
     finally:
         server.stop()
-    print(f"moto server at {endpoint}")
-    print(f"cold start  platform {cold_platform * 1000:7.1f} ms   boto3 PutItem+SendMessage "
-          f"{cold_baseline * 1000:7.1f} ms   ratio {cold_platform / cold_baseline:5.2f}x "
+    ms = 1000
+    print(f"moto server at {endpoint} (with the embedded stack's fixes)")
+    print(f"round trips per warm submit: {figures['trips']} ({', '.join(figures['operations'])})"
+          " (target 1)")
+    print(f"warm submit platform {figures['platform'] * ms:7.2f} ms   the same "
+          f"TransactWriteItems bare {figures['bare'] * ms:7.2f} ms   ratio "
+          f"{figures['platform'] / figures['bare']:5.2f}x (target <= 1.05x, median of "
+          f"{PAIRS_WARM} pairs)")
+    print(f"warm submit platform {figures['platform'] * ms:7.2f} ms   PutItem+SendMessage "
+          f"{figures['baseline'] * ms:7.2f} ms   ratio "
+          f"{figures['platform'] / figures['baseline']:5.2f}x (target <= 1.3x)")
+    print(f"cold start  platform {cold_platform * ms:7.1f} ms   boto3 PutItem+SendMessage "
+          f"{cold_baseline * ms:7.1f} ms   ratio {cold_platform / cold_baseline:5.2f}x "
           f"(target <= 1.25x, median of {PAIRS_COLD} pairs)")
-    print(f"warm submit platform {warm_platform * 1000:7.1f} ms   boto3 PutItem+SendMessage "
-          f"{warm_baseline * 1000:7.1f} ms   ratio {warm_platform / warm_baseline:5.2f}x "
-          f"(target <= 1.3x, median of {PAIRS_WARM} pairs)")
-    print(f"  of which: the same writes made bare (TransactWriteItems + SendMessage) "
-          f"{warm_transaction * 1000:.1f} ms = {warm_transaction / warm_baseline:.2f}x the "
-          f"baseline; the platform's code adds {warm_platform / warm_transaction:.2f}x on top")
+    first = grown[0][1]
+    sizes = "   ".join(f"{size:>6,} stored: {spent * ms:6.2f} ms ({spent / first:4.2f}x)"
+                       for size, spent in grown)
+    print(f"scaling (warm submit by table size): {sizes} (target: flat)")
 
 
 if __name__ == "__main__":

@@ -170,11 +170,24 @@ def normaliser(schema: dict[str, Any]) -> Normaliser:
 
 
 def _plain(value: Any, control: list[str]) -> Any:
-    """A value the schema says nothing about (an unknown field): strings trimmed."""
+    """A value the schema says nothing about (an unknown field, or what an open object
+    holds): strings trimmed, anything else as it is, its text looked at for control
+    characters."""
     if isinstance(value, str):
-        return NORMALISERS["trim"](clean_text(value))
-    if isinstance(value, (dict, list)):
-        control.append("")  # nested under an unknown field: let the validator look
+        cleaned = NORMALISERS["trim"](clean_text(value))
+        if _CONTROL.search(cleaned):
+            control.append(cleaned)
+        return cleaned
+    pending = [value]
+    while pending:  # no recursion: nesting depth is the HTTP layer's to bound
+        node = pending.pop()
+        for item in (node.values() if isinstance(node, dict)
+                     else node if isinstance(node, list) else ()):
+            if isinstance(item, str):
+                if _CONTROL.search(item):
+                    control.append(item)
+            elif isinstance(item, (dict, list)):
+                pending.append(item)
     return value
 
 

@@ -75,9 +75,12 @@ def _depth_values() -> dict[str, Any]:
     return {"limit": MAX_DEPTH, "limit_bn": to_bangla_digits(MAX_DEPTH)}
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def _broken(text: str) -> bool:
     """Half of a UTF-16 surrogate pair: JSON can carry one (``"\\ud800"``), UTF-8 cannot."""
-    return any("\ud800" <= char <= "\udfff" for char in text)
+    return _SURROGATE.search(text) is not None
 
 
 def _check_shape(body: dict[str, Any]) -> list[tuple[str, str]]:
