@@ -11,7 +11,7 @@ PY := $(CURDIR)/$(VENV)/bin/python
 STAGE ?= dev
 STAMP := $(VENV)/.installed
 
-.PHONY: dev test test-fast fuzz bench package catalog pwa lint deps python-deps browser-deps node-deps clean
+.PHONY: dev test test-fast fuzz soak bench package catalog pwa lint deps python-deps browser-deps node-deps clean
 
 ## dev: run the whole platform on loopback (moto, API, workers, web app); Ctrl-C stops it
 dev: deps catalog pwa
@@ -29,6 +29,10 @@ test-fast: python-deps catalog
 ## fuzz: generated requests against the running local API, 500 per operation (make test: 50)
 fuzz: deps catalog pwa
 	NAGORIK_FUZZ_EXAMPLES=500 $(PY) -m pytest -p no:cacheprovider tests/integration/test_api_fuzz.py
+
+## soak: 50 clients, 5,000 applications through a lossy proxy to the local stack; counts loss
+soak: deps catalog pwa
+	cd backend && $(PY) -m devtools.soak
 
 ## bench: speed and size ratios measured side by side (prints figures, never fails the build)
 bench: deps catalog pwa

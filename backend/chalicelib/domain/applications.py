@@ -49,6 +49,7 @@ from .ports import (
 )
 
 MAX_ID_ATTEMPTS = 8
+MAX_REASON = 300  # characters of an agency's error kept on the application
 FIRST_VERSION = 1  # the optimistic-lock counter of a newly stored application
 
 
@@ -310,6 +311,14 @@ class Applications:
                                                channel=Channel.AGENCY_API))
         self.save(application, *entries)
         return application
+
+    def note_dispatch_failure(self, tracking_id: str, reason: str, attempts: int) -> None:
+        """Keep, on the application, why its agency could not take it (ops see it beside
+        the message in the dead-letter queue). Unknown ids are ignored."""
+        canonical = tracking.parse(tracking_id)
+        if canonical is not None:
+            self.store.note_dispatch_failure(canonical, reason[:MAX_REASON], self.clock(),
+                                             attempts)
 
 
 def parse_tracking_id(text: str) -> str:

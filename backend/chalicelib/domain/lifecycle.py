@@ -175,6 +175,8 @@ class Application:
     centre_id: str | None = None
     agency_ref: str | None = None
     due_by: date | None = None  # set when the office receives it, from the service's SLA
+    # Why the agency could not take it yet: {"reason", "first_at", "last_at", "attempts"}
+    dispatch_failure: dict[str, Any] | None = None
     version: int | None = None
 
     @classmethod

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Protocol
 
 from .catalog import Service
@@ -69,6 +70,12 @@ class ApplicationStore(Protocol):
         Written only if the stored version is still ``application.version``; raises
         ``ConcurrentUpdate`` otherwise. Updates ``application.version`` on success.
         """
+        ...
+
+    def note_dispatch_failure(self, tracking_id: str, reason: str, at: datetime,
+                              attempts: int) -> None:
+        """Record why the agency could not take the application (first and last time,
+        attempts), outside the lifecycle: it moves no status and takes no lock."""
         ...
 
     def by_applicant(self, phone: str, *, limit: int, cursor: str | None) -> Page:

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
-from pynamodb.exceptions import GetError, TransactWriteError
+from pynamodb.exceptions import GetError, PynamoDBException, TransactWriteError, UpdateError
 from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
@@ -104,6 +104,7 @@ def to_application(item: ApplicationModel) -> Application:
         centre_id=item.centre_id,
         agency_ref=item.agency_ref,
         due_by=date.fromisoformat(item.due_by) if item.due_by else None,
+        dispatch_failure=item.dispatch_failure,
         version=item.version,
     )
 
@@ -255,6 +256,26 @@ class DynamoApplicationStore:
             transaction.update(
                 CounterModel(day=day, scope=scope), actions=[CounterModel.total.add(increment)]
             )
+
+    def note_dispatch_failure(self, tracking_id: str, reason: str, at: datetime,
+                              attempts: int) -> None:
+        """Record the agency's failure on the application (no version: not a move)."""
+        item = ApplicationModel(tracking_id=tracking_id)
+        try:
+            current = ApplicationModel.get(tracking_id, consistent_read=True,
+                                           attributes_to_get=["dispatch_failure"])
+            first = (current.dispatch_failure or {}).get("first_at", at.isoformat())
+            item.update(
+                actions=[ApplicationModel.dispatch_failure.set({
+                    "reason": reason, "first_at": first, "last_at": at.isoformat(),
+                    "attempts": attempts,
+                })],
+                condition=ApplicationModel.tracking_id.exists(),
+            )
+        except (ApplicationModel.DoesNotExist, UpdateError):
+            return  # gone, or written meanwhile: the next failure writes it again
+        except PynamoDBException as error:
+            raise ServiceUnavailable("service_unavailable") from error
 
     def by_applicant(self, phone: str, *, limit: int, cursor: str | None) -> Page:
         """A citizen's applications, newest first."""

@@ -91,6 +91,7 @@ class ApplicationModel(Model):
     centre_id = UnicodeAttribute(null=True)
     agency_ref = UnicodeAttribute(null=True)
     due_by = UnicodeAttribute(null=True)
+    dispatch_failure = JSONAttribute(null=True)
     history = ListAttribute(of=HistoryEntryMap)
     version = VersionAttribute()
 

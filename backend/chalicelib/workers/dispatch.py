@@ -12,6 +12,7 @@ until redriven). The handler is idempotent by state: an application already past
 from __future__ import annotations
 
 import json
+from contextlib import suppress
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -88,6 +89,8 @@ def process_record(record: SQSRecord) -> None:
             _queue().retry_later(
                 record.event_source_arn, record.receipt_handle, delay
             )
+        with suppress(Exception):  # the note helps ops; the retry must not depend on it
+            runtime().applications.note_dispatch_failure(tracking_id, str(error), receives)
         metrics.add_metric(name="DispatchFailed", unit="Count", value=1)
         raise
     except PoisonMessage as error:
