@@ -54,7 +54,7 @@ class DroppingProxy(http.server.ThreadingHTTPServer):
     def __init__(self, upstream: str, drop: float, seed: int = 7) -> None:
         self.upstream = urlsplit(upstream)
         self.drop = drop
-        self.chance = random.Random(seed)
+        self.chance = random.Random(seed)  # noqa: S311 - which answers to drop, not a secret
         self.lock = threading.Lock()
         self.dropped = 0
         super().__init__(("127.0.0.1", 0), _ProxyHandler)
@@ -174,10 +174,7 @@ def run_clients(proxy: str, clients: int, applications: int, outcome: Outcome) -
 
 def stored(aws: str, stage_table: str, clients: int) -> dict[str, list[dict[str, Any]]]:
     """Applications in the table, by the key written in each one's form."""
-    import boto3
-
-    dynamodb = boto3.client("dynamodb", endpoint_url=aws, region_name="ap-south-1",
-                            aws_access_key_id="soak", aws_secret_access_key="soak")
+    dynamodb = local_client("dynamodb", aws)
     found: dict[str, list[dict[str, Any]]] = {}
     for number in range(clients):
         pages = dynamodb.get_paginator("query").paginate(
@@ -191,14 +188,19 @@ def stored(aws: str, stage_table: str, clients: int) -> dict[str, list[dict[str,
     return found
 
 
-def dead_letters(aws: str, settings: Any) -> set[str]:
-    """Tracking ids waiting in any agency's dead-letter queue."""
+def local_client(service: str, aws: str) -> Any:
+    """A client of the local stack's moto (any credentials do)."""
     import boto3
 
+    return boto3.client(service, endpoint_url=aws, region_name="ap-south-1",
+                        aws_access_key_id="local", aws_secret_access_key="local")  # noqa: S106
+
+
+def dead_letters(aws: str, settings: Any) -> set[str]:
+    """Tracking ids waiting in any agency's dead-letter queue."""
     from chalicelib.agencies.registry import agency_ids
 
-    sqs = boto3.client("sqs", endpoint_url=aws, region_name="ap-south-1",
-                       aws_access_key_id="soak", aws_secret_access_key="soak")
+    sqs = local_client("sqs", aws)
     found: set[str] = set()
     for agency in agency_ids():
         url = sqs.get_queue_url(QueueName=settings.dead_letter_queue_name(agency))["QueueUrl"]
