@@ -38,7 +38,8 @@ function line(row, form, today) {
 /**
  * The fee for a form's answers on `today` (YYYY-MM-DD, Dhaka):
  * {lines: [{row, label, amount_poisha|null, includes_vat}], total_poisha|null, confirmed,
- *  service_charge_cap_poisha|null, service_charge_cap_confirmed, awaiting: [field paths the rules need]}.
+ *  service_charge_cap_poisha|null, service_charge_cap_confirmed, awaiting: [field paths the rules need],
+ *  note: the matching rule's {bn, en} explanation or null}.
  */
 export function quote(service, form, today) {
   const fees = service.fees;
@@ -56,6 +57,7 @@ export function quote(service, form, today) {
     service_charge_cap_poisha: toPoisha(fees.service_charge?.cap_bdt),
     service_charge_cap_confirmed: Boolean(fees.service_charge?.confirmed),
     awaiting,
+    note: chosen?.note || null,
   };
 }
 

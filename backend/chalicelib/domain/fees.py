@@ -75,7 +75,8 @@ class FeeQuote:
 
     ``lines`` are the rows the first matching rule names (none when no rule matches);
     ``total_poisha`` is their sum, or ``None`` when a line's amount or the rule is not
-    known; ``awaiting`` names the unanswered fields the rules need (when none matched).
+    known; ``awaiting`` names the unanswered fields the rules need (when none matched);
+    ``note`` is the matching rule's own explanation, if it has one.
     """
 
     lines: tuple[FeeLine, ...]
@@ -84,6 +85,7 @@ class FeeQuote:
     service_charge_cap_poisha: int | None
     service_charge_cap_confirmed: bool
     awaiting: tuple[str, ...] = ()
+    note: Text | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The quote as the API returns it: amounts in poisha (integers) and taka (text)."""
@@ -96,6 +98,7 @@ class FeeQuote:
             "service_charge_cap_bdt": taka(self.service_charge_cap_poisha),
             "service_charge_cap_confirmed": self.service_charge_cap_confirmed,
             "awaiting": list(self.awaiting),
+            "note": self.note._asdict() if self.note else None,
         }
 
 
@@ -167,4 +170,5 @@ def quote(service: Service, form: Any, *, on: date) -> FeeQuote:
         service_charge_cap_poisha=to_poisha(charge.get("cap_bdt")),
         service_charge_cap_confirmed=bool(charge.get("confirmed", False)),
         awaiting=() if chosen else _awaiting(rules, form),
+        note=Text(**chosen["note"]) if chosen and "note" in chosen else None,
     )
