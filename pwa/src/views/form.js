@@ -10,7 +10,7 @@ import { loadGeo, unionsOf } from "../geo.js";
 import { digits, fieldSentence, lang, pick, t } from "../i18n.js";
 import { crossFieldProblems } from "../conditions.js";
 import { conditionalFields, normalise, problemsOf, settle, subschema } from "../rules.js";
-import { h, toDOM } from "../vnode.js";
+import { h, toDOM, toHTML } from "../vnode.js";
 import { feeView } from "./fee.js";
 
 export { APPLICANT };
@@ -441,8 +441,10 @@ export class ServiceForm {
    * takes it), and repeat while that changes an answer (which may change a condition).
    */
   refreshConditions() {
+    let form = {};
     for (let round = 0; round < 8; round += 1) {
-      const state = settle(this.service.form, this.body().form || {});
+      form = this.body().form || {};
+      const state = settle(this.service.form, form);
       let changed = false;
       for (const [name, visible] of state.shown) {
         const wrapper = this.fields.get(`form.${name}`)?.wrapper;
@@ -454,12 +456,16 @@ export class ServiceForm {
       for (const name of this.narrowable) changed = this.narrow(name, state.narrowed.get(name)) || changed;
       if (!changed) break;
     }
-    this.refreshFee();
+    this.refreshFee(form);
   }
 
-  /** The fee for the answers as they stand, and the time limit for the option chosen. */
-  refreshFee() {
-    this.fee?.replaceChildren(toDOM(feeView(this.service, this.body().form || {}, todayDhaka())));
+  /** The fee for the answers as they stand, and the time limit for the option chosen (redrawn only when it changes). */
+  refreshFee(form) {
+    const view = feeView(this.service, form, todayDhaka());
+    const html = toHTML(view);
+    if (!this.fee || html === this.feeShown) return;
+    this.feeShown = html;
+    this.fee.replaceChildren(toDOM(view));
   }
 
   /** Apply what the conditions allow of one field; true when that changed its answer. */
