@@ -100,3 +100,29 @@ def test_over_20_with_a_2015_birth_date_is_refused_at_the_field_and_in_the_summa
     choose(page, "age_group", "UNDER_18")
     page.wait_for_function(
         "!document.querySelector('#f-form-date_of_birth-error').textContent.includes('২০')")
+
+
+def test_the_marriage_fee_follows_the_dower_and_says_it_is_not_confirmed(stack, page):
+    page.goto(stack.web + "/s/marriage-registration/form")
+    page.wait_for_selector("form button[type=submit]")
+    assert "দেনমোহরের পরিমাণ" in fee_box(page).inner_text()  # the answer the fee waits for
+
+    page.fill("#f-form-dower_bdt", "৫,০০,০০০")
+    text = fee_box(page).inner_text()
+    assert "৳ ৫,১০০" in text
+    assert "এই তথ্য এখনো নিশ্চিত নয়" in text  # the rounding rule is not confirmed
+
+    page.fill("#f-form-dower_bdt", "100500")
+    assert "৳ ১,২৬২.৫০" in fee_box(page).inner_text()
+
+
+def test_an_amount_not_known_is_said_plainly(stack, page):
+    page.goto(stack.web + "/s/vehicle-registration/form")
+    page.wait_for_selector("form button[type=submit]")
+    choose(page, "vehicle_class", "MOTORCYCLE")
+    page.fill("#f-form-engine_cc", "125")
+
+    text = fee_box(page).inner_text()
+    assert "৳ ৩,০০০" in text
+    assert "জানা নেই" in text
+    assert "মোট ফি এখনো বলা যাচ্ছে না" in text
