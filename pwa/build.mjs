@@ -78,7 +78,9 @@ for (const summary of index.services) {
   fs.writeFileSync(source, code);
   checkEntries[`check-${summary.id}`] = source;
   const doc = emit(`svc-${summary.id}.[hash].json`, service);
-  services.push({ ...summary, agency_name: service.agency_name || null, doc });
+  // listing and search need no time limit or output (a first-visit byte budget): the service's own file has them
+  const { sla: _sla, output: _output, ...listed } = summary;
+  services.push({ ...listed, agency_name: service.agency_name || null, doc });
 }
 
 // --- geography, split so nothing heavy reaches a page that does not need it ---------------

@@ -9,6 +9,8 @@ The schemas are JSON Schema draft-07 (bundled by the catalog build, so they carr
 * ``format`` checkers for Bangladesh: ``bd-nid``, ``bd-brn``, ``bd-past-date``,
   ``bd-upcoming-date`` and a strict ``date``.
 * ``x-geo``: an address's division/district/upazila/union must nest.
+* ``x-rules`` (form level): cross-field rules, checked after the schema
+  (``domain/conditions.py``).
 
 Every failure becomes a ``FieldProblem`` with a dotted path, a code and a bilingual
 message that names the field by its own label; all problems are reported at once.
@@ -34,6 +36,7 @@ from typing import TYPE_CHECKING, Any, TypeGuard
 
 from . import geo
 from .domain.bangla import now_dhaka, to_ascii_digits, to_bangla_digits
+from .domain.conditions import cross_field_problems
 from .domain.errors import FieldProblem, ValidationFailed, cut
 from .domain.messages import Text
 
@@ -533,9 +536,12 @@ class FormValidator:
     def check(self, value: Any) -> tuple[Any, list[FieldProblem]]:
         """The normalised value and every problem with it (none: it is valid)."""
         cleaned, controlled = self.clean(value)
-        if not controlled and self.quickly_valid(cleaned):
-            return cleaned, []
-        return cleaned, self.problems(cleaned)
+        quick = not controlled and self.quickly_valid(cleaned)
+        problems = [] if quick else self.problems(cleaned)
+        if self.schema.get("x-rules"):  # the form's cross-field rules, a pass of their own
+            problems += cross_field_problems(self.schema, cleaned, on=now_dhaka().date(),
+                                             prefix=self.prefix, known=problems)
+        return cleaned, problems
 
     def clean(self, value: Any) -> tuple[Any, bool]:
         """The normalised value, and whether some text in it has control characters."""

@@ -9,8 +9,9 @@ source ids that exist, compatible versions older than the current one, every
 ``$ref`` resolving, ``$ref`` siblings limited to ``x-`` annotations, a Bangla and
 English label on every field (list rows included), labels for every option, known
 clean-up rules, problem codes and formats, required fields that exist, the document
-checklist matching the documents list, sections that exist, and conditional fields
-that exist.
+checklist matching the documents list, sections that exist, conditional fields
+that exist, and fee rules, cross-field rules and time limits per option that name
+rows, fields and options that exist (``devtools/rule_checks.py``).
 
 Writes to each output directory:
 ``index.json`` (categories, every service's summary, an ETag), ``services/<id>.json``
@@ -43,6 +44,7 @@ from chalicelib.domain.catalog import summary_of
 from chalicelib.domain.messages import ERRORS, FIELD_ERRORS
 from chalicelib.validation import FORMAT_CHECKS, NORMALISERS, form_schema_validator
 from devtools.quick_checks import quick_check_source
+from devtools.rule_checks import rule_problems
 
 BASE_URI = "https://nagorik-sheba.invalid/schemas/"  # an identifier, never fetched
 BACKEND = Path(__file__).resolve().parents[1]
@@ -403,7 +405,8 @@ class Checker:
         bundle_problems: list[str] = []
         resolver = self.registry.resolver(base_uri=self.sources.uri(path))
         form = bundle(document["form"], resolver, "form", bundle_problems)
-        for problem in [*bundle_problems, *check_form(form, document)]:
+        checks = [*check_form(form, document), *rule_problems(document, form)]
+        for problem in [*bundle_problems, *checks]:
             self.sources.problem(path, problem)
         bundled = {key: value for key, value in document.items() if key != "$schema"}
         bundled["form"] = form

@@ -35,6 +35,7 @@ PAGES = {
     "form": ("/s/birth-registration-new/form", "form button[type=submit]"),
     "form-list": ("/s/train-ticket-intercity/form", "form button.add-row"),
     "form-land": ("/s/land-mutation/form", "form button[type=submit]"),
+    "form-marriage": ("/s/marriage-registration/form", "form .fee-quote h2"),
     "track": ("/track", "form.track"),
     "outbox": ("/outbox", "h1"),
 }

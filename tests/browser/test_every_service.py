@@ -178,6 +178,9 @@ def test_every_service_can_be_applied_for(stack, page, file):
 
     # AND the page says how long the service usually takes until the office sets a date
     days = service["sla"]["working_days"]
+    by_option = service["sla"].get("by_option")  # e.g. the delivery type chosen sets its own
+    if by_option and str(example.get(by_option["field"])) in by_option["working_days"]:
+        days = by_option["working_days"][str(example[by_option["field"]])]
     if days:
         usual = f"সাধারণত {to_bangla_digits(str(days))} কার্যদিবস"
         assert usual in page.locator(".application").inner_text()

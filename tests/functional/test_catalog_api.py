@@ -17,6 +17,15 @@ from tests.functional.conftest import reset_caches
 from tests.helpers import ROOT, example, get_json, post_json
 
 BIRTH = {"birth-registration-new", "birth-registration-correction"}
+# the duplicate or English copy of a birth (or death) certificate: its title has the word too
+BIRTH_TITLED = {*BIRTH, "birth-certificate-copy"}
+SERVICE_FILES = [json.loads(path.read_text(encoding="utf-8"))
+                 for path in sorted((ROOT / "schemas" / "services").glob("*.json"))]
+
+
+def service_ids_where(key: str, value: str) -> set[str]:
+    """The ids of the service files whose ``key`` is ``value`` (what the API must list)."""
+    return {doc["id"] for doc in SERVICE_FILES if doc[key] == value}
 
 
 def services(client: Any, **params: str) -> Any:
@@ -34,8 +43,8 @@ def test_a_bangla_word_finds_the_birth_registration_services(client) -> None:
     assert response.status_code == 200
     found = ids(response)
     assert set(found) >= BIRTH
-    # the services whose title says জন্ম নিবন্ধন come first
-    assert set(found[:2]) == BIRTH
+    # the services whose title has the word come first
+    assert set(found[:3]) == BIRTH_TITLED
     titles = {s["id"]: s["title"]["bn"] for s in response.json["services"]}
     assert all("জন্ম নিবন্ধন" in titles[service_id] for service_id in BIRTH)
     assert response.json["count"] == len(found)
@@ -44,7 +53,7 @@ def test_a_bangla_word_finds_the_birth_registration_services(client) -> None:
 def test_an_english_word_finds_them_too(client) -> None:
     found = ids(services(client, q="birth"))
 
-    assert set(found[:2]) == BIRTH
+    assert set(found[:3]) == BIRTH_TITLED
 
 
 def test_every_word_must_match(client) -> None:
@@ -59,7 +68,7 @@ def test_bangla_digits_case_and_spelling_do_not_matter(client) -> None:
     assert "nid-correction" in ids(services(client, q="nid"))
     # American spelling finds the licence services; a plural finds the singular
     assert {"trade-licence-new", "trade-licence-renewal"} <= set(ids(services(client, q="license")))
-    assert set(ids(services(client, q="allowances"))) == {
+    assert set(ids(services(client, q="allowances"))) >= {
         "old-age-allowance", "widow-allowance", "disability-allowance",
     }
 
@@ -74,9 +83,7 @@ def test_the_same_bangla_letters_typed_two_ways_find_the_same_services(client) -
 
 
 def test_search_also_matches_agency_and_category_names(client) -> None:
-    assert set(ids(services(client, q="বিআরটিএ"))) == {
-        "brta-learner-licence", "driving-licence-renewal", "vehicle-tax-token-renewal",
-    }
+    assert set(ids(services(client, q="বিআরটিএ"))) == service_ids_where("agency", "brta")
     assert "land-mutation" in ids(services(client, q="খারিজ"))  # a keyword, not in the title
 
 
@@ -90,13 +97,14 @@ def test_a_word_nobody_uses_finds_nothing(client) -> None:
 def test_the_category_filter_returns_only_that_category(client) -> None:
     response = services(client, category="land")
 
-    assert set(ids(response)) == {"land-mutation", "khatian-certified-copy", "land-development-tax"}
+    assert set(ids(response)) == service_ids_where("category", "land")
+    assert "khas-land-settlement" in ids(response)
     assert {s["category"] for s in response.json["services"]} == {"land"}
 
 
 def test_query_and_category_combine(client) -> None:
     assert set(ids(services(client, q="জন্ম", category="registration"))) == {
-        *BIRTH, "death-registration",
+        *BIRTH_TITLED, "death-registration",
     }
 
 
@@ -134,7 +142,8 @@ def test_categories_carry_how_many_services_each_has(client) -> None:
     assert response.status_code == 200
     categories = response.json["categories"]
     assert [c["order"] for c in categories] == sorted(c["order"] for c in categories)
-    assert len(categories) == 13
+    listed = json.loads((ROOT / "schemas" / "categories.json").read_text(encoding="utf-8"))
+    assert len(categories) == len(listed["categories"])
     total = len(ids(services(client)))
     assert sum(c["services"] for c in categories) == total
     for category in categories:

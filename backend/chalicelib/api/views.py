@@ -54,8 +54,8 @@ def application(app: Application, catalog: Catalog) -> dict[str, Any]:
         **{f"created_{key}": value for key, value in format_moment_bn(app.created_at).items()},
         "updated_at": (app.updated_at or app.created_at).isoformat(),
         "due_by": _day(app.due_by) if app.due_by else None,
-        "sla_working_days": catalog.entries[app.service_id].summary.get("sla", {}).get(
-            "working_days") if app.service_id in catalog.entries else None,
+        "sla_working_days": catalog.service(app.service_id).sla_working_days_for(app.form)
+        if app.service_id in catalog.entries else None,
         "agency_ref": app.agency_ref,
         "version": app.version,
         "history": [history_entry(item) for item in app.history],

@@ -231,7 +231,7 @@ class Applications:
     def due_by(self, application: Application, received: datetime) -> date | None:
         """The last working day the office has, counted from when it received the application."""
         service = self.catalog.service(application.service_id)
-        days = service.sla_working_days
+        days = service.sla_working_days_for(application.form)
         if days is None:
             return None
         return add_working_days(dhaka_date(received), days, self.holidays())

@@ -186,6 +186,16 @@ class Service(ServiceFacts):
         days = self.document["sla"]["working_days"]
         return int(days) if days is not None else None
 
+    def sla_working_days_for(self, form: Mapping[str, Any] | None) -> int | None:
+        """Working days for these answers: the chosen option's own time limit where the
+        service sets one per option (``sla.by_option``, e.g. per delivery type), else the
+        service's."""
+        by_option = self.document["sla"].get("by_option")
+        if not by_option or not isinstance(form, Mapping) or form.get(by_option["field"]) is None:
+            return self.sla_working_days
+        days = by_option["working_days"].get(str(form[by_option["field"]]))
+        return int(days) if days is not None else self.sla_working_days
+
     def check_version(self, submitted: int) -> None:
         """Accept the current version and declared compatible ones.
 

@@ -8,8 +8,10 @@ import { FIELD_MESSAGES } from "build-messages";
 import { addDays, toBanglaDigits, todayDhaka } from "../bangla.js";
 import { loadGeo, unionsOf } from "../geo.js";
 import { digits, fieldSentence, lang, pick, t } from "../i18n.js";
+import { crossFieldProblems } from "../conditions.js";
 import { conditionalFields, normalise, problemsOf, settle, subschema } from "../rules.js";
-import { h, toDOM } from "../vnode.js";
+import { h, toDOM, toHTML } from "../vnode.js";
+import { feeView } from "./fee.js";
 
 export { APPLICANT };
 
@@ -71,6 +73,7 @@ export class ServiceForm {
     this.form = this.element.querySelector("form");
     this.summary = this.element.querySelector(".error-summary");
     this.status = this.element.querySelector(".draft-status");
+    this.fee = this.element.querySelector(".fee-quote");
     this.form.addEventListener("input", (event) => this.changed(event));
     this.form.addEventListener("change", (event) => this.changed(event));
     this.form.addEventListener("submit", (event) => this.submit(event));
@@ -112,6 +115,7 @@ export class ServiceForm {
             bySection.get(section.id).map(([name, schema]) => block(name, schema)))
           : null)),
         loose.length ? h("fieldset", { class: "section" }, h("legend", null, t("form.other_section")), loose.map(([n, s]) => block(n, s))) : null,
+        h("section", { class: "fee-quote", "aria-labelledby": "fee-title", "aria-live": "polite" }),
         h("p", { class: "help" }, t("form.offline_note")),
         h("button", { type: "submit", class: "primary" }, t("form.submit"))));
   }
@@ -437,8 +441,10 @@ export class ServiceForm {
    * takes it), and repeat while that changes an answer (which may change a condition).
    */
   refreshConditions() {
+    let form = {};
     for (let round = 0; round < 8; round += 1) {
-      const state = settle(this.service.form, this.body().form || {});
+      form = this.body().form || {};
+      const state = settle(this.service.form, form);
       let changed = false;
       for (const [name, visible] of state.shown) {
         const wrapper = this.fields.get(`form.${name}`)?.wrapper;
@@ -448,8 +454,18 @@ export class ServiceForm {
         }
       }
       for (const name of this.narrowable) changed = this.narrow(name, state.narrowed.get(name)) || changed;
-      if (!changed) return;
+      if (!changed) break;
     }
+    this.refreshFee(form);
+  }
+
+  /** The fee for the answers as they stand, and the time limit for the option chosen (redrawn only when it changes). */
+  refreshFee(form) {
+    const view = feeView(this.service, form, todayDhaka());
+    const html = toHTML(view);
+    if (!this.fee || html === this.feeShown) return;
+    this.feeShown = html;
+    this.fee.replaceChildren(toDOM(view));
   }
 
   /** Apply what the conditions allow of one field; true when that changed its answer. */
@@ -520,11 +536,15 @@ export class ServiceForm {
     if (!module) return [];
     const validate = module.default;
     validate(body);
-    return problemsOf(validate.errors, this.root, body).map((problem) => {
+    const found = problemsOf(validate.errors, this.root, body).map((problem) => {
       const name = String(problem.steps.at(-1));
       const label = subschema(this.root, problem.steps)["x-ui"]?.label || { bn: name, en: name };
       return { path: problem.path, message: fieldSentence(FIELD_MESSAGES[problem.code] || FIELD_MESSAGES.invalid, label, problem.limit) };
     });
+    // the form's cross-field rules, after the schema's check, in each rule's own sentence (as the server does)
+    const taken = new Set(found.filter((item) => item.path.startsWith("form.")).map((item) => item.path.slice(5)));
+    return [...found, ...crossFieldProblems(this.service.form, body.form || {}, todayDhaka(), taken)
+      .map((problem) => ({ path: `form.${problem.path}`, message: fieldSentence(problem.message, problem.label) }))];
   }
 
   // Checked on submit, then again on every change (never on blur: an error appearing as the

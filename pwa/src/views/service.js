@@ -27,11 +27,14 @@ function fees(service) {
     unconfirmed(f.confirmed),
     h("dl", { class: "fees" }, f.government.map((fee) => [
       h("dt", null, pick(fee.label), fee.when ? h("span", { class: "when" }, pick(fee.when)) : null),
-      h("dd", null, money(fee.amount_bdt), fee.includes_vat ? ` ${t("service.with_vat")}` : "", note(fee.note)),
+      h("dd", null, fee.compute && fee.amount_bdt == null ? t("service.fee_computed") : money(fee.amount_bdt),
+        fee.includes_vat ? ` ${t("service.with_vat")}` : "", note(fee.note)),
     ]),
     f.service_charge ? [
       h("dt", null, t("service.service_charge")),
-      h("dd", null, money(f.service_charge.amount_bdt), note(f.service_charge.note)),
+      h("dd", null, money(f.service_charge.amount_bdt),
+        h("p", null, t("service.cap"), " ", f.service_charge.cap_bdt == null ? t("service.cap_unknown") : money(f.service_charge.cap_bdt)),
+        note(f.service_charge.note)),
     ] : null),
     h("p", null, t("service.payment"), " ", f.payment.methods.map((method) => t(`payment.${method}`)).join(", ")),
     note(f.payment.note),
