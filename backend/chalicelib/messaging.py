@@ -12,7 +12,7 @@ from contextlib import suppress
 
 from .aws import client
 from .domain.errors import ServiceUnavailable
-from .domain.outbox import AGENCY, OutboxMessage
+from .domain.outbox import AGENCY, NOTIFICATIONS, OutboxMessage
 from .settings import Settings
 
 
@@ -40,7 +40,18 @@ class SqsQueues:
         """The queue an outbox message goes to."""
         if message.queue == AGENCY and message.agency_id:
             return self.settings.queue_name(message.agency_id)
+        if message.queue == NOTIFICATIONS:
+            return self.settings.notifications_queue_name
         raise ValueError(f"no queue {message.queue!r} for an outbox message")
+
+    def send_code(self, phone: str, code: str, purpose: str) -> None:
+        """Queue a sign-in or consent code for the SMS worker (``CodeSender``).
+
+        Codes do not go through the outbox table: they are kept nowhere in the clear
+        but in this message, which the SMS worker deletes once sent.
+        """
+        self.send(OutboxMessage(NOTIFICATIONS, {"kind": "code", "phone": phone, "code": code,
+                                                "purpose": purpose}))
 
     def send(self, message: OutboxMessage) -> None:
         """Send an outbox message as JSON; ``ServiceUnavailable`` if SQS cannot take it now."""

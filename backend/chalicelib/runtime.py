@@ -7,19 +7,21 @@ credentials and no network.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from functools import cache, partial
 from typing import Any
 
 from . import geo, parameters
 from .catalog_files import load_catalog, load_meta
 from .domain.applications import Applications, utc_now
+from .domain.auth import Limits, SignIn
 from .domain.catalog import Catalog, Service
 from .domain.errors import FieldProblem
 from .domain.outbox import OutboxForwarder
 from .observability import logger
-from .settings import Settings, get_settings
+from .settings import PEPPER_PARAMETER, Settings, get_settings
 from .validation import FormValidator, QuickCheck, load_quick_check
 
 
@@ -56,6 +58,18 @@ class SchemaValidation:
         """A decision body, normalised."""
         return self._meta("decision").validate(body)
 
+    def response(self, body: Any) -> dict[str, Any]:
+        """An answer to a request for information, normalised (its form is checked with
+        the whole form, merged)."""
+        return self._meta("response").validate(body)
+
+    def body(self, name: str, body: Any) -> dict[str, Any]:
+        """Any other API body, by its meta-schema's name, normalised."""
+        return self._meta(name).validate(body)
+
+
+PEPPER_MAX_AGE_SECONDS = 300
+
 
 def holidays_or_none(settings: Settings) -> frozenset[date]:
     """The public holiday list; if it cannot be read, none (deadlines count weekends only).
@@ -75,34 +89,54 @@ class Runtime:
 
     settings: Settings
     catalog: Catalog
+    validation: SchemaValidation
     applications: Applications
     outbox: OutboxForwarder
+    sign_in: SignIn
+    limits: Limits
+    clock: Callable[[], datetime]
+
+
+def pepper(settings: Settings) -> bytes:
+    """The HMAC key of sign-in codes and limit keys (an SSM SecureString, cached)."""
+    value = parameters.read(settings, PEPPER_PARAMETER, max_age=PEPPER_MAX_AGE_SECONDS,
+                            decrypt=True)
+    return str(value).encode()
 
 
 @cache
 def runtime() -> Runtime:
     """The process's runtime, built on first use."""
-    from .api.views import application as render
     from .messaging import SqsQueues
+    from .passwords import Argon2Passwords
     from .store import models
     from .store.applications import DynamoApplicationStore
+    from .store.auth import DynamoChallenges, DynamoLimits, DynamoSessions, DynamoStaff
     from .store.outbox import DynamoOutboxStore
+    from .tokens import tokens
 
     settings = get_settings()
     models.bind(settings)
     catalog = load_catalog(settings.schemas_dir)
+    validation = SchemaValidation(settings)
     applications = Applications(
         catalog=catalog,
         store=DynamoApplicationStore(),
-        validation=SchemaValidation(settings),
+        validation=validation,
         district_of=geo.district_of,
-        render=partial(render, catalog=catalog),
         holidays=partial(holidays_or_none, settings),
         claim_seconds=settings.idempotency_ttl_seconds,
     )
-    outbox = OutboxForwarder(store=DynamoOutboxStore(), queues=SqsQueues(settings),
-                             clock=utc_now)
-    return Runtime(settings, catalog, applications, outbox)
+    queues = SqsQueues(settings)
+    outbox = OutboxForwarder(store=DynamoOutboxStore(), queues=queues, clock=utc_now)
+    limits = DynamoLimits()
+    sign_in = SignIn(
+        challenges=DynamoChallenges(), limits=limits, sessions=DynamoSessions(),
+        staff=DynamoStaff(), tokens=tokens(), passwords=Argon2Passwords(), sender=queues,
+        pepper=partial(pepper, settings), clock=utc_now,
+    )
+    return Runtime(settings, catalog, validation, applications, outbox, sign_in, limits,
+                   utc_now)
 
 
 def reset_runtime() -> None:

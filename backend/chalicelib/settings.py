@@ -17,6 +17,13 @@ from pathlib import Path
 # starts with. The local stack and the infra templates create exactly these.
 HOLIDAYS_PARAMETER = "holidays"  # JSON list of ISO dates: public holidays for SLAs
 SSM_PARAMETERS: dict[str, str] = {HOLIDAYS_PARAMETER: "[]"}
+# Secrets ops keep as SecureStrings (CloudFormation cannot make those: the deploy guide
+# says how); the local stack makes random ones.
+PEPPER_PARAMETER = "secrets/pepper"  # HMAC key for sign-in codes and limit keys
+SMS_URL_PARAMETER = "sms/url"  # the SMS aggregator's send endpoint
+SMS_KEY_PARAMETER = "sms/api-key"  # its credential
+SMS_SENDER_PARAMETER = "sms/sender"  # the masking name messages come from
+SECURE_PARAMETERS: tuple[str, ...] = (PEPPER_PARAMETER, SMS_KEY_PARAMETER)
 
 
 def _int(name: str, default: int) -> int:
@@ -60,6 +67,13 @@ class Settings:
     max_receive_count: int = 5
     queue_visibility_seconds: int = 120
     log_level: str = "INFO"
+    # Browser origins other than the web app's own that may call the API (CORS).
+    cors_origins: tuple[str, ...] = ()
+    # SMS: "aggregator" (the HTTP API in SSM) or "local" (a file the local stack serves).
+    sms_adapter: str = "aggregator"
+    sms_outbox_file: Path | None = None
+    # Public tracking by id and phone: requests per address (IP) per 10 minutes.
+    track_per_address: int = 120
 
     def resource(self, suffix: str) -> str:
         """The name of a stage's table, queue or topic: ``nagorik-dev-applications``."""
@@ -101,6 +115,21 @@ class Settings:
         """Where the outbox stream's event source reports records it gave up on."""
         return self.resource("outbox-failures")
 
+    @property
+    def notifications_queue_name(self) -> str:
+        """The SMS worker's queue."""
+        return self.resource("notifications")
+
+    @property
+    def notifications_dead_letter_queue_name(self) -> str:
+        """Where SMS that could never be sent wait."""
+        return self.resource("notifications-dlq")
+
+    @property
+    def token_key_alias(self) -> str:
+        """The KMS key that signs access tokens (asymmetric, ECC P-256)."""
+        return f"alias/{self.resource('tokens')}"
+
     def queue_name(self, agency_id: str) -> str:
         """The queue an agency's worker consumes."""
         return self.resource(f"agency-{agency_id}")
@@ -135,6 +164,12 @@ def get_settings() -> Settings:
         max_receive_count=_int("NAGORIK_MAX_RECEIVE_COUNT", 5),
         queue_visibility_seconds=_int("NAGORIK_QUEUE_VISIBILITY_SECONDS", 120),
         log_level=env.get("LOG_LEVEL", "INFO"),
+        cors_origins=tuple(origin.strip() for origin in
+                           (env.get("NAGORIK_CORS_ORIGINS") or "").split(",") if origin.strip()),
+        sms_adapter=env.get("NAGORIK_SMS_ADAPTER") or "aggregator",
+        sms_outbox_file=Path(env["NAGORIK_SMS_OUTBOX"]) if env.get("NAGORIK_SMS_OUTBOX")
+        else None,
+        track_per_address=_int("NAGORIK_TRACK_PER_ADDRESS", 120),
     )
 
 

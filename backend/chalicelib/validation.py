@@ -67,6 +67,7 @@ NORMALISERS: dict[str, Callable[[str], str]] = {
     "digits-keep-colon": lambda text: re.sub(r"\s", "", to_ascii_digits(text)),
     "mobile": _mobile,
     "upper": lambda text: re.sub(r"\s", "", text).upper(),
+    "keep": lambda text: text,  # as typed (a password: its spaces are part of it)
 }
 
 

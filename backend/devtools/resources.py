@@ -7,11 +7,21 @@ the two, so local and deployed resources cannot drift apart.
 from __future__ import annotations
 
 import json
+import secrets
 
 from chalicelib.agencies.registry import agency_ids
 from chalicelib.aws import client
 from chalicelib.domain.bangla import fixed_date_holidays, now_dhaka
-from chalicelib.settings import HOLIDAYS_PARAMETER, SSM_PARAMETERS, Settings
+from chalicelib.settings import (
+    HOLIDAYS_PARAMETER,
+    PEPPER_PARAMETER,
+    SECURE_PARAMETERS,
+    SMS_KEY_PARAMETER,
+    SMS_SENDER_PARAMETER,
+    SMS_URL_PARAMETER,
+    SSM_PARAMETERS,
+    Settings,
+)
 from chalicelib.store import models
 
 
@@ -32,30 +42,32 @@ def ensure_tables(settings: Settings) -> list[str]:
     return created
 
 
+def _queue_pair(settings: Settings, name: str, dead_letter: str) -> str:
+    sqs = client("sqs")
+    dlq_url = sqs.create_queue(
+        QueueName=dead_letter, Attributes={"MessageRetentionPeriod": str(14 * 24 * 3600)},
+    )["QueueUrl"]
+    dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["QueueArn"])[
+        "Attributes"]["QueueArn"]
+    return str(sqs.create_queue(QueueName=name, Attributes={
+        "VisibilityTimeout": str(settings.queue_visibility_seconds),
+        "RedrivePolicy": json.dumps(
+            {"deadLetterTargetArn": dlq_arn, "maxReceiveCount": settings.max_receive_count}),
+    })["QueueUrl"])
+
+
 def ensure_queues(settings: Settings) -> dict[str, str]:
-    """Create every agency's queue and dead-letter queue, and the outbox stream's
-    on-failure queue; return the agency queues' URLs by agency."""
+    """Create every agency's queue and dead-letter queue, the notifications pair, and the
+    outbox stream's on-failure queue; return the agency queues' URLs by agency."""
     sqs = client("sqs")
     sqs.create_queue(QueueName=settings.outbox_failures_queue_name,
                      Attributes={"MessageRetentionPeriod": str(14 * 24 * 3600)})
+    _queue_pair(settings, settings.notifications_queue_name,
+                settings.notifications_dead_letter_queue_name)
     urls = {}
     for agency_id in agency_ids():
-        dlq_url = sqs.create_queue(
-            QueueName=settings.dead_letter_queue_name(agency_id),
-            Attributes={"MessageRetentionPeriod": str(14 * 24 * 3600)},
-        )["QueueUrl"]
-        dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["QueueArn"])[
-            "Attributes"
-        ]["QueueArn"]
-        urls[agency_id] = sqs.create_queue(
-            QueueName=settings.queue_name(agency_id),
-            Attributes={
-                "VisibilityTimeout": str(settings.queue_visibility_seconds),
-                "RedrivePolicy": json.dumps(
-                    {"deadLetterTargetArn": dlq_arn, "maxReceiveCount": settings.max_receive_count}
-                ),
-            },
-        )["QueueUrl"]
+        urls[agency_id] = _queue_pair(settings, settings.queue_name(agency_id),
+                                      settings.dead_letter_queue_name(agency_id))
     return urls
 
 
@@ -93,8 +105,39 @@ def ensure_parameters(settings: Settings, *, seed_holidays: bool = False) -> Non
             ssm.put_parameter(Name=path, Value=value, Type="String", **extra)
 
 
+def ensure_secrets(settings: Settings) -> None:
+    """The SecureStrings ops would set: a random pepper, and the local SMS stand-ins."""
+    ssm = client("ssm")
+    values = {PEPPER_PARAMETER: secrets.token_hex(32), SMS_KEY_PARAMETER: "local",
+              SMS_URL_PARAMETER: "https://sms.invalid/send", SMS_SENDER_PARAMETER: "NAGORIK"}
+    for name, value in values.items():
+        path = settings.parameter(name)
+        try:
+            ssm.get_parameter(Name=path)
+        except ssm.exceptions.ParameterNotFound:
+            kind = "SecureString" if name in SECURE_PARAMETERS else "String"
+            ssm.put_parameter(Name=path, Value=value, Type=kind)
+
+
+def ensure_signing_key(settings: Settings) -> None:
+    """The asymmetric KMS key that signs access tokens, under the stage's alias.
+
+    moto keeps keys in memory only: a restarted stack makes a new key, so access tokens
+    from before a restart are refused (refresh tokens, kept in DynamoDB, still work).
+    """
+    kms = client("kms")
+    aliases = {alias["AliasName"] for alias in kms.list_aliases()["Aliases"]}
+    if settings.token_key_alias in aliases:
+        return
+    key = kms.create_key(KeySpec="ECC_NIST_P256", KeyUsage="SIGN_VERIFY",
+                         Description=f"{settings.resource('tokens')}: access tokens")
+    kms.create_alias(AliasName=settings.token_key_alias, TargetKeyId=key["KeyMetadata"]["KeyId"])
+
+
 def ensure_all(settings: Settings, *, seed_holidays: bool = False) -> None:
-    """Tables, queues and parameters."""
+    """Tables, queues, parameters, secrets and the token-signing key."""
     ensure_tables(settings)
     ensure_queues(settings)
     ensure_parameters(settings, seed_holidays=seed_holidays)
+    ensure_secrets(settings)
+    ensure_signing_key(settings)

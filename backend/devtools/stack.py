@@ -81,6 +81,7 @@ class Stack:
         self.host = host
         self.api_port = api_port
         self.web_port = web_port
+        self.data_dir = data_dir
         self.state_file = data_dir / "state.json"
         self.stop_event = threading.Event()
         self._exit = ExitStack()
@@ -99,6 +100,9 @@ class Stack:
             AWS_SECRET_ACCESS_KEY=os.environ.get("AWS_SECRET_ACCESS_KEY", "local"),
             AWS_DEFAULT_REGION=os.environ.get("AWS_DEFAULT_REGION", "ap-south-1"),
             NAGORIK_STAGE=STAGE,
+            # SMS land in a file the web server shows at /dev/sms, not on phones
+            NAGORIK_SMS_ADAPTER="local",
+            NAGORIK_SMS_OUTBOX=str(self.data_dir / "sms.jsonl"),
         )
         os.environ.setdefault("AWS_REGION", os.environ["AWS_DEFAULT_REGION"])
 
@@ -111,19 +115,21 @@ class Stack:
         reset_runtime()
         self.settings = get_settings()
 
-        from devtools import resources, snapshot
+        from devtools import demo, local_gateway, resources, snapshot
 
+        local_gateway.install()  # refusals answered as the deployed API Gateway answers
         resources.ensure_all(self.settings, seed_holidays=True)
         restored = snapshot.restore(self.state_file, self.settings)
         self.restored = restored
         self._exit.callback(self.save)
+        self.demo_accounts = demo.seed(self.settings, self.data_dir)
 
         self._start_api()
         self._start_workers()
         from devtools.web import serve
 
         web = serve(ROOT / "pwa" / "dist", self.host, self.web_port, self.api_port,
-                    runtime().catalog)
+                    runtime().catalog, sms_outbox=self.data_dir / "sms.jsonl")
         self._exit.callback(web.shutdown)
         threading.Thread(target=self._autosave, name="autosave", daemon=True).start()
 
@@ -242,6 +248,8 @@ def main(argv: list[str] | None = None) -> int:
                 f"  web app      {web}\n"
                 f"  API          {api}   (also at {web}/api)\n"
                 f"  AWS (moto)   {stack.aws_endpoint}   (AWS_ENDPOINT_URL)\n"
+                f"  SMS sent     {web}/dev/sms   (sign-in codes land here)\n"
+                f"  demo staff   {stack.demo_accounts}   (phones and passwords)\n"
                 "Ctrl-C stops it; everything is kept for the next start.\n"
                 f"READY api={api} web={web} aws={stack.aws_endpoint}",
                 flush=True,

@@ -6,7 +6,10 @@
 * text is gzipped when the browser accepts it (the budgets are measured gzipped);
 * paths without a file fall back to ``index.html`` (the app shell);
 * without a build (``pwa/dist``), a plain page lists the catalog so the stack is
-  still usable.
+  still usable;
+* ``/dev/sms`` shows the SMS the platform sent (the local stand-in for phones: JSON,
+  newest first, ``?phone=`` for one number). It exists only here, never in a deployed
+  stage.
 """
 
 from __future__ import annotations
@@ -14,13 +17,14 @@ from __future__ import annotations
 import gzip
 import html
 import http.client
+import json
 import mimetypes
 import re
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 HASHED = re.compile(r"[.-][0-9a-zA-Z_]{8,}\.(js|css|json|svg|png|webp|woff2?)$")
 NO_CACHE = {"index.html", "sw.js", "service-worker.js", "manifest.webmanifest", "manifest.json"}
@@ -33,6 +37,7 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "strict-origin-when-cross-origin",
     "X-Frame-Options": "DENY",
 }
+JSON = "application/json; charset=utf-8"
 mimetypes.add_type("application/manifest+json", ".webmanifest")
 mimetypes.add_type("application/javascript", ".js")
 mimetypes.add_type("application/javascript", ".mjs")
@@ -95,6 +100,7 @@ class Handler(BaseHTTPRequestHandler):
     api: tuple[str, int]
     catalog: Any
     gzipped: _Gzipped
+    sms_outbox: Path | None = None
 
     def log_message(self, format: str, *args: Any) -> None:
         """Quiet: the API logs every request already."""
@@ -111,6 +117,8 @@ class Handler(BaseHTTPRequestHandler):
     def _route(self) -> None:
         if self.path == "/api" or self.path.startswith("/api/"):
             self._proxy()
+        elif urlsplit(self.path).path == "/dev/sms" and self.command in ("GET", "HEAD"):
+            self._sms()
         elif self.command in ("GET", "HEAD"):
             self._static()
         else:
@@ -136,6 +144,19 @@ class Handler(BaseHTTPRequestHandler):
             connection.close()
         passed = {k: v for k, v in response.getheaders() if k.lower() not in HOP_BY_HOP}
         self._send(response.status, payload, passed)
+
+    def _sms(self) -> None:
+        from chalicelib.domain.phone import normalise_mobile
+        from chalicelib.sms import read_outbox
+
+        asked = parse_qs(urlsplit(self.path).query).get("phone", [None])[0]
+        phone = normalise_mobile(asked) if asked else None
+        if asked and phone is None:
+            self._send(422, b'{"code":"validation_failed"}', {"Content-Type": JSON})
+            return
+        found = read_outbox(self.sms_outbox, phone) if self.sms_outbox else []
+        body = json.dumps({"messages": found}, ensure_ascii=False).encode()
+        self._send(200, body, {"Content-Type": JSON, "Cache-Control": "no-store"})
 
     def _file(self) -> Path | None:
         """The file a path names, the app shell for client routes, ``None`` for 404."""
@@ -171,16 +192,20 @@ class Handler(BaseHTTPRequestHandler):
             self._send(200, found.read_bytes(), headers)
 
 
-def handler_for(root: Path, api_host: str, api_port: int, catalog: Any) -> type[Handler]:
+def handler_for(root: Path, api_host: str, api_port: int, catalog: Any,
+                sms_outbox: Path | None = None) -> type[Handler]:
     """A handler class bound to one build folder and one API address."""
     return type("SiteHandler", (Handler,), {
         "root": root, "api": (api_host, api_port), "catalog": catalog, "gzipped": _Gzipped(),
+        "sms_outbox": sms_outbox,
     })
 
 
-def serve(root: Path, host: str, port: int, api_port: int, catalog: Any) -> ThreadingHTTPServer:
+def serve(root: Path, host: str, port: int, api_port: int, catalog: Any, *,
+          sms_outbox: Path | None = None) -> ThreadingHTTPServer:
     """Start serving in a background thread; return the server (``shutdown()`` stops it)."""
-    server = ThreadingHTTPServer((host, port), handler_for(root, host, api_port, catalog))
+    server = ThreadingHTTPServer((host, port),
+                                 handler_for(root, host, api_port, catalog, sms_outbox))
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, name="web", daemon=True).start()
     return server

@@ -29,6 +29,7 @@ export const NORMALISERS = {
   "digits-keep-colon": (text) => toAsciiDigits(text).replace(SPACE, ""),
   mobile,
   upper: (text) => text.replace(SPACE, "").toUpperCase(),
+  keep: (text) => text,
 };
 
 // Only ASCII (and, converted before this, Bangla) digits make a number, as on the server.

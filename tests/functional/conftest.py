@@ -16,13 +16,18 @@ from chalicelib.settings import get_settings, reset_settings
 
 def reset_caches() -> None:
     """Forget every per-process object, as a fresh Lambda would."""
+    from chalicelib.tokens import reset_tokens, tokens
     from chalicelib.workers.dispatch import _queue, adapter_for
+    from chalicelib.workers.notifications import _port
 
     reset_settings()
     reset_clients()
     reset_runtime()
+    reset_tokens()
+    tokens.cache_clear()
     adapter_for.cache_clear()
     _queue.cache_clear()
+    _port.cache_clear()
 
 
 @pytest.fixture
@@ -39,13 +44,73 @@ def aws() -> Iterator[None]:
 
 @pytest.fixture
 def client(aws: None) -> Iterator[Any]:
-    """A Chalice test client for the app."""
+    """A Chalice test client for the app (refusals answered as API Gateway answers them)."""
     from chalice.test import Client
 
     from app import app
+    from devtools import local_gateway
 
+    local_gateway.install()
     with Client(app) as test_client:
         yield test_client
+
+
+class SignedIn:
+    """A test client whose every HTTP request carries one principal's access token."""
+
+    def __init__(self, client: Any, token: str, principal: Any) -> None:
+        self._client = client
+        self.token = token
+        self.principal = principal
+        self.http = _AuthorizedHttp(client.http, token)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._client, name)
+
+
+class _AuthorizedHttp:
+    def __init__(self, http: Any, token: str) -> None:
+        self._http = http
+        self._token = token
+
+    def __getattr__(self, method: str) -> Any:
+        call = getattr(self._http, method)
+
+        def with_token(path: str, headers: dict[str, str] | None = None, **rest: Any) -> Any:
+            return call(path, headers={"Authorization": f"Bearer {self._token}",
+                                       **(headers or {})}, **rest)
+
+        return with_token
+
+
+@pytest.fixture
+def as_role(client: Any) -> Callable[..., SignedIn]:
+    """``as_role(role, phone=, agency_id=, centre_id=)``: the client, signed in as that."""
+    from chalicelib.domain.access import Principal, Role, citizen_id
+    from chalicelib.domain.applications import utc_now
+    from chalicelib.tokens import tokens
+
+    def sign_in(role: Role | str, *, phone: str = "+8801712345678", agency_id: str | None = None,
+                centre_id: str | None = None, id: str | None = None) -> SignedIn:
+        role = Role(role)
+        principal = Principal(
+            role, id or (citizen_id(phone) if role is Role.CITIZEN else f"u-test-{role.value}"),
+            phone=phone, centre_id=centre_id, agency_id=agency_id, session="test")
+        return SignedIn(client, tokens().issue(principal, now=utc_now(), seconds=900), principal)
+
+    return sign_in
+
+
+@pytest.fixture
+def citizen(as_role: Callable[..., SignedIn]) -> SignedIn:
+    """The client signed in as the citizen of the examples' phone (01712345678)."""
+    return as_role("citizen")
+
+
+@pytest.fixture
+def police_officer(as_role: Callable[..., SignedIn]) -> SignedIn:
+    """The client signed in as an officer of the police."""
+    return as_role("officer", agency_id="police", id="u-test-police", phone="+8801900000010")
 
 
 @pytest.fixture

@@ -237,7 +237,7 @@ def first_valid_examples() -> list[Any]:
 
 
 @pytest.mark.parametrize(("service_id", "name"), first_valid_examples())
-def test_every_listed_service_takes_an_application(client, service_id: str, name: str) -> None:
+def test_every_listed_service_takes_an_application(client, service_id: str, name: str, citizen) -> None:
     # GIVEN a service as the catalog lists it, filled in as its example shows
     listed = get_json(client, f"/services/{service_id}").json
     body = {
@@ -248,7 +248,7 @@ def test_every_listed_service_takes_an_application(client, service_id: str, name
     }
 
     # WHEN it is submitted
-    response = post_json(client, "/applications", body, **{"Idempotency-Key": f"ex-{name}"[:120]})
+    response = post_json(citizen, "/applications", body, **{"Idempotency-Key": f"ex-{name}"[:120]})
 
     # THEN it is accepted for the service's own agency
     assert response.status_code == 201, response.json

@@ -26,12 +26,12 @@ def log_lines() -> Iterator[Callable[[], list[str]]]:
     logger.removeHandler(handler)
 
 
-def test_a_submission_is_logged_with_its_ids_and_without_identifiers(client, log_lines) -> None:
+def test_a_submission_is_logged_with_its_ids_and_without_identifiers(client, log_lines, citizen) -> None:
     form = example(GD, "valid-lost-nid")
     body = submission(GD, form, phone="01712345678")
-    response = post_json(client, "/applications", body,
+    response = post_json(citizen, "/applications", body,
                          **{"Idempotency-Key": "log-000001", "X-Correlation-Id": "corr-123"})
-    refused = post_json(client, "/applications",
+    refused = post_json(citizen, "/applications",
                         {**body, "form": {**form, "date_of_birth": "2999-01-01"}},
                         **{"Idempotency-Key": "log-000002"})
 

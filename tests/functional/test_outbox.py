@@ -40,7 +40,7 @@ def stream_event() -> dict[str, Any]:
     return {"Records": [stream_record(record, arn, "ap-south-1") for record in records]}
 
 
-def test_a_submission_is_one_round_trip_to_aws(client, monkeypatch) -> None:
+def test_a_submission_is_one_round_trip_to_aws(client, monkeypatch, citizen) -> None:
     import botocore.client
 
     calls: list[str] = []
@@ -50,16 +50,16 @@ def test_a_submission_is_one_round_trip_to_aws(client, monkeypatch) -> None:
         calls.append(operation)
         return original(self, operation, params)
 
-    submit(client, "warm-up-0001")  # clients, the holiday list: made once per process
+    submit(citizen, "warm-up-0001")  # clients, the holiday list: made once per process
     monkeypatch.setattr(botocore.client.BaseClient, "_make_api_call", counting)
-    submit(client, "outbox-0001")
+    submit(citizen, "outbox-0001")
     assert calls == ["TransactWriteItems"]
 
 
-def test_a_stream_record_delivered_twice_enqueues_once(client) -> None:
+def test_a_stream_record_delivered_twice_enqueues_once(client, citizen) -> None:
     from app import app
 
-    tracking_id = submit(client, "outbox-0002")
+    tracking_id = submit(citizen, "outbox-0002")
     event = stream_event()
     handler = app.handler_map["forward_outbox"]
 
@@ -73,12 +73,12 @@ def test_a_stream_record_delivered_twice_enqueues_once(client) -> None:
 
 def test_only_the_record_that_failed_is_reported_and_it_is_sent_later(
     client, outbox, monkeypatch
-) -> None:
+, citizen) -> None:
     from app import app
     from chalicelib.domain.errors import ServiceUnavailable
     from chalicelib.messaging import SqsQueues
 
-    ids = [submit(client, f"outbox-01{n:02d}") for n in range(3)]
+    ids = [submit(citizen, f"outbox-01{n:02d}") for n in range(3)]
     original = SqsQueues.send
 
     def refusing_the_middle_one(self: Any, message: Any) -> None:
@@ -105,7 +105,7 @@ def test_only_the_record_that_failed_is_reported_and_it_is_sent_later(
 
 def test_a_record_that_fails_every_retry_is_reported_and_left_for_the_sweeper(
     client, monkeypatch
-) -> None:
+, citizen) -> None:
     import threading
     from datetime import timedelta
 
@@ -115,7 +115,7 @@ def test_a_record_that_fails_every_retry_is_reported_and_left_for_the_sweeper(
     from chalicelib.runtime import runtime
     from devtools import poller as pollers
 
-    tracking_id = submit(client, "outbox-0200")
+    tracking_id = submit(citizen, "outbox-0200")
     settings = get_settings()
     poller = pollers.StreamPoller(
         settings.outbox_table, app.handler_map["forward_outbox"], "forward_outbox",
@@ -141,14 +141,16 @@ def test_a_record_that_fails_every_retry_is_reported_and_left_for_the_sweeper(
     assert police_queue() == [tracking_id]
 
 
-def test_the_outbox_record_waits_pending_until_forwarded_then_expires(client, outbox) -> None:
+def test_the_outbox_record_waits_pending_until_forwarded_then_expires(client, outbox, citizen) -> None:
     from chalicelib.store.models import OutboxModel
 
-    tracking_id = submit(client, "outbox-0300")
+    tracking_id = submit(citizen, "outbox-0300")
     [record] = OutboxModel.query(f"{tracking_id}#000")
     assert json.loads(json.dumps(record.messages)) == [
         {"queue": "agency", "agency_id": "police",
-         "body": {"tracking_id": tracking_id, "step": "forward"}}]
+         "body": {"tracking_id": tracking_id, "step": "forward"}},
+        {"queue": "notifications", "agency_id": None,
+         "body": {"kind": "transition", "tracking_id": tracking_id, "step": 0}}]
     assert record.pending_bucket is not None and record.expiration is None
     outbox()
     forwarded = OutboxModel.get(f"{tracking_id}#000")

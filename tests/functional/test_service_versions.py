@@ -26,8 +26,10 @@ Change = Callable[[Path], None]
 
 
 @pytest.fixture
-def catalog_from(client, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    """Rebuild the catalog from a changed copy of schemas/ and point the API at it."""
+def catalog_from(citizen, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """Rebuild the catalog from a changed copy of schemas/ and point the API at it; the
+    client it gives is signed in as the examples' citizen."""
+    client = citizen
 
     def rebuild(change: Change) -> Any:
         source = tmp_path / "schemas"

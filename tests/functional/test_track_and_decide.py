@@ -10,7 +10,6 @@ import pytest
 from chalicelib.domain import tracking
 from chalicelib.domain.bangla import dhaka_date, to_bangla_date
 from chalicelib.domain.errors import ConcurrentUpdate
-from chalicelib.domain.lifecycle import Channel
 from chalicelib.runtime import runtime
 from chalicelib.store.applications import DynamoApplicationStore
 from chalicelib.store.models import CounterModel
@@ -36,8 +35,8 @@ def decide(client, tracking_id: str, body: dict, **headers: str):
     return post_json(client, f"/applications/{tracking_id}/decisions", body, **headers)
 
 
-def test_the_applicant_sees_status_and_history_in_bangla(client) -> None:
-    tracking_id = submit(client)
+def test_the_applicant_sees_status_and_history_in_bangla(client, citizen) -> None:
+    tracking_id = submit(citizen)
     forward(tracking_id)
     shown = tracking.display(tracking_id, bangla=True)
 
@@ -59,8 +58,8 @@ def test_the_applicant_sees_status_and_history_in_bangla(client) -> None:
     assert "form" not in answer  # identifiers are not echoed back
 
 
-def test_a_wrong_phone_reveals_nothing_more_than_an_unknown_id(client) -> None:
-    tracking_id = submit(client)
+def test_a_wrong_phone_reveals_nothing_more_than_an_unknown_id(client, citizen) -> None:
+    tracking_id = submit(citizen)
     unknown = tracking.new_tracking_id(47, date(2026, 1, 1))
 
     wrong_phone = get_json(client, f"/applications/{tracking_id}?phone=01812345678")
@@ -70,8 +69,8 @@ def test_a_wrong_phone_reveals_nothing_more_than_an_unknown_id(client) -> None:
     assert wrong_phone.json == no_such_id.json
 
 
-def test_a_mistyped_id_is_refused_before_any_lookup(client, monkeypatch) -> None:
-    tracking_id = submit(client)
+def test_a_mistyped_id_is_refused_before_any_lookup(client, monkeypatch, citizen) -> None:
+    tracking_id = submit(citizen)
     typo = tracking_id[:5] + str((int(tracking_id[5]) + 1) % 10) + tracking_id[6:]
     lookups = []
     monkeypatch.setattr(DynamoApplicationStore, "get",
@@ -85,8 +84,8 @@ def test_a_mistyped_id_is_refused_before_any_lookup(client, monkeypatch) -> None
     assert lookups == []
 
 
-def test_a_malformed_phone_is_named(client) -> None:
-    tracking_id = submit(client)
+def test_a_malformed_phone_is_named(client, citizen) -> None:
+    tracking_id = submit(citizen)
     response = get_json(client, f"/applications/{tracking_id}?phone=12")
     assert response.status_code == 422
     assert [field["path"] for field in response.json["fields"]] == ["phone"]
@@ -101,63 +100,64 @@ def test_a_malformed_phone_is_named(client) -> None:
          "আরও তথ্য প্রয়োজন"),
     ],
 )
-def test_an_agency_decides_an_application_under_review(client, body, status, status_bn) -> None:
-    tracking_id = submit(client)
+def test_an_agency_decides_an_application_under_review(client, body, status, status_bn, citizen, police_officer) -> None:
+    tracking_id = submit(citizen)
     forward(tracking_id)
 
-    response = decide(client, tracking_id, body)
+    response = decide(police_officer, tracking_id, body)
 
     assert response.status_code == 200
     assert (response.json["status"], response.json["status_bn"]) == (status, status_bn)
     last = response.json["history"][-1]
+    # THEN the history names the officer who decided, at the agency's desk
     assert (last["actor"], last["channel"], last["reason"]) == (
-        "agency:police", "agency_api", body.get("reason"))
+        "officer:u-test-police", "agency_desk", body.get("reason"))
     tracked = get_json(client, f"/applications/{tracking_id}?phone=01712345678")
     assert tracked.json["status"] == status
 
 
-def test_a_rejection_must_say_why(client) -> None:
-    tracking_id = submit(client)
+def test_a_rejection_must_say_why(client, citizen, police_officer) -> None:
+    tracking_id = submit(citizen)
     forward(tracking_id)
-    response = decide(client, tracking_id, {"decision": "reject"})
+    response = decide(police_officer, tracking_id, {"decision": "reject"})
     assert response.status_code == 422
     assert [(f["path"], f["code"]) for f in response.json["fields"]] == [("reason", "required")]
 
 
-def test_deciding_what_is_not_under_review_is_a_conflict(client) -> None:
-    tracking_id = submit(client)  # not yet with the agency
-    response = decide(client, tracking_id, {"decision": "approve"})
+def test_deciding_what_is_not_under_review_is_a_conflict(client, citizen, police_officer) -> None:
+    tracking_id = submit(citizen)  # not yet with the agency
+    response = decide(police_officer, tracking_id, {"decision": "approve"})
     assert response.status_code == 409
     assert response.json["code"] == "transition_not_allowed"
     assert "জমা দেওয়া হয়েছে" in response.json["message_bn"]
 
 
-def test_deciding_twice_is_a_conflict_and_the_first_decision_stands(client) -> None:
-    tracking_id = submit(client)
+def test_deciding_twice_is_a_conflict_and_the_first_decision_stands(client, citizen, police_officer) -> None:
+    tracking_id = submit(citizen)
     forward(tracking_id)
-    assert decide(client, tracking_id, {"decision": "approve"}).status_code == 200
+    assert decide(police_officer, tracking_id, {"decision": "approve"}).status_code == 200
 
-    second = decide(client, tracking_id, {"decision": "reject", "reason": "দেরিতে"})
+    second = decide(police_officer, tracking_id, {"decision": "reject", "reason": "দেরিতে"})
 
     assert second.status_code == 409
     tracked = get_json(client, f"/applications/{tracking_id}?phone=01712345678")
     assert tracked.json["status"] == "approved"
 
 
-def test_a_decision_against_an_old_version_is_refused(client) -> None:
-    tracking_id = submit(client)
+def test_a_decision_against_an_old_version_is_refused(client, citizen, police_officer) -> None:
+    tracking_id = submit(citizen)
     forward(tracking_id)
     seen = get_json(client, f"/applications/{tracking_id}?phone=01712345678").json["version"]
-    decide(client, tracking_id, {"decision": "needs_info", "reason": "ছবি দিন"},
+    decide(police_officer, tracking_id, {"decision": "needs_info", "reason": "ছবি দিন"},
            **{"If-Match": str(seen)})
 
-    stale = decide(client, tracking_id, {"decision": "approve"}, **{"If-Match": str(seen)})
+    stale = decide(police_officer, tracking_id, {"decision": "approve"}, **{"If-Match": str(seen)})
 
     assert (stale.status_code, stale.json["code"]) == (409, "concurrent_update")
 
 
-def test_of_two_concurrent_decisions_exactly_one_wins(client, monkeypatch) -> None:
-    tracking_id = submit(client)
+def test_of_two_concurrent_decisions_exactly_one_wins(client, monkeypatch, citizen, police_officer) -> None:
+    tracking_id = submit(citizen)
     forward(tracking_id)
     both_read = threading.Barrier(2, timeout=10)
     original_get = DynamoApplicationStore.get
@@ -172,7 +172,8 @@ def test_of_two_concurrent_decisions_exactly_one_wins(client, monkeypatch) -> No
 
     def decide_directly(body: dict) -> None:
         try:
-            runtime().applications.decide(tracking_id, body, channel=Channel.AGENCY_DESK)
+            runtime().applications.decide(tracking_id, body,
+                                          principal=police_officer.principal)
             outcomes.append("won")
         except ConcurrentUpdate:
             outcomes.append("lost")
@@ -191,10 +192,10 @@ def test_of_two_concurrent_decisions_exactly_one_wins(client, monkeypatch) -> No
     assert [entry.status.value for entry in final.history].count(final.status.value) == 1
 
 
-def test_counters_move_with_the_transitions(client) -> None:
-    tracking_id = submit(client)
+def test_counters_move_with_the_transitions(client, citizen, police_officer) -> None:
+    tracking_id = submit(citizen)
     forward(tracking_id)
-    decide(client, tracking_id, {"decision": "approve"})
+    decide(police_officer, tracking_id, {"decision": "approve"})
     application = runtime().applications.store.get(tracking_id)
     assert application is not None
     day = dhaka_date(application.history[0].at).isoformat()

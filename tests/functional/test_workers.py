@@ -59,8 +59,8 @@ def agency(monkeypatch) -> FlakyAgency:
     return flaky
 
 
-def test_only_failed_records_are_reported_back(client, agency) -> None:
-    ok_first, failing, ok_last = (submit(client, f"w-0000000{i}") for i in range(3))
+def test_only_failed_records_are_reported_back(client, agency, citizen) -> None:
+    ok_first, failing, ok_last = (submit(citizen, f"w-0000000{i}") for i in range(3))
     agency.failing.add(failing)
     bodies = [json.dumps({"tracking_id": tid}) for tid in (ok_first, failing, ok_last)]
     bodies.append("not json at all")
@@ -74,8 +74,8 @@ def test_only_failed_records_are_reported_back(client, agency) -> None:
     assert agency.forwarded == [ok_first, ok_last]
 
 
-def test_a_batch_where_everything_fails_is_reported_not_raised(client, agency) -> None:
-    tracking_id = submit(client, "w-00000010")
+def test_a_batch_where_everything_fails_is_reported_not_raised(client, agency, citizen) -> None:
+    tracking_id = submit(citizen, "w-00000010")
     agency.failing.add(tracking_id)
 
     result = client.lambda_.invoke(
@@ -84,8 +84,8 @@ def test_a_batch_where_everything_fails_is_reported_not_raised(client, agency) -
     assert result == {"batchItemFailures": [{"itemIdentifier": "message-0"}]}
 
 
-def test_a_redelivered_message_does_nothing_twice(client, agency) -> None:
-    tracking_id = submit(client, "w-00000020")
+def test_a_redelivered_message_does_nothing_twice(client, agency, citizen) -> None:
+    tracking_id = submit(citizen, "w-00000020")
     event = sqs_event(client, [json.dumps({"tracking_id": tracking_id})])
 
     first = client.lambda_.invoke("dispatch_police", event).payload
@@ -129,12 +129,12 @@ def dead_letters(agency_id: str) -> list[str]:
 
 def test_an_application_the_agency_never_takes_ends_in_the_dlq_and_is_not_lost(
     client, agency, outbox, monkeypatch
-) -> None:
+, citizen) -> None:
     monkeypatch.setenv("NAGORIK_RETRY_BASE_SECONDS", "0")  # no waiting in a test
     from chalicelib.settings import reset_settings
 
     reset_settings()
-    tracking_id = submit(client, "w-00000030")
+    tracking_id = submit(citizen, "w-00000030")
     outbox()  # the stream hands the application to the agency's queue
     agency.failing.add(tracking_id)
 
@@ -156,14 +156,14 @@ def test_a_poison_message_reaches_the_dlq_promptly_and_stays_there(client, agenc
     assert dead_letters("police") == ['{"tracking_id": "0000000000000000"}']
 
 
-def test_the_office_deadline_is_set_when_the_office_receives_it(client, agency) -> None:
+def test_the_office_deadline_is_set_when_the_office_receives_it(client, agency, citizen) -> None:
     from datetime import date, datetime
 
     from chalicelib.domain.bangla import add_working_days, dhaka_date
     from chalicelib.runtime import runtime
 
     body = submission("birth-registration-new", example("birth-registration-new", "valid-newborn"))
-    tracking_id = post_json(client, "/applications", body,
+    tracking_id = post_json(citizen, "/applications", body,
                             **{"Idempotency-Key": "w-00000050"}).json["tracking_id"]
     event = client.events.generate_sqs_event(
         queue_name=get_settings().queue_name("birth-death-registration"),
@@ -179,7 +179,7 @@ def test_the_office_deadline_is_set_when_the_office_receives_it(client, agency) 
     assert answer["sla_working_days"] == 7
 
 
-def test_the_deadline_skips_the_public_holidays_listed_in_ssm(client, agency) -> None:
+def test_the_deadline_skips_the_public_holidays_listed_in_ssm(client, agency, citizen) -> None:
     """The holiday list is read through the real parameter path (Powertools, SSM on moto)."""
     from datetime import date, datetime, timedelta
 
@@ -199,7 +199,7 @@ def test_the_deadline_skips_the_public_holidays_listed_in_ssm(client, agency) ->
 
     # WHEN the office receives an application with a 7-working-day limit
     body = submission("birth-registration-new", example("birth-registration-new", "valid-newborn"))
-    tracking_id = post_json(client, "/applications", body,
+    tracking_id = post_json(citizen, "/applications", body,
                             **{"Idempotency-Key": "w-00000051"}).json["tracking_id"]
     event = client.events.generate_sqs_event(
         queue_name=get_settings().queue_name("birth-death-registration"),

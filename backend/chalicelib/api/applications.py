@@ -1,4 +1,8 @@
-"""Application routes: submit (idempotent), track, decide."""
+"""Application routes: submit (idempotent), track, one's own list, cancel, respond, decide.
+
+Every route but public tracking needs a signed-in caller (``authorizer=authenticated``);
+what that caller may do with which application is decided in ``domain.access``.
+"""
 
 from __future__ import annotations
 
@@ -6,96 +10,175 @@ from typing import Any
 
 from chalice import Blueprint, Response
 
-from ..domain.lifecycle import Application, Channel
+from ..domain.access import Principal
+from ..domain.lifecycle import Application
 from ..observability import logger, metrics
 from ..runtime import runtime
 from . import views
-from .cors import CORS
+from .authorizer import authenticated, principal_of
 from .errors import json_response, translating
+from .limits import limit_by_address
 from .openapi import documented
 from .requests import idempotency_key, if_match_version, json_body, query
 
 application_routes = Blueprint(__name__)
 
-
-def view_of(application: Application) -> dict[str, Any]:
-    """The API's representation of an application."""
-    return views.application(application, runtime().catalog)
-
-
 IDEMPOTENCY_KEY = {"type": "string", "pattern": "^[A-Za-z0-9_\\-:.]{8,128}$"}
+SIGNED_IN = {401: "Error", 403: "Error", 429: "Error", 503: "Error"}
+BODY_ERRORS = {400: "Error", 413: "Error", 415: "Error", 422: "Error"}
+PAGE_LIMIT = 20
 
 
-@application_routes.route("/applications", methods=["POST"], content_types=["*/*"], cors=CORS)
-@documented("Submit an application (idempotent by key)", {
-    200: "Application", 201: "Application", 400: "Error", 404: "Error", 409: "Error",
-    413: "Error", 415: "Error", 422: "Error", 503: "Error",
-}, body="Submission", headers={"Idempotency-Key": (IDEMPOTENCY_KEY, True)})
+def view_for(application: Application, principal: Principal | None) -> dict[str, Any]:
+    """The application as this caller sees it."""
+    return views.application_for(application, runtime().catalog,
+                                 principal.role if principal else None)
+
+
+def _answer(application: Application, principal: Principal | None,
+            status: int = 200) -> Response:
+    logger.thread_safe_append_keys(tracking_id=application.tracking_id)
+    return json_response(view_for(application, principal), status,
+                         {"Cache-Control": "no-store"})
+
+
+@application_routes.route("/applications", methods=["POST"], content_types=["*/*"],
+                          authorizer=authenticated)
+@documented("Submit an application (idempotent by key); a citizen, for themself", {
+    200: "Application", 201: "Application", **BODY_ERRORS, 404: "Error", 409: "Error",
+    **SIGNED_IN,
+}, body="Submission", headers={"Idempotency-Key": (IDEMPOTENCY_KEY, True)}, secured=True)
 @translating
 def submit_application() -> Response:
     """Submit an application.
 
-    Needs an ``Idempotency-Key`` header. 201 with the application (tracking id,
-    status, history); 200 with the same answer when the key is sent again; 400
-    (malformed JSON, missing key), 404 (unknown service), 409 (key reused with another
-    body, outdated form), 413 (over 256 KB), 415 (not JSON), 422 (every invalid field).
+    Needs a signed-in citizen whose number is the applicant's, and an
+    ``Idempotency-Key`` header. 201 with the application; 200 with it again when the
+    same key and body come back; 400 (malformed JSON, missing key), 401, 403 (not a
+    citizen), 404 (unknown service), 409 (key reused with another body, outdated form),
+    413, 415, 422 (every invalid field).
     """
     request = application_routes.current_request
+    principal = principal_of(request)
     body = json_body(request)
     key = idempotency_key(request)
-    submitted = runtime().applications.submit(
-        body, key=key, channel=Channel.SELF, actor="citizen"
-    )
-    answer = submitted.answer
-    logger.thread_safe_append_keys(tracking_id=answer["tracking_id"], replayed=submitted.replayed)
+    submitted = runtime().applications.submit(body, key=key, principal=principal)
+    application = submitted.application
+    logger.thread_safe_append_keys(replayed=submitted.replayed)
     if not submitted.replayed:
         metrics.add_metric(name="ApplicationsSubmitted", unit="Count", value=1)
-    location = {"Location": f"/applications/{answer['tracking_id']}"}
-    return json_response(answer, 200 if submitted.replayed else 201, location)
+    response = _answer(application, principal, 200 if submitted.replayed else 201)
+    response.headers["Location"] = f"/me/applications/{application.tracking_id}"
+    return response
 
 
-@application_routes.route("/applications/{tracking_id}", methods=["GET"], cors=CORS)
-@documented("An application's status and history, for its applicant's phone", {
-    200: "Application", 404: "Error", 422: "Error", 503: "Error",
+@application_routes.route("/applications/{tracking_id}", methods=["GET"])
+@documented("An application's status and history, for its applicant's phone (public)", {
+    200: "Application", 404: "Error", 422: "Error", 429: "Error", 503: "Error",
 }, query={"phone": {"type": "string", "maxLength": 32}})
 @translating
 def track_application(tracking_id: str) -> Response:
-    """Status and history of an application, for its applicant's ``?phone=``.
+    """Status and history of an application, for its applicant's ``?phone=``: for people
+    without a smartphone or an account.
 
     200; 404 for an unknown id or a phone that is not the applicant's (the same
     answer, so neither leaks); 422 for a tracking id whose check digit is wrong or a
-    malformed phone (no lookup is made).
+    malformed phone (no lookup is made); 429 past the per-address limit.
     """
     request = application_routes.current_request
+    limit_by_address(request, "track", runtime().settings.track_per_address, 600)
     application = runtime().applications.track(tracking_id, query(request, "phone") or "")
-    logger.thread_safe_append_keys(tracking_id=application.tracking_id)
-    return json_response(view_of(application), headers={"Cache-Control": "no-store"})
+    return _answer(application, None)
 
 
-@application_routes.route(
-    "/applications/{tracking_id}/decisions", methods=["POST"], content_types=["*/*"], cors=CORS
-)
-@documented("An agency's decision on an application under review", {
-    200: "Application", 400: "Error", 404: "Error", 409: "Error", 413: "Error", 415: "Error",
-    422: "Error", 503: "Error",
-}, body="Decision", headers={"If-Match": ({"type": "string", "maxLength": 32}, False)})
+@application_routes.route("/me/applications", methods=["GET"], authorizer=authenticated)
+@documented("A citizen's own applications, newest first", {
+    200: "ApplicationPage", 400: "Error", **SIGNED_IN,
+}, query={"cursor": {"type": "string", "maxLength": 2000}}, secured=True)
+@translating
+def my_applications() -> Response:
+    """The signed-in citizen's applications, newest first, ``PAGE_LIMIT`` a page.
+
+    200 with ``{"applications", "cursor"}`` (``cursor`` is null on the last page); 400 for
+    a cursor that is not one of ours; 401; 403 (not a citizen).
+    """
+    request = application_routes.current_request
+    principal = principal_of(request)
+    page = runtime().applications.mine(principal, limit=PAGE_LIMIT,
+                                       cursor=query(request, "cursor"))
+    return json_response({
+        "applications": [view_for(item, principal) for item in page.items],
+        "cursor": page.cursor,
+    }, headers={"Cache-Control": "no-store"})
+
+
+@application_routes.route("/me/applications/{tracking_id}", methods=["GET"],
+                          authorizer=authenticated)
+@documented("One application, as the signed-in caller may see it", {
+    200: "Application", 404: "Error", 422: "Error", **SIGNED_IN,
+}, secured=True)
+@translating
+def my_application(tracking_id: str) -> Response:
+    """An application of the caller's own (citizen), centre's (entrepreneur) or agency's
+    (officer). 200; 404 for an unknown one and for anyone else's alike; 401; 422."""
+    principal = principal_of(application_routes.current_request)
+    return _answer(runtime().applications.for_principal(tracking_id, principal), principal)
+
+
+@application_routes.route("/applications/{tracking_id}/cancel", methods=["POST"],
+                          content_types=["*/*"], authorizer=authenticated)
+@documented("The applicant withdraws an application not yet sent to the office", {
+    200: "Application", 404: "Error", 409: "Error", 422: "Error", **SIGNED_IN,
+}, secured=True)
+@translating
+def cancel_application(tracking_id: str) -> Response:
+    """Cancel one's own application before it is forwarded.
+
+    200; 401; 403 (not a citizen); 404 (unknown or not theirs); 409 (already with the
+    office); 422 (a mistyped id).
+    """
+    principal = principal_of(application_routes.current_request)
+    application = runtime().applications.cancel(tracking_id, principal)
+    metrics.add_metric(name="Cancelled", unit="Count", value=1)
+    return _answer(application, principal)
+
+
+@application_routes.route("/applications/{tracking_id}/responses", methods=["POST"],
+                          content_types=["*/*"], authorizer=authenticated)
+@documented("The applicant answers the office's request for more information", {
+    200: "Application", **BODY_ERRORS, 404: "Error", 409: "Error", **SIGNED_IN,
+}, body="Response", secured=True)
+@translating
+def respond_to_application(tracking_id: str) -> Response:
+    """Send the fields the office asked for; the application returns to it resubmitted.
+
+    200; 400, 413, 415; 401; 403 (not a citizen); 404; 409 (the office asked for nothing);
+    422 (every invalid field of the merged form).
+    """
+    request = application_routes.current_request
+    principal = principal_of(request)
+    application = runtime().applications.respond(tracking_id, json_body(request), principal)
+    return _answer(application, principal)
+
+
+@application_routes.route("/applications/{tracking_id}/decisions", methods=["POST"],
+                          content_types=["*/*"], authorizer=authenticated)
+@documented("An officer's decision on an application of their agency", {
+    200: "Application", **BODY_ERRORS, 404: "Error", 409: "Error", **SIGNED_IN,
+}, body="Decision", headers={"If-Match": ({"type": "string", "maxLength": 32}, False)},
+            secured=True)
 @translating
 def decide_application(tracking_id: str) -> Response:
-    """An agency's decision: ``approve``, ``reject`` (with reason), ``needs_info`` (with what).
+    """``approve``, ``reject`` (with reason), ``needs_info`` (with what).
 
-    200 with the application; 404 unknown id; 409 if it is not awaiting a decision or
-    someone else decided first (also when ``If-Match`` names an old version); 422 for
-    an invalid body.
+    200 with the application; 401; 403 (not an officer); 404 (unknown, or another
+    agency's); 409 if it is not awaiting a decision or someone else decided first (also
+    when ``If-Match`` names an old version); 422 for an invalid body.
     """
     request = application_routes.current_request
+    principal = principal_of(request)
     body = json_body(request)
-    current = runtime()
-    application = current.applications.decide(
-        tracking_id,
-        body,
-        channel=Channel.AGENCY_API,
-        expected_version=if_match_version(request),
-    )
-    logger.thread_safe_append_keys(tracking_id=application.tracking_id)
+    application = runtime().applications.decide(
+        tracking_id, body, principal=principal, expected_version=if_match_version(request))
     metrics.add_metric(name="Decisions", unit="Count", value=1)
-    return json_response(view_of(application))
+    return _answer(application, principal)

@@ -12,7 +12,6 @@ from ..domain.bangla import to_bangla_digits
 from ..domain.errors import FieldProblem, ValidationFailed
 from ..domain.messages import Text
 from ..runtime import runtime
-from .cors import CORS
 from .errors import JSON_UTF8, translating
 from .openapi import documented
 from .requests import query
@@ -42,7 +41,7 @@ def cacheable_text(text: str, request: Any) -> Response:
     return Response(body=text, status_code=200, headers={"Content-Type": JSON_UTF8, **headers})
 
 
-@catalog_routes.route("/services", methods=["GET"], cors=CORS)
+@catalog_routes.route("/services", methods=["GET"])
 @documented("The catalog, searched and filtered", {200: "ServiceList", 304: None,
                                                    422: "Error", 503: "Error"},
             tag="catalog", query={
@@ -85,7 +84,7 @@ def list_services() -> Response:
     )
 
 
-@catalog_routes.route("/services/{service_id}", methods=["GET"], cors=CORS)
+@catalog_routes.route("/services/{service_id}", methods=["GET"])
 @documented("One service with its form schema", {200: "Service", 304: None, 404: "Error",
                                                  503: "Error"},
             tag="catalog", headers={"If-None-Match": ({"type": "string"}, False)})
@@ -95,7 +94,7 @@ def get_service(service_id: str) -> Response:
     return cacheable(dict(runtime().catalog.service(service_id).document))
 
 
-@catalog_routes.route("/categories", methods=["GET"], cors=CORS)
+@catalog_routes.route("/categories", methods=["GET"])
 @documented("Every category with its number of services", {200: "Categories", 304: None,
                                                            503: "Error"},
             tag="catalog", headers={"If-None-Match": ({"type": "string"}, False)})

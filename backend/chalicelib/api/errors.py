@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import wraps
 from http import HTTPStatus
 from typing import Any
@@ -15,12 +15,15 @@ from ..observability import logger
 
 STATUS: dict[type[errors.NagorikError], int] = {
     errors.BadRequest: 400,
+    errors.Unauthorized: 401,
+    errors.Forbidden: 403,
     errors.NotFound: 404,
     errors.MethodNotAllowed: 405,
     errors.Conflict: 409,
     errors.PayloadTooLarge: 413,
     errors.UnsupportedMediaType: 415,
     errors.ValidationFailed: 422,
+    errors.TooManyRequests: 429,
     errors.ServiceUnavailable: 503,
 }
 
@@ -35,7 +38,8 @@ def status_of(error: errors.NagorikError) -> int:
     return 500
 
 
-def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+def json_response(body: Any, status: int = 200,
+                  headers: Mapping[str, str | list[str]] | None = None) -> Response:
     """A JSON response in UTF-8 (Bangla stays three bytes a letter, not six)."""
     return Response(
         body=json.dumps(body, ensure_ascii=False, separators=(",", ":")),
@@ -84,6 +88,8 @@ def error_response(error: errors.NagorikError) -> Response:
     """The bilingual error body with its status."""
     status = status_of(error)
     headers = {"Retry-After": "5"} if status == HTTPStatus.SERVICE_UNAVAILABLE else {}
+    if isinstance(error, errors.TooManyRequests):
+        headers = {"Retry-After": str(max(1, error.retry_after))}
     return json_response(error.to_body(), status, headers)
 
 
@@ -103,6 +109,27 @@ def translating(view: Callable[..., Response]) -> Callable[..., Response]:
             return error_response(errors.NagorikError("internal_error"))
 
     return wrapper
+
+
+# What API Gateway answers itself, before any route runs (its "gateway responses"), as
+# the platform's bilingual bodies: the deploy template sets these, and the local stack
+# and the test client answer the same (devtools/local_gateway.py).
+GATEWAY_RESPONSES: dict[str, tuple[int, str]] = {
+    "UNAUTHORIZED": (401, "sign_in_required"),  # no token, or the authorizer refused it
+    "ACCESS_DENIED": (403, "forbidden"),
+    "MISSING_AUTHENTICATION_TOKEN": (404, "not_found"),  # API Gateway's word for no route
+    "THROTTLED": (429, "throttled"),
+    "REQUEST_TOO_LARGE": (413, "payload_too_large_gateway"),
+    "DEFAULT_4XX": (400, "bad_request"),
+    "DEFAULT_5XX": (503, "service_unavailable"),
+}
+
+
+def gateway_body(response_type: str) -> tuple[int, str]:
+    """The status and JSON body of one gateway response."""
+    status, code = GATEWAY_RESPONSES[response_type]
+    body = errors.NagorikError(code).to_body()
+    return status, json.dumps(body, ensure_ascii=False, separators=(",", ":"))
 
 
 # Errors Chalice answers itself, before a view runs, mapped onto our codes.

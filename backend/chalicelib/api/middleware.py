@@ -13,6 +13,7 @@ from chalice import Response
 from chalice.app import Request
 
 from ..observability import logger, metrics
+from .cors import cors_headers
 from .errors import CHALICE_CODES, error_response, within_budget
 
 
@@ -53,6 +54,7 @@ def http_context(event: Request, get_response: Callable[[Request], Response]) ->
             response = within_budget(response, len(event.raw_body or b""))
         if correlation_id:
             response.headers["X-Correlation-Id"] = correlation_id
+        response.headers.update(cors_headers(headers.get("origin")))
         logger.info("request", extra={"status": response.status_code})
         return response
     finally:

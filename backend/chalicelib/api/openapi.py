@@ -23,7 +23,6 @@ from chalice import Blueprint, Response
 from ..catalog_files import load_meta
 from ..domain.errors import MAX_REPORTED_FIELDS
 from ..settings import get_settings
-from .cors import CORS
 from .errors import translating
 
 openapi_routes = Blueprint(__name__)
@@ -51,6 +50,7 @@ class Doc:
     query: dict[str, dict[str, Any]] = field(default_factory=dict)
     headers: dict[str, tuple[dict[str, Any], bool]] = field(default_factory=dict)
     tag: str = "applications"
+    secured: bool = False  # needs "Authorization: Bearer <access token>"
 
 
 def documented(summary: str, responses: dict[int, str | None], **details: Any) -> Callable:
@@ -139,9 +139,33 @@ STATIC_SCHEMAS: dict[str, dict[str, Any]] = {
                            "services": {"type": "integer", "minimum": 0}}}}},
     },
     "OpenApi": {"type": "object", "required": ["openapi", "paths"]},
+    "ApplicationPage": {
+        "type": "object", "required": ["applications", "cursor"],
+        "properties": {"applications": {"type": "array", "items": _schema("Application")},
+                       "cursor": NULLABLE_TEXT},
+    },
+    "CodeSent": {
+        "type": "object", "required": ["challenge_id", "expires_in", "resend_after"],
+        "properties": {"challenge_id": TEXT, "expires_in": {"type": "integer"},
+                       "resend_after": {"type": "integer"}},
+    },
+    "Principal": {
+        "type": "object", "required": ["role", "id"],
+        "properties": {"role": {"enum": ["citizen", "entrepreneur", "officer", "ops"]},
+                       "id": TEXT, "phone": TEXT, "centre_id": TEXT, "agency_id": TEXT},
+    },
+    "Tokens": {
+        "type": "object",
+        "required": ["access_token", "token_type", "expires_in", "refresh_token", "principal"],
+        "properties": {"access_token": TEXT, "token_type": {"const": "Bearer"},
+                       "expires_in": {"type": "integer"}, "refresh_token": TEXT,
+                       "principal": _schema("Principal")},
+    },
 }
 # Request bodies: the bundled meta-schemas the server itself validates with.
-BODY_SCHEMAS = {"Submission": "submission", "Decision": "decision"}
+BODY_SCHEMAS = {"Submission": "submission", "Decision": "decision", "Response": "response",
+                "CodeRequest": "code-request", "CodeCheck": "code-check", "SignIn": "sign-in",
+                "Refresh": "refresh"}
 
 
 def _parameters(path: str, doc: Doc) -> list[dict[str, Any]]:
@@ -178,6 +202,8 @@ def _operation(path: str, method: str, doc: Doc) -> dict[str, Any]:
     if doc.body is not None:
         operation["requestBody"] = {"required": True,
                                     "content": {JSON: {"schema": _schema(doc.body)}}}
+    if doc.secured:
+        operation["security"] = [{"bearer": []}]
     return operation
 
 
@@ -212,7 +238,14 @@ def describe(app: Any) -> dict[str, Any]:
         },
         "servers": [{"url": "/", "description": "This stage (the web app serves it at /api)"}],
         "paths": paths,
-        "components": {"schemas": schemas},
+        "components": {
+            "schemas": schemas,
+            "securitySchemes": {"bearer": {
+                "type": "http", "scheme": "bearer", "bearerFormat": "JWT",
+                "description": "An access token from /auth/otp/verify, /auth/login or "
+                               "/auth/refresh (15 minutes).",
+            }},
+        },
     }
 
 
@@ -223,7 +256,7 @@ def _document_text(app: Any) -> str:
     return json.dumps(describe(app), ensure_ascii=False, separators=(",", ":"))
 
 
-@openapi_routes.route("/openapi.json", methods=["GET"], cors=CORS)
+@openapi_routes.route("/openapi.json", methods=["GET"])
 @documented("This description", {200: "OpenApi", 304: None, 503: "Error"}, tag="meta",
             headers={"If-None-Match": ({"type": "string"}, False)})
 @translating

@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 from ..domain import tracking
+from ..domain.access import Role
 from ..domain.bangla import format_gregorian_bn, format_moment_bn, to_bangla_date
 from ..domain.catalog import Catalog
 from ..domain.lifecycle import Application, HistoryEntry
@@ -19,18 +20,32 @@ def _day(day: date) -> dict[str, str]:
     }
 
 
-def history_entry(entry: HistoryEntry) -> dict[str, Any]:
-    """One history line as a citizen reads it."""
+def history_entry(entry: HistoryEntry, *, staff: bool = False) -> dict[str, Any]:
+    """One history line as a citizen reads it (``staff``: with who exactly, by id)."""
     return {
         "status": entry.status.value,
         "status_bn": entry.status.label.bn,
         "status_en": entry.status.label.en,
         "at": entry.at.isoformat(),
         **{f"at_{key}": value for key, value in format_moment_bn(entry.at).items()},
-        "actor": entry.actor,
+        # "officer:u-..." for staff; the citizen sees only which kind of person it was
+        "actor": entry.actor if staff else entry.actor.split(":", 1)[0],
         "channel": entry.channel.value,
         "reason": entry.reason,
     }
+
+
+def application_for(app: Application, catalog: Catalog, audience: Role | None
+                    ) -> dict[str, Any]:
+    """An application as ``audience`` sees it: the applicant (and the public tracking
+    page) without the form; staff of its centre or agency with the form and the applicant."""
+    view = application(app, catalog)
+    if audience in (Role.OFFICER, Role.ENTREPRENEUR):
+        view["history"] = [history_entry(item, staff=True) for item in app.history]
+        view.update(applicant={"name": app.applicant_name, "phone": app.applicant_phone},
+                    form=app.form, centre_id=app.centre_id,
+                    dispatch_failure=app.dispatch_failure)
+    return view
 
 
 def application(app: Application, catalog: Catalog) -> dict[str, Any]:

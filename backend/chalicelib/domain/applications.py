@@ -24,6 +24,7 @@ from datetime import UTC, date, datetime
 from typing import Any, Protocol
 
 from . import tracking
+from .access import Principal, Role, application_for, require
 from .bangla import add_working_days, dhaka_date
 from .catalog import Catalog, Service
 from .errors import (
@@ -45,11 +46,14 @@ from .ports import (
     Claim,
     FormValidation,
     KeyAlreadyClaimed,
+    Page,
     TrackingIdTaken,
 )
 
 MAX_ID_ATTEMPTS = 8
 MAX_REASON = 300  # characters of an agency's error kept on the application
+CANCEL = Text("বাতিল", "cancelled")
+RESPOND = Text("তথ্যসহ পুনরায় জমা", "resubmitted with the information")
 FIRST_VERSION = 1  # the optimistic-lock counter of a newly stored application
 
 
@@ -63,9 +67,10 @@ class Forwarder(Protocol):
 
 @dataclass(frozen=True)
 class Submitted:
-    """The answer to a submission, and whether it is the stored answer to an earlier one."""
+    """A submission's application, and whether it was made by an earlier request with
+    the same key (the caller then gets it again, rendered for them, with 200)."""
 
-    answer: dict[str, Any]
+    application: Application
     replayed: bool
 
 
@@ -90,7 +95,6 @@ class Applications:
         store: ApplicationStore,
         validation: FormValidation,
         district_of: Callable[[dict[str, Any]], int | None],
-        render: Callable[[Application], dict[str, Any]],
         clock: Callable[[], datetime] = utc_now,
         new_tracking_id: Callable[[int, date], str] = tracking.new_tracking_id,
         holidays: Callable[[], frozenset[date]] = frozenset,
@@ -100,7 +104,6 @@ class Applications:
         self.store = store
         self.validation = validation
         self.district_of = district_of
-        self.render = render
         self.clock = clock
         self.new_tracking_id = new_tracking_id
         self.holidays = holidays
@@ -108,36 +111,37 @@ class Applications:
 
     # --- submit --------------------------------------------------------------------
 
-    def submit(
-        self, body: Any, *, key: str, channel: Channel, actor: str,
-        centre_id: str | None = None,
-    ) -> Submitted:
+    def submit(self, body: Any, *, key: str, principal: Principal) -> Submitted:
         """Validate and store a new application (and its message to the agency), once per
-        idempotency key.
+        idempotency key of this caller.
 
-        Returns the answer (201) or, for a key already used with the same body, the
-        answer given then (200). Raises ``ValidationFailed`` (every invalid field),
-        ``NotFound`` (unknown service), ``Conflict`` (key used with another body,
-        outdated form version, channel not offered).
+        A citizen applies for themself: the applicant's phone must be their own.
+        Returns the application (201) or, for a key this caller already used with the
+        same body, the application made then (200). Raises ``ValidationFailed`` (every
+        invalid field), ``NotFound`` (unknown service), ``Conflict`` (key used with
+        another body, outdated form version, channel not offered), ``Forbidden`` (a
+        role that does not apply).
         """
+        require(principal, Role.CITIZEN)
+        channel = Channel.SELF
+        claim_key = f"{principal.id}#{key}"  # one caller's keys never meet another's
         digest = fingerprint(body)
         try:
-            envelope, form = self._validated(body)
+            envelope, form = self._validated(body, principal)
             service = self.catalog.service(envelope["service_id"])
             if channel.value not in service.channels:
                 raise Conflict("service_not_offered")
         except NagorikError:
             # An outbox may resend a request accepted before the form changed.
-            earlier = self._earlier_answer(key, digest)
+            earlier = self._earlier(claim_key, digest)
             if earlier is not None:
                 return earlier
             raise
         now = self.clock()
         district = self._district(service, form)
-        application = None
         for _ in range(MAX_ID_ATTEMPTS):
             application = Application.submit(
-                actor=actor,
+                actor=principal.actor,
                 tracking_id=self.new_tracking_id(district, dhaka_date(now)),
                 service_id=service.id,
                 service_version=envelope["service_version"],
@@ -148,29 +152,25 @@ class Applications:
                 channel=channel,
                 created_at=now,
                 district_id=district,
-                centre_id=centre_id,
             )
             application.version = FIRST_VERSION
-            answer = self.render(application)
-            claim = Claim(key, digest, application.tracking_id, answer,
+            claim = Claim(claim_key, digest, application.tracking_id,
                           expires_at=int(now.timestamp()) + self.claim_seconds)
             try:
                 self.store.create(application, claim,
                                   outbox_for(application, application.history))
-                break
+                return Submitted(application, replayed=False)
             except TrackingIdTaken:
                 continue
             except KeyAlreadyClaimed:
-                earlier = self._earlier_answer(key, digest)
+                earlier = self._earlier(claim_key, digest)
                 if earlier is None:
                     raise Conflict("idempotency_key_reused") from None
                 return earlier
-        else:  # pragma: no cover - eight random collisions in a row
-            raise ServiceUnavailable("service_unavailable")
-        return Submitted(answer, replayed=False)
+        raise ServiceUnavailable("service_unavailable")  # pragma: no cover - 8 collisions
 
-    def _earlier_answer(self, key: str, digest: str) -> Submitted | None:
-        """The stored answer for this key and body, if the key was claimed with it.
+    def _earlier(self, key: str, digest: str) -> Submitted | None:
+        """The application an earlier request with this key and body made, if any.
 
         Raises ``Conflict`` when the key was claimed with a different body.
         """
@@ -179,15 +179,25 @@ class Applications:
             return None
         if claim.fingerprint != digest:
             raise Conflict("idempotency_key_reused")
-        return Submitted(claim.answer, replayed=True)
+        application = self.store.get(claim.tracking_id)
+        if application is None:  # pragma: no cover - a claim is written with its application
+            raise ServiceUnavailable("service_unavailable")
+        return Submitted(application, replayed=True)
 
-    def _validated(self, body: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+    def _validated(self, body: Any, principal: Principal,
+                   ) -> tuple[dict[str, Any], dict[str, Any]]:
         """The normalised envelope and form, or one ``ValidationFailed`` naming every field.
 
         Problems in the applicant part and in the form are reported together; the form
         is checked whenever the service it names is known.
         """
         envelope, problems = self.validation.submission(body)
+        applicant = envelope.get("applicant") if isinstance(envelope, dict) else None
+        phone = applicant.get("phone") if isinstance(applicant, dict) else None
+        if (not any(p.path == "applicant.phone" for p in problems)
+                and normalise_mobile(phone or "") not in (None, principal.phone)):
+            problems.append(FieldProblem.of("applicant.phone", "not_own_phone", Text(
+                "আবেদনকারীর মোবাইল নম্বর", "Applicant's mobile number")))
         unusable = {"service_id", "service_version", "form"}
         if any(problem.path.split(".")[0] in unusable for problem in problems):
             raise ValidationFailed("validation_failed", fields=problems)
@@ -238,37 +248,84 @@ class Applications:
 
     # --- decide --------------------------------------------------------------------
 
+    def for_principal(self, tracking_text: str, principal: Principal) -> Application:
+        """An application as this caller may see it; ``NotFound`` for an unknown id and for
+        one that is not theirs alike (422 for a mistyped id, before any lookup)."""
+        tracking_id = parse_tracking_id(tracking_text)
+        return application_for(principal, self.store.get(tracking_id))
+
+    def mine(self, principal: Principal, *, limit: int, cursor: str | None) -> Page:
+        """A citizen's own applications, newest first (a Query on their phone)."""
+        require(principal, Role.CITIZEN)
+        return self.store.by_applicant(principal.phone or "", limit=limit, cursor=cursor)
+
     def decide(
         self,
         tracking_text: str,
         body: Any,
         *,
-        channel: Channel,
-        actor: str | None = None,
+        principal: Principal,
         expected_version: int | None = None,
     ) -> Application:
-        """Record an agency's decision (approve, reject, needs_info) on an application.
+        """Record an officer's decision (approve, reject, needs_info) on an application of
+        their agency.
 
-        Raises ``IllegalTransition`` (409) if the application is not under review,
+        Raises ``Forbidden`` (403) for any other role, ``NotFound`` for an application of
+        another agency, ``IllegalTransition`` (409) if it is not under review,
         ``ConcurrentUpdate`` (409) if someone else decided first.
         """
-        tracking_id = parse_tracking_id(tracking_text)
+        require(principal, Role.OFFICER)
         request = self.validation.decision(body)
-        application = self.store.get(tracking_id)
-        if application is None:
-            raise NotFound("application_not_found")
+        application = self.for_principal(tracking_text, principal)
         if expected_version is not None and expected_version != application.version:
             raise ConcurrentUpdate("concurrent_update")
         decision = Decision(request["decision"])
         entry = application.move_to(
             decision.target,
             at=self.clock(),
-            actor=actor or f"agency:{application.agency_id}",
-            channel=channel,
+            actor=principal.actor,
+            channel=Channel.AGENCY_DESK,
             reason=request.get("reason"),
             action=decision.label,
         )
         self.save(application, entry)
+        return application
+
+    def cancel(self, tracking_text: str, principal: Principal) -> Application:
+        """The applicant withdraws an application the agency has not received yet.
+
+        Raises ``Forbidden`` for roles other than the applicant's, ``NotFound`` for an
+        application that is not theirs, ``IllegalTransition`` (409) once it is forwarded.
+        """
+        require(principal, Role.CITIZEN)
+        application = self.for_principal(tracking_text, principal)
+        entry = application.move_to(Status.CANCELLED, at=self.clock(), actor=principal.actor,
+                                    channel=Channel.SELF, action=CANCEL)
+        self.save(application, entry)
+        return application
+
+    def respond(self, tracking_text: str, body: Any, principal: Principal) -> Application:
+        """The applicant answers a request for more information: changed or added form
+        fields (and a note); the merged form must satisfy the service's schema.
+
+        Raises ``ValidationFailed`` naming each invalid field of the merged form,
+        ``IllegalTransition`` (409) unless the agency asked for information,
+        ``Forbidden``/``NotFound`` as ``cancel`` does.
+        """
+        require(principal, Role.CITIZEN)
+        request = self.validation.response(body)
+        application = self.for_principal(tracking_text, principal)
+        service = self.catalog.service(application.service_id)
+        if application.status is not Status.NEEDS_INFO:
+            application.move_to(Status.RESUBMITTED, at=self.clock(), actor=principal.actor,
+                                channel=Channel.SELF, action=RESPOND)  # raises the 409
+        merged = self.validation.form(service, {**application.form, **request["form"]})
+        application.form = merged
+        entry = application.move_to(Status.RESUBMITTED, at=self.clock(), actor=principal.actor,
+                                    channel=Channel.SELF, reason=request.get("note"),
+                                    action=RESPOND)
+        self.store.record(application, entry, outbox=outbox_for(application, [entry]),
+                          form=merged)
         return application
 
     def save(self, application: Application, *entries: HistoryEntry) -> None:

@@ -99,6 +99,21 @@ class ValidationFailed(NagorikError):
     """The body is readable but breaks the service's schema; ``fields`` says where."""
 
 
+class Unauthorized(NagorikError):
+    """No valid sign-in: no token, an expired or forged one, a wrong code or password."""
+
+
+class Forbidden(NagorikError):
+    """Signed in, but this role may not do this at all (a foreign object is ``NotFound``)."""
+
+
+@dataclass
+class TooManyRequests(NagorikError):
+    """A limit was reached (codes sent, wrong tries, requests); ``retry_after`` seconds."""
+
+    retry_after: int = 60
+
+
 class NotFound(NagorikError):
     """The thing asked for does not exist, or the caller may not know that it does."""
 

@@ -103,6 +103,76 @@ ERRORS: dict[str, Text] = {
         "পরের পাতার চিহ্নটি (cursor) সঠিক নয়; তালিকার শুরু থেকে আবার দেখুন।",
         "The page cursor is not valid; start the list again from the beginning.",
     ),
+    "no_such_application": Text(
+        "এই ট্র্যাকিং নম্বরে কোনো আবেদন পাওয়া যায়নি।",
+        "No application with this tracking number was found.",
+    ),
+    "sign_in_required": Text(
+        "আগে সাইন ইন করুন (বা আবার সাইন ইন করুন: আগের সাইন-ইনের মেয়াদ শেষ)।",
+        "Sign in first (or again: the last sign-in has expired).",
+    ),
+    "forbidden": Text(
+        "আপনার ভূমিকায় এটি করা যায় না।",
+        "Your role cannot do this.",
+    ),
+    "phone_locked": Text(
+        "ভুল কোড বারবার দেওয়ায় এই নম্বরটি {minutes_bn} মিনিটের জন্য আটকে আছে।",
+        "Too many wrong codes: this number is locked for {minutes} minute(s).",
+    ),
+    "code_wait": Text(
+        "নতুন কোড পাঠাতে আরও {minutes_bn} মিনিট অপেক্ষা করুন।",
+        "Wait {minutes} minute(s) before asking for a new code.",
+    ),
+    "code_limit": Text(
+        "এক ঘণ্টায় সর্বোচ্চ ৫টি কোড পাঠানো যায়; {minutes_bn} মিনিট পরে আবার চেষ্টা করুন।",
+        "At most 5 codes an hour; try again in {minutes} minute(s).",
+    ),
+    "too_many_requests": Text(
+        "অনেক বেশি অনুরোধ এসেছে; {minutes_bn} মিনিট পরে আবার চেষ্টা করুন।",
+        "Too many requests; try again in {minutes} minute(s).",
+    ),
+    "code_invalid": Text(
+        "কোডটি আর চলে না (মেয়াদ শেষ বা আগেই ব্যবহার করা হয়েছে)। নতুন কোড চেয়ে নিন।",
+        "This code no longer works (it expired or was used). Ask for a new one.",
+    ),
+    "code_wrong": Text(
+        "কোডটি মেলেনি। আর {left_bn} বার চেষ্টা করা যাবে।",
+        "The code does not match. {left} tries left.",
+    ),
+    "sign_in_failed": Text(
+        "মোবাইল নম্বর বা পাসওয়ার্ড মেলেনি।",
+        "The mobile number or the password does not match.",
+    ),
+    "account_locked": Text(
+        "বারবার ভুল পাসওয়ার্ড দেওয়ায় অ্যাকাউন্টটি {minutes_bn} মিনিটের জন্য আটকে আছে।",
+        "Too many wrong passwords: the account is locked for {minutes} minute(s).",
+    ),
+    "session_invalid": Text(
+        "সাইন-ইনের মেয়াদ শেষ হয়েছে; আবার সাইন ইন করুন।",
+        "This sign-in has ended; sign in again.",
+    ),
+    "session_reused": Text(
+        "নিরাপত্তার জন্য এই সাইন-ইন বন্ধ করা হয়েছে (পুরোনো টোকেন আবার ব্যবহার হয়েছে)। আবার সাইন ইন করুন।",
+        "This sign-in was closed for safety (an old token was used again). Sign in again.",
+    ),
+    "throttled": Text(
+        "এই মুহূর্তে অনেক বেশি অনুরোধ আসছে; কিছুক্ষণ পরে আবার চেষ্টা করুন।",
+        "Too many requests right now; try again shortly.",
+    ),
+    "payload_too_large_gateway": Text(
+        "অনুরোধটি অনেক বড়।", "The request is too large.",
+    ),
+    "bad_request": Text(
+        "অনুরোধটি বোঝা যায়নি।", "The request could not be understood.",
+    ),
+    "phone_taken": Text(
+        "এই মোবাইল নম্বরে আগে থেকেই একটি অ্যাকাউন্ট আছে।",
+        "An account already signs in with this mobile number.",
+    ),
+    "origin_not_allowed": Text(
+        "এই ওয়েবসাইট থেকে এই সেবা ব্যবহার করা যায় না।",
+        "This site may not use the service.",
+    ),
     "not_found": Text("যা খুঁজছেন তা পাওয়া যায়নি।", "What you asked for was not found."),
     "method_not_allowed": Text("এই পদ্ধতি এখানে চলে না।", "This method is not allowed here."),
     "service_unavailable": Text(
@@ -154,6 +224,14 @@ FIELD_ERRORS: dict[str, Text] = {
         "'{label_bn}' নামে কোনো ঘর এই ফর্মে নেই।", "This form has no field '{label_en}'."
     ),
     "invalid": Text("'{label_bn}' সঠিক নয়।", "'{label_en}' is not valid."),
+    "not_own_phone": Text(
+        "'{label_bn}' হতে হবে যে নম্বরে আপনি সাইন ইন করেছেন।",
+        "'{label_en}' must be the number you signed in with.",
+    ),
+    "otp_code": Text(
+        "'{label_bn}' হবে এসএমএসে পাঠানো ৬ অঙ্কের নম্বর।",
+        "'{label_en}' is the 6-digit number sent by SMS.",
+    ),
     "not_finite": Text(
         "'{label_bn}'-এ সাধারণ একটি সংখ্যা দিন (NaN বা অসীম চলে না)।",
         "Give an ordinary number for '{label_en}' (NaN and infinity are not numbers).",

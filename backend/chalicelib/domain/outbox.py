@@ -25,6 +25,7 @@ from typing import Any, Protocol
 from .lifecycle import Application, HistoryEntry, Status
 
 AGENCY = "agency"  # the queue of the application's agency
+NOTIFICATIONS = "notifications"  # the queue of the SMS worker
 PENDING_BUCKETS = 4  # the sparse "not forwarded" index is spread over this many partitions
 
 # Moves the agency must hear about: a new application, and one answered after the
@@ -79,21 +80,31 @@ def record_id(tracking_id: str, step: int) -> str:
 
 
 def outbox_for(application: Application, entries: Sequence[HistoryEntry]) -> OutboxRecord | None:
-    """The outbox record of a write that appended ``entries`` to the application's history.
+    """The outbox record of a write that appended ``entries`` to the application's history:
+    the agency's messages and, for each move the citizen is told of, an SMS to send.
 
-    ``None`` when the write tells nobody anything (queueing, for instance).
+    ``None`` when the write tells nobody anything (queueing, for instance). A
+    notification carries the tracking id and the entry's place in the history only:
+    the SMS worker reads the phone and the details from the application.
     """
+    from .notifications import NOTIFIED
+
     messages: list[OutboxMessage] = []
-    for entry in entries:
+    first = len(application.history) - len(entries)
+    for offset, entry in enumerate(entries):
         step = AGENCY_STEPS.get(entry.status)
         if step is not None:
             messages.append(OutboxMessage(
                 AGENCY, {"tracking_id": application.tracking_id, "step": step},
                 agency_id=application.agency_id,
             ))
+        if entry.status in NOTIFIED:
+            messages.append(OutboxMessage(NOTIFICATIONS, {
+                "kind": "transition", "tracking_id": application.tracking_id,
+                "step": first + offset,
+            }))
     if not messages:
         return None
-    first = len(application.history) - len(entries)
     return OutboxRecord(
         id=record_id(application.tracking_id, first),
         tracking_id=application.tracking_id,

@@ -20,17 +20,16 @@ from .outbox import OutboxRecord
 
 @dataclass(frozen=True)
 class Claim:
-    """A client's idempotency key, claimed by the application it created.
+    """A caller's idempotency key, claimed by the application it created.
 
-    ``fingerprint`` identifies the request body; ``answer`` is what the client was
-    told, returned again when the same key and body come back before ``expires_at``
-    (seconds since the epoch).
+    ``fingerprint`` identifies the request body; the same key and body coming back
+    before ``expires_at`` (seconds since the epoch) get that application again, rendered
+    for whoever asks (the claim keeps facts, not an answer).
     """
 
     key: str
     fingerprint: str
     tracking_id: str
-    answer: dict[str, Any]
     expires_at: int
 
 
@@ -63,9 +62,9 @@ class ApplicationStore(Protocol):
         ...
 
     def record(self, application: Application, *entries: HistoryEntry,
-               outbox: OutboxRecord | None = None) -> None:
+               outbox: OutboxRecord | None = None, form: dict[str, Any] | None = None) -> None:
         """Persist moves already applied to ``application`` in memory, with their outbox
-        record, atomically.
+        record (and, when given, the form they change), atomically.
 
         Written only if the stored version is still ``application.version``; raises
         ``ConcurrentUpdate`` otherwise. Updates ``application.version`` on success.
@@ -103,6 +102,10 @@ class FormValidation(Protocol):
 
     def decision(self, body: Any) -> dict[str, Any]:
         """The body of ``POST /applications/{id}/decisions``."""
+        ...
+
+    def response(self, body: Any) -> dict[str, Any]:
+        """The body of ``POST /applications/{id}/responses`` (``form`` and ``note``)."""
         ...
 
 

@@ -141,7 +141,7 @@ class DynamoApplicationStore:
         item = to_model(application, new=True)
         record = IdempotencyModel(
             id=claim.key, fingerprint=claim.fingerprint, tracking_id=claim.tracking_id,
-            answer=claim.answer, expiration=claim.expires_at,
+            expiration=claim.expires_at,
         )
         unclaimed = IdempotencyModel.id.does_not_exist() | (
             IdempotencyModel.expiration < int(application.created_at.timestamp())
@@ -172,8 +172,7 @@ class DynamoApplicationStore:
             return None
         except GetError as error:
             raise ServiceUnavailable("service_unavailable") from error
-        return Claim(record.id, record.fingerprint, record.tracking_id, record.answer,
-                     int(record.expiration))
+        return Claim(record.id, record.fingerprint, record.tracking_id, int(record.expiration))
 
     def get(self, tracking_id: str) -> Application | None:
         """The application with this id, or ``None``."""
@@ -186,7 +185,7 @@ class DynamoApplicationStore:
         return to_application(item)
 
     def record(self, application: Application, *entries: HistoryEntry,
-               outbox: OutboxRecord | None = None) -> None:
+               outbox: OutboxRecord | None = None, form: dict[str, Any] | None = None) -> None:
         """Persist moves, guarded by the version read; count each move; add the outbox
         record."""
         if not entries:
@@ -208,6 +207,8 @@ class DynamoApplicationStore:
             actions.append(ApplicationModel.agency_ref.set(application.agency_ref))
         if application.due_by is not None:
             actions.append(ApplicationModel.due_by.set(application.due_by.isoformat()))
+        if form is not None:
+            actions.append(ApplicationModel.form.set(form))
         move = f"move:{application.tracking_id}:{application.version}:{entries[-1].status.value}"
 
         def fill(transaction: TransactWrite) -> None:

@@ -119,7 +119,8 @@ class CounterModel(Model):
 
 
 class IdempotencyModel(Model):
-    """A claimed ``Idempotency-Key``: written in the same transaction as its application.
+    """A claimed ``Idempotency-Key``: written in the same transaction as its application
+    (the facts: which application, for which body; the answer is rendered again).
 
     ``expiration`` (epoch seconds) is the table's TTL attribute; an expired claim
     may be claimed again even before DynamoDB deletes it.
@@ -130,10 +131,9 @@ class IdempotencyModel(Model):
         region = "ap-south-1"
         billing_mode = "PAY_PER_REQUEST"
 
-    id = UnicodeAttribute(hash_key=True)
+    id = UnicodeAttribute(hash_key=True)  # "<principal id>#<key>"
     fingerprint = UnicodeAttribute()
     tracking_id = UnicodeAttribute()
-    answer = JSONAttribute()
     expiration = NumberAttribute()
 
 
@@ -174,9 +174,145 @@ class OutboxModel(Model):
     by_pending = PendingIndex()
 
 
-MODELS: tuple[type[Model], ...] = (ApplicationModel, CounterModel, IdempotencyModel, OutboxModel)
-TTL_ATTRIBUTES: dict[type[Model], str] = {IdempotencyModel: "expiration",
-                                          OutboxModel: "expiration"}
+class ChallengeModel(Model):
+    """A sign-in or consent code waiting to be typed back (only its HMAC is kept)."""
+
+    class Meta:
+        table_name = "nagorik-dev-challenges"
+        region = "ap-south-1"
+        billing_mode = "PAY_PER_REQUEST"
+
+    id = UnicodeAttribute(hash_key=True)
+    phone = UnicodeAttribute()
+    purpose = UnicodeAttribute()
+    code_digest = UnicodeAttribute()
+    attempts = NumberAttribute(default=0)
+    used = NumberAttribute(default=0)
+    expiration = NumberAttribute()
+
+
+class LimitModel(Model):
+    """A rate-limit window or a lock, keyed by what it limits (phones and addresses only
+    as HMACs); gone when it expires."""
+
+    class Meta:
+        table_name = "nagorik-dev-limits"
+        region = "ap-south-1"
+        billing_mode = "PAY_PER_REQUEST"
+
+    key = UnicodeAttribute(hash_key=True)
+    # Stored as "count"; named ``hits`` here because ``Model.count()`` is PynamoDB's.
+    hits = NumberAttribute(default=0, attr_name="count")
+    until = NumberAttribute()  # epoch seconds: when the window or lock ends
+    expiration = NumberAttribute()
+
+
+class FamilyIndex(GlobalSecondaryIndex):
+    """Every refresh token of one sign-in, to revoke them together."""
+
+    class Meta:
+        index_name = "by-family"
+        projection = AllProjection()
+
+    family = UnicodeAttribute(hash_key=True)
+
+
+class PrincipalIndex(GlobalSecondaryIndex):
+    """Every refresh token of one account, to revoke all its sign-ins."""
+
+    class Meta:
+        index_name = "by-principal"
+        projection = AllProjection()
+
+    principal_id = UnicodeAttribute(hash_key=True)
+
+
+class SessionModel(Model):
+    """A refresh token, by its SHA-256 (the token itself is never kept)."""
+
+    class Meta:
+        table_name = "nagorik-dev-sessions"
+        region = "ap-south-1"
+        billing_mode = "PAY_PER_REQUEST"
+
+    token_hash = UnicodeAttribute(hash_key=True)
+    family = UnicodeAttribute()
+    principal_id = UnicodeAttribute()
+    principal = JSONAttribute()
+    used = NumberAttribute(default=0)
+    revoked = NumberAttribute(default=0)
+    expiration = NumberAttribute()
+
+    by_family = FamilyIndex()
+    by_principal = PrincipalIndex()
+
+
+class StaffPhoneModel(Model):
+    """Which account signs in with a phone: written with the account, in one
+    transaction, so no two accounts can share a phone."""
+
+    class Meta:
+        table_name = "nagorik-dev-staff-phones"
+        region = "ap-south-1"
+        billing_mode = "PAY_PER_REQUEST"
+
+    phone = UnicodeAttribute(hash_key=True)
+    staff_id = UnicodeAttribute()
+
+
+class StaffCentreIndex(GlobalSecondaryIndex):
+    """A centre's entrepreneurs (sparse: only entrepreneurs have a centre)."""
+
+    class Meta:
+        index_name = "by-centre"
+        projection = AllProjection()
+
+    centre_id = UnicodeAttribute(hash_key=True)
+
+
+class StaffRoleIndex(GlobalSecondaryIndex):
+    """Every account of one role, oldest first (``nagorik users list``)."""
+
+    class Meta:
+        index_name = "by-role"
+        projection = AllProjection()
+
+    role = UnicodeAttribute(hash_key=True)
+    created_at = UnicodeAttribute(range_key=True)
+
+
+class StaffModel(Model):
+    """An entrepreneur, an officer or an ops admin."""
+
+    class Meta:
+        table_name = "nagorik-dev-staff"
+        region = "ap-south-1"
+        billing_mode = "PAY_PER_REQUEST"
+
+    id = UnicodeAttribute(hash_key=True)
+    phone = UnicodeAttribute()
+    role = UnicodeAttribute()
+    name = UnicodeAttribute()
+    password_hash = UnicodeAttribute()
+    centre_id = UnicodeAttribute(null=True)
+    agency_id = UnicodeAttribute(null=True)
+    disabled = NumberAttribute(default=0)
+    failures = NumberAttribute(default=0)
+    locked_until = UnicodeAttribute(null=True)
+    created_at = UnicodeAttribute()
+
+    by_centre = StaffCentreIndex()
+    by_role = StaffRoleIndex()
+
+
+MODELS: tuple[type[Model], ...] = (
+    ApplicationModel, CounterModel, IdempotencyModel, OutboxModel,
+    ChallengeModel, LimitModel, SessionModel, StaffModel, StaffPhoneModel,
+)
+TTL_ATTRIBUTES: dict[type[Model], str] = {
+    IdempotencyModel: "expiration", OutboxModel: "expiration", ChallengeModel: "expiration",
+    LimitModel: "expiration", SessionModel: "expiration",
+}
 # Tables whose stream a worker consumes, and what each stream record carries.
 STREAMS: dict[type[Model], str] = {OutboxModel: "NEW_IMAGE"}
 
@@ -188,6 +324,11 @@ def bind(settings: Settings) -> None:
         CounterModel: settings.counters_table,
         IdempotencyModel: settings.idempotency_table,
         OutboxModel: settings.outbox_table,
+        ChallengeModel: settings.resource("challenges"),
+        LimitModel: settings.resource("limits"),
+        SessionModel: settings.resource("sessions"),
+        StaffModel: settings.resource("staff"),
+        StaffPhoneModel: settings.resource("staff-phones"),
     }
     for model, table_name in names.items():
         model.Meta.table_name = table_name
