@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import faulthandler
+import json
 import logging
 import os
 import signal
@@ -241,6 +242,9 @@ def main(argv: list[str] | None = None) -> int:
         if not stack.stop_event.is_set():
             web = f"http://{stack.host}:{stack.web_port}"
             api = f"http://{stack.host}:{stack.api_port}"
+            # `nagorik --local` finds the running stack here
+            (args.data_dir / "stack.json").write_text(json.dumps(
+                {"api": api, "web": web, "aws": stack.aws_endpoint, "stage": STAGE}) + "\n")
             print(
                 f"\nNagorik Sheba is running (stage {STAGE}; data in {args.data_dir}; "
                 f"restored {stack.restored['items']} records, {stack.restored['messages']} "

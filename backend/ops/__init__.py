@@ -1,0 +1,1 @@
+"""``nagorik``: the operations command (users, and each capability's own subcommands)."""
