@@ -44,7 +44,7 @@ def users() -> None:
 @click.option("--centre", "centre_id", help="An entrepreneur's centre id.")
 @click.option("--password-stdin", is_flag=True,
               help="Read the password from standard input instead of making one.")
-def add(role: str, phone: str, name: str, agency_id: str | None, centre_id: str | None,
+def add(*, role: str, phone: str, name: str, agency_id: str | None, centre_id: str | None,
         password_stdin: bool) -> None:
     """Create an account; print its one-time password unless one is given on stdin."""
     from chalicelib.agencies.registry import get_agency

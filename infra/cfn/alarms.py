@@ -115,10 +115,11 @@ def resources(stage: StageConfig, inventory: Inventory) -> dict[str, Any]:
         "Api5xxRateAlarm": _api_5xx_rate(inventory),
     }
     for queue in inventory.queues:
+        what = (f"Applications for {queue.agency_id}" if queue.agency_id else
+                "SMS to citizens")
         found[queue.dead_letter_logical_id + "NotEmptyAlarm"] = _alarm(
-            settings.resource(f"agency-{queue.agency_id}-dlq-not-empty"),
-            f"Applications for {queue.agency_id} failed every attempt and wait in "
-            f"{queue.dead_letter_name}.",
+            f"{queue.dead_letter_name}-not-empty",
+            f"{what} failed every attempt and wait in {queue.dead_letter_name}.",
             **_over_zero("AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName",
                          {"Fn::GetAtt": [queue.dead_letter_logical_id, "QueueName"]}, "Maximum"),
         )

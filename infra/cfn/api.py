@@ -1,5 +1,6 @@
-"""The REST API Chalice makes, named per stage, throttled, and with its decisions route
-closed to everyone outside ``DecisionCallerCidrs`` (the route has no authentication yet)."""
+"""The REST API Chalice makes: named per stage, throttled, and answering in the platform's
+bilingual body whatever API Gateway refuses before a route runs (its gateway responses:
+no or a refused token, an unknown path, throttling, ...)."""
 
 from __future__ import annotations
 
@@ -8,34 +9,30 @@ from typing import Any
 from .inventory import Inventory
 from .stage import StageConfig
 
-DECISIONS_ROUTE = "execute-api:/*/POST/applications/*/decisions"
-
 
 def api_name(inventory: Inventory) -> str:
     """The API's name, which is also its CloudWatch ``ApiName`` dimension."""
     return inventory.settings.resource("api")
 
 
-def resource_policy() -> dict[str, Any]:
-    """Everyone may call the API, except the decisions route: nobody (``DecisionsClosed``)
-    or only callers from ``DecisionCallerCidrs``. Calls through CloudFront come from
-    CloudFront's addresses, so the route is closed there whatever the list says."""
-    deny = {"Effect": "Deny", "Principal": "*", "Action": "execute-api:Invoke",
-            "Resource": DECISIONS_ROUTE}
-    return {
-        "Version": "2012-10-17",
-        "Statement": [
-            {"Effect": "Allow", "Principal": "*", "Action": "execute-api:Invoke",
-             "Resource": "execute-api:/*"},
-            {"Fn::If": [
-                "DecisionsClosed",
-                deny,
-                {**deny, "Condition": {
-                    "NotIpAddress": {"aws:SourceIp": {"Ref": "DecisionCallerCidrs"}}
-                }},
-            ]},
-        ],
-    }
+def gateway_responses() -> dict[str, Any]:
+    """The API's ``x-amazon-apigateway-gateway-responses``, one per refusal the code names
+    (``api.errors.GATEWAY_RESPONSES``): the same bodies the local stack answers with. (In
+    the API's own definition, not as separate resources, which would drift from it.)"""
+    from chalicelib.api.errors import GATEWAY_RESPONSES, gateway_body
+
+    found = {}
+    for response_type in GATEWAY_RESPONSES:
+        status, body = gateway_body(response_type)
+        found[response_type] = {
+            "statusCode": str(status),
+            "responseTemplates": {"application/json": body},
+            "responseParameters": {
+                "gatewayresponse.header.Content-Type": "'application/json; charset=utf-8'",
+                "gatewayresponse.header.Cache-Control": "'no-store'",
+            },
+        }
+    return found
 
 
 def resources(stage: StageConfig, inventory: Inventory) -> dict[str, Any]:
@@ -46,7 +43,7 @@ def resources(stage: StageConfig, inventory: Inventory) -> dict[str, Any]:
                 "Properties": {
                     "DefinitionBody": {
                         "info": {"title": api_name(inventory)},
-                        "x-amazon-apigateway-policy": resource_policy(),
+                        "x-amazon-apigateway-gateway-responses": gateway_responses(),
                     },
                     "MethodSettings": [{
                         "ResourcePath": "/*",
@@ -56,7 +53,7 @@ def resources(stage: StageConfig, inventory: Inventory) -> dict[str, Any]:
                     }],
                     "Tags": stage.tags,
                 }
-            }
+            },
         },
         "Outputs": {"ApiName": {"Value": api_name(inventory)}},
     }

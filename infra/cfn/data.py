@@ -90,6 +90,47 @@ def parameter_arn(path: str) -> dict[str, Any]:
     return {"Fn::Sub": prefix + "${" + parameter_logical_id(path) + "}"}
 
 
+def path_arn(path: str) -> dict[str, Any]:
+    """The ARN of an SSM parameter ops make themselves (a SecureString: CloudFormation
+    cannot make those), by its path."""
+    return {"Fn::Sub": "arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter"
+                       + path}
+
+
+TOKEN_KEY = "TokenKey"  # noqa: S105 - a logical id, not a secret
+
+
+def token_key_arn() -> dict[str, Any]:
+    """The ARN of the key that signs access tokens."""
+    return {"Fn::GetAtt": [TOKEN_KEY, "Arn"]}
+
+
+def _token_key(stage: StageConfig) -> dict[str, Any]:
+    account_root = {"Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:root"}
+    return {
+        "Type": "AWS::KMS::Key",
+        "Properties": {
+            "Description": f"Nagorik Sheba {stage.name}: signs access tokens (ES256)",
+            "KeySpec": "ECC_NIST_P256",
+            "KeyUsage": "SIGN_VERIFY",
+            "PendingWindowInDays": 7,
+            "KeyPolicy": {
+                "Version": "2012-10-17",
+                "Statement": [{
+                    # The account administers the key; the API handler signs with it and
+                    # the authorizer reads its public half, each granted through IAM.
+                    "Sid": "AccountAdministersKeyThroughIam",
+                    "Effect": "Allow",
+                    "Principal": {"AWS": account_root},
+                    "Action": "kms:*",
+                    "Resource": "*",
+                }],
+            },
+            "Tags": stage.resource_tags(),
+        },
+    }
+
+
 def parameter_logical_id(path: str) -> str:
     """``/nagorik/dev/holidays`` -> ``HolidaysParameter``."""
     return logical_id(path.rsplit("/", 1)[-1]) + "Parameter"
@@ -106,6 +147,12 @@ def resources(stage: StageConfig, inventory: Inventory) -> dict[str, Any]:
                 "TargetKeyId": {"Ref": DATA_KEY},
             },
         },
+    }
+    found[TOKEN_KEY] = _token_key(stage)
+    found["TokenKeyAlias"] = {
+        "Type": "AWS::KMS::Alias",
+        "Properties": {"AliasName": inventory.settings.token_key_alias,
+                       "TargetKeyId": {"Ref": TOKEN_KEY}},
     }
     for table in inventory.tables:
         found[table.logical_id] = _table(stage, table)

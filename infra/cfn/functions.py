@@ -12,7 +12,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .data import data_key_arn, parameter_arn
+from chalicelib.settings import (
+    PEPPER_PARAMETER,
+    SMS_KEY_PARAMETER,
+    SMS_SENDER_PARAMETER,
+    SMS_URL_PARAMETER,
+)
+
+from .data import data_key_arn, parameter_arn, path_arn, token_key_arn
 from .inventory import Function, Inventory
 from .queues import queue_arn, stream_failures_arn
 from .stage import StageConfig
@@ -28,6 +35,10 @@ TABLE_GRANTS: dict[str, tuple[str, ...]] = {
     "claim": ("dynamodb:GetItem", "dynamodb:PutItem"),
     # Outbox records: put in the transaction of the write they announce ...
     "append": ("dynamodb:PutItem",),
+    # Powertools idempotency records of the SMS worker: it deletes the record of a send
+    # that failed, so the retry sends.
+    "idempotent": ("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem",
+                   "dynamodb:DeleteItem"),
     # ... read back and marked forwarded by the stream handler and the sweeper.
     "forward": ("dynamodb:GetItem", "dynamodb:UpdateItem"),
 }
@@ -53,22 +64,44 @@ class Access:
 
     tables: dict[str, tuple[str, ...]] = field(default_factory=dict)  # suffix -> grants
     send_to_agency_queues: bool = False
+    send_to_notifications: bool = False
     consume_own_queue: bool = False
     consume_own_stream: bool = False  # read its table's stream, report to the failures queue
-    parameters: tuple[str, ...] = ()  # names under /<app>/<stage>/
+    parameters: tuple[str, ...] = ()  # names under /<app>/<stage>/ this template makes
+    secrets: tuple[str, ...] = ()  # names under /<app>/<stage>/ ops make (SecureStrings)
+    sign_tokens: bool = False  # kms:Sign with the token key
+    verify_tokens: bool = False  # kms:GetPublicKey of the token key
 
 
 ACCESS: dict[str, Access] = {
-    # Submit (idempotent), track, decide: the tables, each write's outbox record, the
-    # holiday list for due dates. It sends to no queue: the outbox's stream does.
+    # Submit (idempotent), track, decide, sign in: the tables, each write's outbox
+    # record, the holiday list, the pepper, the token key to sign with. It sends sign-in
+    # codes to the SMS worker's queue and nothing else: moves go through the outbox.
     "api_handler": Access(
         tables={
             "applications": ("read", "write"),
             "counters": ("count",),
             "idempotency": ("claim",),
             "outbox": ("append",),
+            "challenges": ("read", "write"),
+            "limits": ("read", "write"),
+            "sessions": ("read", "write"),
+            "staff": ("read", "write"),
+            "staff-phones": ("read",),
         },
+        send_to_notifications=True,
         parameters=("holidays",),
+        secrets=(PEPPER_PARAMETER,),
+        sign_tokens=True,
+    ),
+    # The authorizer: the token key's public half, nothing else.
+    "authenticated": Access(verify_tokens=True),
+    # The SMS worker: its own queue, the applications it reports on, its idempotency
+    # records, the aggregator's settings.
+    "send_notifications": Access(
+        tables={"applications": ("read",), "idempotency": ("idempotent",)},
+        consume_own_queue=True,
+        secrets=(SMS_URL_PARAMETER, SMS_KEY_PARAMETER, SMS_SENDER_PARAMETER),
     ),
     # An agency's worker: its own queue only, the application, its counters, its outbox.
     "dispatch_*": Access(
@@ -81,12 +114,14 @@ ACCESS: dict[str, Access] = {
     "forward_outbox": Access(
         tables={"outbox": ("forward",)},
         send_to_agency_queues=True,
+        send_to_notifications=True,
         consume_own_stream=True,
     ),
     # The safety net: pages through the pending index, sends, marks forwarded.
     "sweep_outbox": Access(
         tables={"outbox": ("read", "forward")},
         send_to_agency_queues=True,
+        send_to_notifications=True,
     ),
 }
 
@@ -156,7 +191,21 @@ def policy_document(inventory: Inventory, function: Function) -> dict[str, Any]:
             "Sid": "SendToAgencyQueues",
             "Effect": "Allow",
             "Action": list(SEND_ACTIONS),
-            "Resource": [queue_arn(queue) for queue in inventory.queues],
+            "Resource": [queue_arn(queue) for queue in inventory.agency_queues],
+        })
+    if access.send_to_notifications:
+        statements.append({
+            "Sid": "SendToNotifications",
+            "Effect": "Allow",
+            "Action": list(SEND_ACTIONS),
+            "Resource": queue_arn(inventory.notifications),
+        })
+    if access.sign_tokens or access.verify_tokens:
+        actions = (["kms:Sign"] if access.sign_tokens else []) + (
+            ["kms:GetPublicKey"] if access.verify_tokens or access.sign_tokens else [])
+        statements.append({
+            "Sid": "TokenKey", "Effect": "Allow", "Action": actions,
+            "Resource": token_key_arn(),
         })
     if access.consume_own_queue:
         statements.append({
@@ -179,7 +228,7 @@ def policy_document(inventory: Inventory, function: Function) -> dict[str, Any]:
             "Action": ["sqs:SendMessage"],
             "Resource": stream_failures_arn(),
         })
-    if access.parameters:
+    if access.parameters or access.secrets:
         statements.append({
             "Sid": "ReadParameters",
             "Effect": "Allow",
@@ -187,7 +236,7 @@ def policy_document(inventory: Inventory, function: Function) -> dict[str, Any]:
             "Resource": [
                 parameter_arn(inventory.settings.parameter(parameter))
                 for parameter in access.parameters
-            ],
+            ] + [path_arn(inventory.settings.parameter(name)) for name in access.secrets],
         })
     return {"Version": "2012-10-17", "Statement": statements}
 

@@ -40,22 +40,33 @@ class Table:
 
 
 @dataclass(frozen=True)
-class AgencyQueue:
-    """An agency's queue and dead-letter queue."""
+class QueuePair:
+    """A work queue and its dead-letter queue: an agency's, or the notifications' (SMS)."""
 
-    agency_id: str
+    agency_id: str | None  # None: not an agency's queue
     name: str
     dead_letter_name: str
+    purpose: str = "agency"
+
+    @property
+    def stem(self) -> str:
+        """``AgencyPolice``, ``Notifications``."""
+        if self.agency_id is not None:
+            return "Agency" + logical_id(self.agency_id)
+        return logical_id(self.purpose)
 
     @property
     def logical_id(self) -> str:
         """``AgencyPoliceQueue``."""
-        return "Agency" + logical_id(self.agency_id) + "Queue"
+        return self.stem + "Queue"
 
     @property
     def dead_letter_logical_id(self) -> str:
         """``AgencyPoliceDeadLetterQueue``."""
-        return "Agency" + logical_id(self.agency_id) + "DeadLetterQueue"
+        return self.stem + "DeadLetterQueue"
+
+
+AgencyQueue = QueuePair  # the name the agency parts of infra/ use
 
 
 @dataclass(frozen=True)
@@ -63,7 +74,7 @@ class Function:
     """A Lambda function of the Chalice app."""
 
     name: str  # Chalice's name: api_handler, dispatch_police, sweep_outbox
-    kind: str  # "api", "sqs", "stream" or "schedule"
+    kind: str  # "api", "sqs", "stream", "schedule" or "authorizer"
     queue: str | None = None  # the queue an SQS consumer reads
     batch_size: int | None = None
     table: str | None = None  # the table whose stream a stream consumer reads
@@ -96,7 +107,7 @@ class Inventory:
 
     settings: Any  # chalicelib.settings.Settings
     tables: tuple[Table, ...]
-    queues: tuple[AgencyQueue, ...]
+    queues: tuple[QueuePair, ...]
     parameters: dict[str, str]  # SSM path -> starting value
     functions: tuple[Function, ...]
     stream_failures_queue: str = ""  # where stream event sources report what they gave up
@@ -108,12 +119,22 @@ class Inventory:
                 return table
         raise KeyError(f"the code defines no table {suffix!r}")
 
-    def queue_of(self, function: Function) -> AgencyQueue:
-        """The agency queue an SQS consumer reads."""
+    def queue_of(self, function: Function) -> QueuePair:
+        """The queue an SQS consumer reads."""
         for queue in self.queues:
             if queue.name == function.queue:
                 return queue
-        raise KeyError(f"{function.name} reads {function.queue}, which is no agency's queue")
+        raise KeyError(f"{function.name} reads {function.queue}, which no queue pair is")
+
+    @property
+    def agency_queues(self) -> tuple[QueuePair, ...]:
+        """The agencies' queues only."""
+        return tuple(queue for queue in self.queues if queue.agency_id is not None)
+
+    @property
+    def notifications(self) -> QueuePair:
+        """The SMS worker's queue."""
+        return next(queue for queue in self.queues if queue.purpose == "notifications")
 
     def function_name(self, function: Function) -> str:
         """The deployed name: ``nagorik-<stage>-<chalice name>``."""
@@ -172,7 +193,9 @@ def _functions(app: Any, tables: tuple[Table, ...]) -> tuple[Function, ...]:
                                   table=table.suffix))
         else:
             raise ValueError(f"{source.name}: infra/ does not template {type(source).__name__}")
-    if app.pure_lambda_functions or app.builtin_auth_handlers or app.websocket_handlers:
+    for handler in app.builtin_auth_handlers:
+        found.append(Function(handler.name, "authorizer"))
+    if app.pure_lambda_functions or app.websocket_handlers:
         raise ValueError("the app has function kinds infra/cfn does not template yet")
     return tuple(found)
 
@@ -196,12 +219,13 @@ def inventory(stage: str) -> Inventory:
     return Inventory(
         settings=settings,
         tables=tables,
-        queues=tuple(
-            AgencyQueue(
+        queues=(*(
+            QueuePair(
                 agency, settings.queue_name(agency), settings.dead_letter_queue_name(agency)
             )
             for agency in agency_ids()
-        ),
+        ), QueuePair(None, settings.notifications_queue_name,
+                     settings.notifications_dead_letter_queue_name, purpose="notifications")),
         parameters={settings.parameter(name): value for name, value in SSM_PARAMETERS.items()},
         functions=_functions(app, tables),
         stream_failures_queue=settings.outbox_failures_queue_name,

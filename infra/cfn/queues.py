@@ -1,11 +1,11 @@
-"""One SQS queue and one dead-letter queue per agency, from the agency list, and the queue
-where stream event sources report the records they gave up on."""
+"""One SQS queue and one dead-letter queue per agency (from the agency list) and for the SMS
+worker, and the queue where stream event sources report the records they gave up on."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from .inventory import AgencyQueue, Inventory
+from .inventory import Inventory, QueuePair
 from .stage import StageConfig
 
 # A message waits at most this long in an agency's queue (SQS default: 4 days) ...
@@ -23,8 +23,8 @@ QUEUE_POLICIES = {"DeletionPolicy": "Delete", "UpdateReplacePolicy": "Retain"}
 STREAM_FAILURES = "StreamFailuresQueue"
 
 
-def queue_arn(queue: AgencyQueue) -> dict[str, Any]:
-    """The agency queue's ARN."""
+def queue_arn(queue: QueuePair) -> dict[str, Any]:
+    """A work queue's ARN."""
     return {"Fn::GetAtt": [queue.logical_id, "Arn"]}
 
 

@@ -51,11 +51,6 @@ PARAMETERS: dict[str, tuple[str, dict[str, Any]]] = {
         "Type": "String", "AllowedValues": ["true", "false"],
         "Description": "DynamoDB deletion protection on every table.",
     }),
-    "DecisionCallerCidrs": ("decision_caller_cidrs", {
-        "Type": "CommaDelimitedList",
-        "Description": "Networks (CIDR) allowed to POST decisions to the API's own endpoint. "
-                       "Empty: nobody (the endpoint has no authentication yet).",
-    }),
     "WebPriceClass": ("web_price_class", {
         "Type": "String", "AllowedValues": list(PRICE_CLASSES),
         "Description": "CloudFront price class (PriceClass_200 includes the edge locations "
@@ -104,9 +99,6 @@ class StageConfig:
         return {
             "HasAlarmEmail": not_empty("AlarmEmail"),
             "ProtectTables": {"Fn::Equals": [{"Ref": "TableDeletionProtection"}, "true"]},
-            "DecisionsClosed": {
-                "Fn::Equals": [{"Fn::Join": ["", {"Ref": "DecisionCallerCidrs"}]}, ""]
-            },
             "HasWebDomain": {
                 "Fn::And": [not_empty("WebDomainName"), not_empty("WebCertificateArn")]
             },

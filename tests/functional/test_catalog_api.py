@@ -237,7 +237,9 @@ def first_valid_examples() -> list[Any]:
 
 
 @pytest.mark.parametrize(("service_id", "name"), first_valid_examples())
-def test_every_listed_service_takes_an_application(client, service_id: str, name: str, citizen) -> None:
+def test_every_listed_service_takes_an_application(
+    client, service_id: str, name: str, citizen,
+) -> None:
     # GIVEN a service as the catalog lists it, filled in as its example shows
     listed = get_json(client, f"/services/{service_id}").json
     body = {

@@ -26,7 +26,7 @@ def log_lines() -> Iterator[Callable[[], list[str]]]:
     logger.removeHandler(handler)
 
 
-def test_a_submission_is_logged_with_its_ids_and_without_identifiers(client, log_lines, citizen) -> None:
+def test_a_submission_is_logged_with_its_ids_and_without_identifiers(log_lines, citizen) -> None:
     form = example(GD, "valid-lost-nid")
     body = submission(GD, form, phone="01712345678")
     response = post_json(citizen, "/applications", body,

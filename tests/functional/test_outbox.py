@@ -56,7 +56,7 @@ def test_a_submission_is_one_round_trip_to_aws(client, monkeypatch, citizen) -> 
     assert calls == ["TransactWriteItems"]
 
 
-def test_a_stream_record_delivered_twice_enqueues_once(client, citizen) -> None:
+def test_a_stream_record_delivered_twice_enqueues_once(citizen) -> None:
     from app import app
 
     tracking_id = submit(citizen, "outbox-0002")
@@ -141,7 +141,7 @@ def test_a_record_that_fails_every_retry_is_reported_and_left_for_the_sweeper(
     assert police_queue() == [tracking_id]
 
 
-def test_the_outbox_record_waits_pending_until_forwarded_then_expires(client, outbox, citizen) -> None:
+def test_the_outbox_record_waits_pending_until_forwarded_then_expires(outbox, citizen) -> None:
     from chalicelib.store.models import OutboxModel
 
     tracking_id = submit(citizen, "outbox-0300")

@@ -28,7 +28,7 @@ def applications_of(phone: str) -> list[ApplicationModel]:
     return list(ApplicationModel.by_applicant.query(phone))
 
 
-def test_submit_stores_queues_and_answers_with_a_tracking_id(client, outbox, citizen) -> None:
+def test_submit_stores_queues_and_answers_with_a_tracking_id(outbox, citizen) -> None:
     response = post_json(citizen, "/applications", gd_body(), **{"Idempotency-Key": "k-00000001"})
 
     assert response.status_code == 201
@@ -49,7 +49,7 @@ def test_submit_stores_queues_and_answers_with_a_tracking_id(client, outbox, cit
     assert stored[0].form["nid"] == "19901234567890123"  # Bangla digits normalised
 
 
-def test_the_same_key_again_returns_the_same_answer_and_creates_nothing(client, outbox, citizen) -> None:
+def test_the_same_key_again_returns_the_same_answer_and_creates_nothing(outbox, citizen) -> None:
     key = {"Idempotency-Key": "k-00000002"}
     first = post_json(citizen, "/applications", gd_body(), **key)
     again = post_json(citizen, "/applications", gd_body(), **key)
@@ -61,7 +61,7 @@ def test_the_same_key_again_returns_the_same_answer_and_creates_nothing(client, 
     assert len(queued_messages("police")) == 1
 
 
-def test_a_different_body_under_a_used_key_is_refused(client, citizen) -> None:
+def test_a_different_body_under_a_used_key_is_refused(citizen) -> None:
     key = {"Idempotency-Key": "k-00000003"}
     post_json(citizen, "/applications", gd_body(), **key)
     other = gd_body(applicant={"name": "অন্য কেউ", "phone": "01812345678"})
@@ -73,7 +73,7 @@ def test_a_different_body_under_a_used_key_is_refused(client, citizen) -> None:
     assert applications_of("+8801812345678") == []
 
 
-def test_a_refused_submission_can_be_corrected_and_sent_with_the_same_key(client, citizen) -> None:
+def test_a_refused_submission_can_be_corrected_and_sent_with_the_same_key(citizen) -> None:
     key = {"Idempotency-Key": "k-00000004"}
     broken = gd_body(form={**example(GD, "valid-lost-nid"), "nid": "12"})
     assert post_json(citizen, "/applications", broken, **key).status_code == 422
@@ -83,7 +83,7 @@ def test_a_refused_submission_can_be_corrected_and_sent_with_the_same_key(client
     assert fixed.status_code == 201
 
 
-def test_every_invalid_field_is_named_in_both_languages(client, citizen) -> None:
+def test_every_invalid_field_is_named_in_both_languages(citizen) -> None:
     form = {**example(GD, "valid-lost-nid"), "nid": "12", "lost_on": "2999-01-01", "extra": 1}
     del form["item_kind"]
     body = gd_body(form=form, applicant={"name": "র", "phone": "12345"})
@@ -101,7 +101,7 @@ def test_every_invalid_field_is_named_in_both_languages(client, citizen) -> None
     assert applications_of("+8801712345678") == []
 
 
-def test_form_problems_are_all_listed_once_the_envelope_is_right(client, citizen) -> None:
+def test_form_problems_are_all_listed_once_the_envelope_is_right(citizen) -> None:
     form = {**example(GD, "valid-lost-nid"), "nid": "12", "lost_on": "2999-01-01", "extra": 1}
     del form["item_kind"]
 
@@ -136,7 +136,7 @@ def test_unreadable_requests_get_a_clear_4xx(citizen, headers, raw, status, code
     assert body["code"] == code and body["message_bn"] and body["message_en"]
 
 
-def test_unknown_service_is_404_and_unknown_envelope_fields_422(client, citizen) -> None:
+def test_unknown_service_is_404_and_unknown_envelope_fields_422(citizen) -> None:
     unknown = post_json(citizen, "/applications", gd_body(service_id="no-such-service"),
                         **{"Idempotency-Key": "k-00000008"})
     extra = post_json(citizen, "/applications", gd_body(channel="sms"),
@@ -147,7 +147,7 @@ def test_unknown_service_is_404_and_unknown_envelope_fields_422(client, citizen)
     assert [(f["path"], f["code"]) for f in extra.json["fields"]] == [("channel", "unknown_field")]
 
 
-def test_an_outdated_form_version_is_told_to_reload(client, citizen) -> None:
+def test_an_outdated_form_version_is_told_to_reload(citizen) -> None:
     response = post_json(citizen, "/applications", gd_body(service_version=99),
                          **{"Idempotency-Key": "k-00000010"})
     assert (response.status_code, response.json["code"]) == (409, "service_version_outdated")
@@ -185,7 +185,7 @@ def test_a_submission_while_the_queue_is_down_is_kept_and_sent_later(
         {"tracking_id": response.json["tracking_id"], "step": "forward"}]
 
 
-def test_a_replay_is_answered_even_after_the_form_changed(client, monkeypatch, citizen) -> None:
+def test_a_replay_is_answered_even_after_the_form_changed(monkeypatch, citizen) -> None:
     key = {"Idempotency-Key": "k-00000012"}
     first = post_json(citizen, "/applications", gd_body(), **key)
     from chalicelib.domain.catalog import Service
@@ -199,7 +199,7 @@ def test_a_replay_is_answered_even_after_the_form_changed(client, monkeypatch, c
     assert (fresh.status_code, fresh.json["code"]) == (409, "service_version_outdated")
 
 
-def test_the_claim_and_the_application_are_written_together(client, monkeypatch, citizen) -> None:
+def test_the_claim_and_the_application_are_written_together(monkeypatch, citizen) -> None:
     from chalicelib.store.models import IdempotencyModel
 
     response = post_json(citizen, "/applications", gd_body(), **{"Idempotency-Key": "k-00000014"})

@@ -100,7 +100,9 @@ def test_a_malformed_phone_is_named(client, citizen) -> None:
          "আরও তথ্য প্রয়োজন"),
     ],
 )
-def test_an_agency_decides_an_application_under_review(client, body, status, status_bn, citizen, police_officer) -> None:
+def test_an_agency_decides_an_application_under_review(
+    body, status, status_bn, citizen, police_officer,
+) -> None:
     tracking_id = submit(citizen)
     forward(tracking_id)
 
@@ -112,11 +114,11 @@ def test_an_agency_decides_an_application_under_review(client, body, status, sta
     # THEN the history names the officer who decided, at the agency's desk
     assert (last["actor"], last["channel"], last["reason"]) == (
         "officer:u-test-police", "agency_desk", body.get("reason"))
-    tracked = get_json(client, f"/applications/{tracking_id}?phone=01712345678")
+    tracked = get_json(citizen, f"/applications/{tracking_id}?phone=01712345678")
     assert tracked.json["status"] == status
 
 
-def test_a_rejection_must_say_why(client, citizen, police_officer) -> None:
+def test_a_rejection_must_say_why(citizen, police_officer) -> None:
     tracking_id = submit(citizen)
     forward(tracking_id)
     response = decide(police_officer, tracking_id, {"decision": "reject"})
@@ -124,7 +126,7 @@ def test_a_rejection_must_say_why(client, citizen, police_officer) -> None:
     assert [(f["path"], f["code"]) for f in response.json["fields"]] == [("reason", "required")]
 
 
-def test_deciding_what_is_not_under_review_is_a_conflict(client, citizen, police_officer) -> None:
+def test_deciding_what_is_not_under_review_is_a_conflict(citizen, police_officer) -> None:
     tracking_id = submit(citizen)  # not yet with the agency
     response = decide(police_officer, tracking_id, {"decision": "approve"})
     assert response.status_code == 409
@@ -132,7 +134,9 @@ def test_deciding_what_is_not_under_review_is_a_conflict(client, citizen, police
     assert "জমা দেওয়া হয়েছে" in response.json["message_bn"]
 
 
-def test_deciding_twice_is_a_conflict_and_the_first_decision_stands(client, citizen, police_officer) -> None:
+def test_deciding_twice_is_a_conflict_and_the_first_decision_stands(
+    client, citizen, police_officer,
+) -> None:
     tracking_id = submit(citizen)
     forward(tracking_id)
     assert decide(police_officer, tracking_id, {"decision": "approve"}).status_code == 200
@@ -156,7 +160,7 @@ def test_a_decision_against_an_old_version_is_refused(client, citizen, police_of
     assert (stale.status_code, stale.json["code"]) == (409, "concurrent_update")
 
 
-def test_of_two_concurrent_decisions_exactly_one_wins(client, monkeypatch, citizen, police_officer) -> None:
+def test_of_two_concurrent_decisions_exactly_one_wins(monkeypatch, citizen, police_officer) -> None:
     tracking_id = submit(citizen)
     forward(tracking_id)
     both_read = threading.Barrier(2, timeout=10)
@@ -192,7 +196,7 @@ def test_of_two_concurrent_decisions_exactly_one_wins(client, monkeypatch, citiz
     assert [entry.status.value for entry in final.history].count(final.status.value) == 1
 
 
-def test_counters_move_with_the_transitions(client, citizen, police_officer) -> None:
+def test_counters_move_with_the_transitions(citizen, police_officer) -> None:
     tracking_id = submit(citizen)
     forward(tracking_id)
     decide(police_officer, tracking_id, {"decision": "approve"})

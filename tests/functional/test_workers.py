@@ -97,7 +97,7 @@ def test_a_redelivered_message_does_nothing_twice(client, agency, citizen) -> No
     assert [step["status"] for step in history].count("forwarded") == 1
 
 
-def test_a_retryable_failure_comes_back_later_with_exponential_backoff(client, agency) -> None:
+def test_a_retryable_failure_comes_back_later_with_exponential_backoff(agency) -> None:
     settings = get_settings()
     assert [dispatch.backoff_seconds(n, settings.retry_base_seconds, settings.retry_max_seconds)
             for n in (1, 2, 3, 10)] == [30, 60, 120, 900]

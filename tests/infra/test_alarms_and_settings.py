@@ -45,7 +45,8 @@ def test_a_dead_letter_or_stream_failure_queue_with_any_message_alarms(stage: Pa
     }
     assert watched(stage, "ApproximateNumberOfMessagesVisible") == {
         queues[settings.dead_letter_queue_name(agency)] for agency in agency_ids()
-    } | {queues[settings.outbox_failures_queue_name]}
+    } | {queues[settings.outbox_failures_queue_name],
+         queues[settings.notifications_dead_letter_queue_name]}
     for alarm in alarms(stage):
         if alarm.get("MetricName") == "ApproximateNumberOfMessagesVisible":
             assert (alarm["Threshold"], alarm["ComparisonOperator"]) == (0, "GreaterThanThreshold")
@@ -108,7 +109,8 @@ def test_stage_settings_come_from_chalice_json(stage: Packaged) -> None:
 
 def test_tables_are_on_demand_recoverable_and_encrypted_with_the_stage_key(stage: Packaged) -> None:
     template = stage.template
-    (key_id,) = of_type(template, "AWS::KMS::Key")
+    key_id = "DataKey"
+    assert template["Resources"][key_id]["Type"] == "AWS::KMS::Key"
     assert template["Resources"][key_id]["Properties"]["EnableKeyRotation"] is True
     for table in of_type(template, "AWS::DynamoDB::Table").values():
         properties = table["Properties"]

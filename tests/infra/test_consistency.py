@@ -13,7 +13,14 @@ from moto import mock_aws
 
 from chalicelib.agencies.registry import agency_ids
 from chalicelib.aws import client, reset_clients
-from chalicelib.settings import SSM_PARAMETERS, Settings
+from chalicelib.settings import (
+    PEPPER_PARAMETER,
+    SMS_KEY_PARAMETER,
+    SMS_SENDER_PARAMETER,
+    SMS_URL_PARAMETER,
+    SSM_PARAMETERS,
+    Settings,
+)
 from chalicelib.store import models
 from tests.infra.conftest import Packaged, deployed_settings
 from tests.infra.template import of_type, referenced, sqs_events
@@ -119,7 +126,8 @@ def test_template_queues_are_a_pair_per_agency_and_the_stream_failures_queue(
     # outbox stream reports given-up records to, and nothing else
     expected = {settings.queue_name(agency) for agency in agency_ids()} | {
         settings.dead_letter_queue_name(agency) for agency in agency_ids()
-    } | {settings.outbox_failures_queue_name}
+    } | {settings.outbox_failures_queue_name, settings.notifications_queue_name,
+         settings.notifications_dead_letter_queue_name}
     assert set(queues) == expected
     # AND each queue hands its poison messages to its own DLQ after the code's limit
     for agency in agency_ids():
@@ -143,8 +151,9 @@ def test_every_agency_queue_feeds_one_worker_that_reports_partial_failures(
     }
     events = sqs_events(template)
     consumed = [queue_names[referenced(event["Queue"]).pop()] for event in events.values()]
-    # THEN every agency queue, and no DLQ, has exactly one worker
-    assert sorted(consumed) == sorted(settings.queue_name(agency) for agency in agency_ids())
+    # THEN every agency queue and the notifications queue, and no DLQ, has exactly one worker
+    assert sorted(consumed) == sorted([*(settings.queue_name(agency) for agency in agency_ids()),
+                                       settings.notifications_queue_name])
     for function_id, event in events.items():
         # AND Lambda honours the worker's batchItemFailures (else a batch is all or nothing)
         assert event["FunctionResponseTypes"] == ["ReportBatchItemFailures"], function_id
@@ -223,8 +232,14 @@ def test_local_stack_creates_what_the_template_declares(stage: Packaged) -> None
             reset_clients()
     # THEN they are the template's: same tables with the same keys, indexes and TTL,
     # same queues with the same visibility, retention and redrive, same parameters
+    # (beside the secrets, which ops make in a deployed stage and the local stack makes
+    # with stand-in values)
     assert tables == template_tables(stage.template)
     assert queues == template_queues(stage.template)
+    made_by_ops = {settings.parameter(name) for name in (
+        PEPPER_PARAMETER, SMS_KEY_PARAMETER, SMS_SENDER_PARAMETER, SMS_URL_PARAMETER)}
+    assert made_by_ops <= set(parameters)  # the local stack makes stand-ins for them all
+    parameters = {name: value for name, value in parameters.items() if name not in made_by_ops}
     assert parameters == {
         resource["Properties"]["Name"]: resource["Properties"]["Value"]
         for resource in of_type(stage.template, "AWS::SSM::Parameter").values()

@@ -51,24 +51,27 @@ def tables_reached(grant: dict[str, set[str]]) -> set[str]:
             for target in targets}
 
 
-def test_api_reaches_its_tables_and_the_holiday_list_and_no_queue(stage: Packaged) -> None:
+def test_api_reaches_its_tables_the_secrets_it_needs_and_only_the_sms_queue(
+    stage: Packaged,
+) -> None:
     names = Names(stage)
     settings = names.settings
     # GIVEN the API handler's role
     grant = grants(stage.template, function_by_handler(stage.template, "app.app"))
-    # THEN it reaches the applications, counters, idempotency and outbox tables, no other
-    assert tables_reached(grant) == {
-        names.table(settings.applications_table),
-        names.table(settings.counters_table),
-        names.table(settings.idempotency_table),
-        names.table(settings.outbox_table),
-    }
+    # THEN it reaches the application and sign-in tables, no other
+    assert tables_reached(grant) == {names.table(settings.resource(suffix)) for suffix in (
+        "applications", "counters", "idempotency", "outbox", "challenges", "limits",
+        "sessions", "staff", "staff-phones")}
     # AND it only adds outbox records (in its transactions), never reads or changes them
     outbox = names.table(settings.outbox_table)
     assert {action for action, targets in grant.items() if outbox in targets} == {
         "dynamodb:PutItem"}
-    # AND it talks to no queue at all: the outbox's stream does
-    assert not any(action.startswith("sqs:") for action in grant)
+    # AND the only queue it sends to is the SMS worker's (sign-in codes): moves go
+    # through the outbox's stream
+    assert grant["sqs:SendMessage"] == {names.queues[settings.notifications_queue_name]}
+    assert CONSUME.isdisjoint(grant)
+    # AND it signs access tokens with the token key, which nothing else may do
+    assert grant["kms:Sign"] == {"TokenKey"}
     # AND it reads the holiday list, nothing else in SSM
     assert grant["ssm:GetParameter"] == {names.holidays()}
 
@@ -119,7 +122,33 @@ def test_the_stream_handler_reads_only_the_outbox_stream_and_reports_its_failure
     outbox = names.table(names.settings.outbox_table)
     assert grant["dynamodb:GetRecords"] == grant["dynamodb:GetShardIterator"] == {outbox}
     failures = names.queues[names.settings.outbox_failures_queue_name]
-    assert grant["sqs:SendMessage"] == names.agency_queues() | {failures}
+    notifications = names.queues[names.settings.notifications_queue_name]
+    assert grant["sqs:SendMessage"] == names.agency_queues() | {failures, notifications}
+
+
+def test_the_authorizer_reads_only_the_token_keys_public_half(stage: Packaged) -> None:
+    function = function_by_handler(stage.template, "chalicelib.api.authorizer.authenticated")
+    grant = grants(stage.template, function)
+    assert {action for action in grant if not action.startswith("logs:")} == {
+        "kms:GetPublicKey"}
+    assert grant["kms:GetPublicKey"] == {"TokenKey"}
+
+
+def test_the_sms_worker_reads_its_queue_the_applications_and_the_aggregators_settings(
+    stage: Packaged,
+) -> None:
+    names = Names(stage)
+    settings = names.settings
+    handler = "chalicelib.workers.notifications.send_notifications"
+    grant = grants(stage.template, function_by_handler(stage.template, handler))
+    for action in CONSUME:
+        assert grant[action] == {names.queues[settings.notifications_queue_name]}, action
+    assert "sqs:SendMessage" not in grant
+    assert tables_reached(grant) == {names.table(settings.applications_table),
+                                     names.table(settings.idempotency_table)}
+    assert not {"dynamodb:PutItem", "dynamodb:UpdateItem"} & {
+        action for action, targets in grant.items()
+        if names.table(settings.applications_table) in targets}
 
 
 def test_every_function_has_a_role_of_its_own_without_wildcards(stage: Packaged) -> None:
@@ -138,15 +167,22 @@ def test_every_function_has_a_role_of_its_own_without_wildcards(stage: Packaged)
             # AND no statement grants every action of a service or every resource
             assert not any(action == "*" or action.endswith(":*") for action in actions)
             assert "*" not in resources, (function_id, statement)
-            # AND none can scan, batch-write or delete: applications are never deleted
-            # by the platform, and idempotency claims expire by TTL
-            assert not {"dynamodb:Scan", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem",
+            # AND none can scan or batch-write; none deletes, but the SMS worker its own
+            # idempotency records (a failed send's, so the retry sends): applications are
+            # never deleted by the platform, and claims expire by TTL
+            assert not {"dynamodb:Scan", "dynamodb:BatchWriteItem",
                         "dynamodb:DeleteTable"} & set(actions)
+            if "dynamodb:DeleteItem" in actions:
+                assert name.endswith("-send_notifications")
+                assert [r["Fn::GetAtt"][0] for r in resources] == ["IdempotencyTable"]
             # AND a function writes logs only to its own log group
             if "logs:PutLogEvents" in actions:
                 assert all(f"/aws/lambda/{name}:" in resource["Fn::Sub"] for resource in resources)
-            # AND the table key is usable only through DynamoDB
-            if any(action.startswith("kms:") for action in actions):
+            # AND the table key is usable only through DynamoDB; the token key only to
+            # sign tokens and read its public half
+            if set(actions) <= {"kms:Sign", "kms:GetPublicKey"}:
+                assert [referenced(resource).pop() for resource in resources] == ["TokenKey"]
+            elif any(action.startswith("kms:") for action in actions):
                 assert "kms:ViaService" in statement["Condition"]["StringEquals"]
 
 

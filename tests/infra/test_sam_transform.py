@@ -63,10 +63,23 @@ def test_event_source_mappings_report_batch_item_failures(stage: Packaged) -> No
     assert destination == "StreamFailuresQueue"
 
 
-def test_rest_api_keeps_its_resource_policy(stage: Packaged) -> None:
+def test_the_api_refuses_in_the_platforms_bilingual_body(stage: Packaged) -> None:
+    import json
+
+    from chalicelib.api.errors import GATEWAY_RESPONSES
+
     template = transformed(stage)
     (api,) = of_type(template, "AWS::ApiGateway::RestApi").values()
-    policy = api["Properties"]["Body"]["x-amazon-apigateway-policy"]
-    statements = [s for s in policy["Statement"] if "Fn::If" in s]
-    assert statements[0]["Fn::If"][0] == "DecisionsClosed"
     assert api["Properties"]["Body"]["info"]["title"].endswith(f"-{stage.stage}-api")
+    responses = api["Properties"]["Body"]["x-amazon-apigateway-gateway-responses"]
+    # THEN every refusal before a route runs (no token, unknown path, throttling, ...)
+    # answers with the status and the Bangla and English body the local stack gives
+    assert set(responses) == set(GATEWAY_RESPONSES)
+    for kind, (status, code) in GATEWAY_RESPONSES.items():
+        answer = responses[kind]
+        assert answer["statusCode"] == str(status)
+        body = json.loads(answer["responseTemplates"]["application/json"])
+        assert body["code"] == code and body["message_bn"] and body["message_en"]
+    # AND every route but the public ones runs the one built-in authorizer
+    (authorizer,) = api["Properties"]["Body"]["securityDefinitions"].values()
+    assert authorizer["x-amazon-apigateway-authtype"] == "custom"

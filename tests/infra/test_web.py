@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from tests.infra.conftest import INFRA, Packaged
-from tests.infra.template import as_list, of_type, referenced
+from tests.infra.template import of_type, referenced
 
 CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
 
@@ -141,26 +141,6 @@ def test_app_shell_function_rewrites_routes_and_leaves_files() -> None:
         "/catalog/index.json": "/catalog/index.json",
         "/v1.2/track": "/index.html",
     }
-
-
-def test_decisions_route_is_closed_until_it_has_authentication(stage: Packaged) -> None:
-    body = stage.template["Resources"]["RestAPI"]["Properties"]["DefinitionBody"]
-    policy = body["x-amazon-apigateway-policy"]
-    (choice,) = [s["Fn::If"] for s in policy["Statement"] if "Fn::If" in s]
-    (closed, allow_listed) = choice[1:]
-    # THEN with no caller networks configured, every POST of a decision is refused ...
-    assert closed["Effect"] == "Deny"
-    assert closed["Resource"] == "execute-api:/*/POST/applications/*/decisions"
-    assert "Condition" not in closed
-    # ... and with some, only callers from those networks get through
-    assert allow_listed["Condition"]["NotIpAddress"]["aws:SourceIp"] == {
-        "Ref": "DecisionCallerCidrs"
-    }
-    # AND the rest of the API stays open to citizens
-    allow = [s for s in policy["Statement"] if s.get("Effect") == "Allow"]
-    assert [as_list(s["Resource"]) for s in allow] == [["execute-api:/*"]]
-    # AND the stages ship closed
-    assert stage.template["Parameters"]["DecisionCallerCidrs"]["Default"] == ""
 
 
 def test_the_app_shells_inline_scripts_are_allowed_to_run(stage: Packaged) -> None:

@@ -27,7 +27,7 @@ class TokenRefused(Exception):
         super().__init__("Unauthorized")
 
 
-@authorizer_routes.authorizer(ttl_seconds=0)
+@authorizer_routes.authorizer(ttl_seconds=300)  # a token's verdict, cached by API Gateway
 def authenticated(auth_request: Any) -> AuthResponse:
     """A request with a valid ``Authorization: Bearer <access token>`` goes through."""
     from ..tokens import tokens

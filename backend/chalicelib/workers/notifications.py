@@ -101,6 +101,7 @@ def notify(record: SQSRecord, sender: Notifier) -> None:
     except (TypeError, ValueError):
         raise PoisonMessage("notification is not JSON") from None
     kind = message.get("kind") if isinstance(message, dict) else None
+    sms: Sms | None
     try:
         if kind == "code":
             sms = sender.code(str(message["phone"]), str(message["code"]),
