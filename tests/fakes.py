@@ -8,7 +8,8 @@ functional tier checks the real stores against moto.
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
+from typing import Any
 
 from chalicelib.domain.errors import ServiceUnavailable
 from chalicelib.domain.outbox import OutboxMessage, OutboxPage, OutboxRecord
@@ -62,3 +63,156 @@ class FakeQueues:
         if self.down or message.body.get("tracking_id") in self.refuse:
             raise ServiceUnavailable("service_unavailable")
         self.sent.append(message)
+
+
+# --- signing in ---------------------------------------------------------------------
+
+from chalicelib.domain.access import Principal  # noqa: E402
+from chalicelib.domain.auth import Challenge, Session, StaffAccount  # noqa: E402
+
+
+class FakeChallenges:
+    """``Challenges`` in a dict."""
+
+    def __init__(self) -> None:
+        self.items: dict[str, Challenge] = {}
+
+    def create(self, challenge: Challenge) -> None:
+        self.items[challenge.id] = challenge
+
+    def get(self, challenge_id: str) -> Challenge | None:
+        return self.items.get(challenge_id)
+
+    def wrong_try(self, challenge_id: str) -> int:
+        challenge = self.items[challenge_id]
+        self.items[challenge_id] = replace(challenge, attempts=challenge.attempts + 1)
+        return challenge.attempts + 1
+
+    def use(self, challenge_id: str) -> bool:
+        challenge = self.items.get(challenge_id)
+        if challenge is None or challenge.used:
+            return False
+        self.items[challenge_id] = replace(challenge, used=True)
+        return True
+
+
+class FakeLimits:
+    """``Limits`` in a dict of (count, until epoch seconds)."""
+
+    def __init__(self) -> None:
+        self.windows: dict[str, tuple[int, int]] = {}
+
+    def hit(self, key: str, *, limit: int, window_seconds: int, now: datetime) -> int:
+        moment = int(now.timestamp())
+        count, until = self.windows.get(key, (0, 0))
+        if until <= moment:
+            self.windows[key] = (1, moment + window_seconds)
+            return 0
+        if count < limit:
+            self.windows[key] = (count + 1, until)
+            return 0
+        return until - moment
+
+    def lock(self, key: str, *, seconds: int, now: datetime) -> None:
+        self.windows[key] = (0, int(now.timestamp()) + seconds)
+
+    def locked_for(self, key: str, *, now: datetime) -> int:
+        return max(0, self.windows.get(key, (0, 0))[1] - int(now.timestamp()))
+
+
+class FakeSessions:
+    """``Sessions`` in a dict, by token hash."""
+
+    def __init__(self) -> None:
+        self.items: dict[str, Session] = {}
+
+    def start(self, session: Session) -> None:
+        self.items[session.token_hash] = session
+
+    def find(self, token_hash: str) -> Session | None:
+        return self.items.get(token_hash)
+
+    def rotate(self, old: Session, new: Session) -> bool:
+        current = self.items[old.token_hash]
+        if current.used or current.revoked:
+            return False
+        self.items[old.token_hash] = replace(current, used=True)
+        self.items[new.token_hash] = new
+        return True
+
+    def revoke_family(self, family: str) -> int:
+        return self._revoke(lambda session: session.family == family)
+
+    def revoke_principal(self, principal_id: str) -> int:
+        return self._revoke(lambda session: session.principal.id == principal_id)
+
+    def _revoke(self, which: Any) -> int:
+        hits = [key for key, session in self.items.items() if which(session)
+                and not session.revoked]
+        for key in hits:
+            self.items[key] = replace(self.items[key], revoked=True)
+        return len(hits)
+
+
+class FakeStaff:
+    """``StaffAccounts`` in a dict."""
+
+    def __init__(self, *accounts: StaffAccount) -> None:
+        self.items = {account.id: account for account in accounts}
+
+    def by_phone(self, phone: str) -> StaffAccount | None:
+        return next((a for a in self.items.values() if a.phone == phone), None)
+
+    def get(self, account_id: str) -> StaffAccount | None:
+        return self.items.get(account_id)
+
+    def failed(self, account: StaffAccount, *, now: datetime, lock_after: int,
+               lock_seconds: int) -> StaffAccount:
+        failures = self.items[account.id].failures + 1
+        updated = replace(self.items[account.id], failures=failures)
+        if failures >= lock_after:
+            updated = replace(updated, failures=0,
+                              locked_until=now + timedelta(seconds=lock_seconds))
+        self.items[account.id] = updated
+        return updated
+
+    def succeeded(self, account: StaffAccount) -> None:
+        self.items[account.id] = replace(self.items[account.id], failures=0, locked_until=None)
+
+
+class FakeTokens:
+    """A ``TokenIssuer`` that writes the principal into a readable string."""
+
+    def issue(self, principal: Principal, *, now: datetime, seconds: int) -> str:
+        return f"access:{principal.role.value}:{principal.id}:{int(now.timestamp()) + seconds}"
+
+
+class FakePasswords:
+    """``Passwords`` where a hash is ``hashed:<password>``."""
+
+    def __init__(self) -> None:
+        self.dummies = 0
+
+    @staticmethod
+    def hash(password: str) -> str:
+        return f"hashed:{password}"
+
+    def verify(self, password_hash: str, password: str) -> bool:
+        return password_hash == f"hashed:{password}"
+
+    def dummy_verify(self, password: str) -> None:
+        self.dummies += 1
+
+
+class FakeSender:
+    """A ``CodeSender`` that keeps what it sent."""
+
+    def __init__(self) -> None:
+        self.sent: list[tuple[str, str, str]] = []
+
+    def send_code(self, phone: str, code: str, purpose: str) -> None:
+        self.sent.append((phone, code, purpose))
+
+    @property
+    def last_code(self) -> str:
+        return self.sent[-1][1]

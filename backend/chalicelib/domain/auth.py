@@ -299,11 +299,11 @@ class SignIn:
             raise TooManyRequests("phone_locked", retry_after=locked,
                                   values=minutes_values(locked))
         hour = now.strftime("%Y%m%d%H")
-        for key, limit, window, code in (
-            (self.keyed("gap", phone), 1, policy.resend_seconds, "code_wait"),
-            (self.keyed("hour", phone, hour), policy.sends_per_hour, 3600, "code_limit"),
+        for key, limit, window, code in (  # a refusal counts in no window after it
             (self.keyed("address", address, hour), policy.sends_per_address_per_hour, 3600,
              "too_many_requests"),
+            (self.keyed("gap", phone), 1, policy.resend_seconds, "code_wait"),
+            (self.keyed("hour", phone, hour), policy.sends_per_hour, 3600, "code_limit"),
         ):
             wait = self.limits.hit(key, limit=limit, window_seconds=window, now=now)
             if wait:
@@ -329,13 +329,15 @@ class SignIn:
         code = _code(code_text)
         challenge = self.challenges.get(challenge_id) if isinstance(challenge_id, str) else None
         now = self.clock()
-        if (challenge is None or challenge.purpose != purpose or challenge.expires_at <= now
-                or (phone is not None and challenge.phone != phone) or challenge.used):
+        if challenge is None or challenge.purpose != purpose or (
+                phone is not None and challenge.phone != phone):
             raise Unauthorized("code_invalid", fields=[FieldProblem.of("code", "otp_code", CODE)])
         lock = self.keyed("lock", challenge.phone)
         locked = self.limits.locked_for(lock, now=now)
-        if locked:
+        if locked:  # said first: it is what the person must wait for
             raise TooManyRequests("phone_locked", retry_after=locked, values=minutes_values(locked))
+        if challenge.used or challenge.expires_at <= now:
+            raise Unauthorized("code_invalid", fields=[FieldProblem.of("code", "otp_code", CODE)])
         if not hmac.compare_digest(challenge.code_digest, self._digest(challenge.id, code)):
             tries = self.challenges.wrong_try(challenge.id)
             if tries >= self.policy.wrong_tries:

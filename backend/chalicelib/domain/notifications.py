@@ -74,20 +74,38 @@ NOTIFIED = frozenset(Status(name) for name in TEMPLATES if not name.startswith("
 ELLIPSIS = "…"
 
 
+def _units(text: str) -> int:
+    """How much of a segment's room the text takes (UCS-2 units, or GSM-7 septets)."""
+    if is_gsm7(text):
+        return sum(2 if char in GSM7_EXTENSION else 1 for char in text)
+    return len(text.encode("utf-16-le")) // 2
+
+
+SHORTEST_NAME = 8  # a name is never cut below this many characters
+
+
 def render(template: str, *, free: str = "", **values: str) -> str:
-    """A template filled in; ``free`` text (``{text}``) is cut so the whole fits in
-    ``MAX_SEGMENTS``, and a name that is still too long is cut too."""
-    text = TEMPLATES[template].format(text=free, **values)
+    """A template filled in, in at most ``MAX_SEGMENTS``: free text (``{text}``) is cut to
+    the room left, and a name too long for any room is shortened first."""
+    def fill(text: str, names: dict[str, str]) -> str:
+        return TEMPLATES[template].format(text=text, **names)
+
+    text = fill(free, values)
     if segments(text) <= MAX_SEGMENTS:
         return text
-    room = capacity(text) - len(TEMPLATES[template].format(text="", **values))
-    if free and room > 1:
-        text = TEMPLATES[template].format(text=free[: room - 1] + ELLIPSIS, **values)
-    while segments(text) > MAX_SEGMENTS:  # a very long name: shorten it as well
-        values = {key: (value[:-2] + ELLIPSIS if key == "service" else value)
-                  for key, value in values.items()}
-        text = TEMPLATES[template].format(text=free[:1] + ELLIPSIS if free else "", **values)
-    return text
+    limit = capacity(text)
+    names = dict(values)
+    reserve = 2 if free else 0  # keep room for at least one letter of the free text
+    for key in ("service", "output"):
+        while _units(fill("", names)) > limit - reserve and len(names.get(key, "")) > SHORTEST_NAME:
+            names[key] = names[key][:-2] + ELLIPSIS
+    room = limit - _units(fill("", names))
+    if free and _units(free) > room:
+        cut = free
+        while cut and _units(cut + ELLIPSIS) > room:
+            cut = cut[:-1]
+        free = cut + ELLIPSIS if cut else ""
+    return fill(free, names)
 
 
 @dataclass(frozen=True)
