@@ -105,7 +105,7 @@ const virtual = (modules) => ({
 const common = { bundle: true, format: "esm", minify: true, target: "es2020", legalComments: "none", charset: "utf8", logLevel: "warning" };
 
 // Checks and the app share rules.js; build them together so it becomes one shared chunk.
-const catalogJSON = { categories: index.categories, services: null, etag: index.etag };
+const catalogJSON = { categories: index.categories, services: null, search: index.search || {}, etag: index.etag };
 let built = await esbuild.build({
   ...common,
   entryPoints: { main: path.join(HERE, "src", "main.js"), ...checkEntries },
