@@ -1,7 +1,6 @@
 // The service catalog, as built with this version of the app (the same files the API
 // serves): the index for listing and search, one file per service for its page and form.
 import { INDEX_URL } from "build-info";
-import { rank, searchable, vocabularyOf } from "./search.js";
 
 let index = null;
 const services = new Map();
@@ -38,9 +37,11 @@ export async function loadService(id) {
 /**
  * Services matching `query` (Bangla, English or romanised Bangla), best first, optionally of
  * one category; with no query, all of them (of that category) in catalog order. The ranking
- * is the server's (./search.js); it runs here, on the catalog the app already has, offline too.
+ * is the server's (./search.js, loaded on the first search); it runs here, on the catalog the
+ * app already has, offline too.
  */
-export function search(catalog, query, category) {
+export async function search(catalog, query, category) {
+  const { rank, searchable, vocabularyOf } = await import("./search.js");
   catalog.searchables ||= new Map(catalog.services.map((entry) => {
     const found = catalog.categories.find((item) => item.id === entry.category);
     return [entry.id, searchable(entry, {
@@ -54,6 +55,9 @@ export function search(catalog, query, category) {
   const allowed = catalog.services.filter((entry) => !category || entry.category === category).map((entry) => catalog.searchables.get(entry.id));
   return rank(allowed, query || "", catalog.vocabulary).map((found) => byId.get(found.id));
 }
+
+/** The services of one category, in catalog order. */
+export const inCategory = (catalog, id) => catalog.services.filter((entry) => entry.category === id);
 
 /** Categories that have services, in their order, each with its services. */
 export function byCategory(catalog) {

@@ -1,6 +1,6 @@
 // The app: routes, navigation, language, the outbox's senders and the update notice.
 import { formatMoment } from "./bangla.js";
-import { loadIndex, loadService } from "./catalog.js";
+import { loadIndex, loadService, search } from "./catalog.js";
 import { TRACK_MESSAGES } from "build-track-messages";
 import { digits, fieldSentence, lang, setLang, t, table, pick } from "./i18n.js";
 import { flush, entryFor, onChange, SYNC_TAG } from "./outbox.js";
@@ -81,12 +81,17 @@ async function homePage(query, first) {
     const box = document.getElementById("q");
     if (!box.value && query) box.value = query;
     if (box.value) await updateResults(box.value); // a search link, or typed before the script arrived
-  } else mount(main, home(catalog, query));
+  } else mount(main, home(catalog, query, query ? await search(catalog, query) : []));
 }
 
 async function updateResults(query) {
   const catalog = await loadIndex();
-  mount(document.getElementById("results"), results(catalog, query.trim()));
+  const wanted = query.trim();
+  const found = wanted ? await search(catalog, wanted) : [];
+  const box = document.getElementById("q");
+  const list = document.getElementById("results");
+  if (!list || (box && box.value.trim() !== wanted)) return; // left the page, or typed on meanwhile
+  mount(list, results(catalog, wanted, found));
   history.replaceState(null, "", query.trim() ? `/?q=${encodeURIComponent(query.trim())}` : "/");
 }
 
