@@ -292,6 +292,8 @@ def _widget_problems(
     if widget in CHOICE_WIDGETS and not in_address:
         return _options_problems(path, spec, ui, values, widget)
     rows = items.get("properties")
+    if widget == "district" and spec.get("x-geo-area") != "district":
+        return [f"field {path!r} is a district list but not of the 'district' definition"]
     if widget == "list" and (spec.get("type") != "array" or not isinstance(rows, dict)):
         return [f"field {path!r} is a list but not an array of objects"]
     if widget == "documents" and sorted(items.get("enum", [])) != sorted(documents):

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from tests.browser.conftest import ARTIFACTS, ROOT, fill_lost_phone_gd, new_phone
+from tests.browser.conftest import ARTIFACTS, ROOT, fill_lost_phone_gd, new_phone, submit_form
 
 AXE = ROOT / "pwa" / "node_modules" / "axe-core" / "axe.min.js"
 BLOCKING = {"serious", "critical"}
@@ -52,7 +52,7 @@ def test_page_has_no_serious_violations(stack, page, name):
 def test_form_with_errors_and_english_has_no_serious_violations(stack, page):
     page.goto(stack.web + "/s/online-gd-lost-item/form")
     page.wait_for_selector("form button[type=submit]")
-    page.click("form button[type=submit]")  # empty: every required field in error
+    submit_form(page)  # empty: every required field in error
     page.wait_for_selector(".error-summary:not([hidden])")
     assert violations(page, "form-errors") == []
     page.click("button.lang")
@@ -64,7 +64,7 @@ def test_application_page_has_no_serious_violations(stack, page):
     page.goto(stack.web + "/s/online-gd-lost-item/form")
     page.wait_for_selector("form button[type=submit]")
     fill_lost_phone_gd(page, new_phone())
-    page.click("form button[type=submit]")
+    submit_form(page)
     page.wait_for_selector(".tid")
     assert violations(page, "application") == []
 
