@@ -75,3 +75,24 @@ def test_form_with_narrowed_choices_has_no_serious_violations(stack, page):
     page.check('input[name="form.age_group"][value="UNDER_18"]')
     page.wait_for_selector('[data-path="form.brn"]:not([hidden])')
     assert violations(page, "form-narrowed") == []
+
+
+def test_an_approved_application_and_the_notice_bar_have_no_serious_violations(stack, page):
+    from tests.browser.conftest import apply_online, decide
+
+    tracking_id = apply_online(page, stack.web)  # the notice bar says it was sent
+    assert violations(page, "application-sent-notice") == []
+    page.wait_for_function(
+        "document.querySelector('#app-view .status[class*=s-]')?.textContent === 'প্রক্রিয়াধীন'",
+        timeout=45_000)
+    decide(stack, tracking_id, {"decision": "approve"})
+    page.wait_for_selector("#app-view .collect", timeout=45_000)
+    assert violations(page, "application-approved") == []
+
+
+def test_the_passport_form_with_every_error_has_no_serious_violations(stack, page):
+    page.goto(stack.web + "/s/epassport-new/form")
+    page.wait_for_selector("form button[type=submit]")
+    submit_form(page)
+    page.wait_for_selector(".error-summary:not([hidden]) h3")
+    assert violations(page, "form-passport-errors") == []
