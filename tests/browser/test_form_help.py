@@ -33,7 +33,7 @@ def test_the_error_summary_is_grouped_by_section_in_the_form_s_order(stack, page
     # THEN the summary's heading has the focus and is in view
     assert page.evaluate("document.activeElement.id") == "error-summary-title"
     box = page.locator("#error-summary-title").bounding_box()
-    assert box and 0 <= box["y"] and box["y"] + box["height"] <= page.viewport_size["height"]
+    assert box and box["y"] >= 0 and box["y"] + box["height"] <= page.viewport_size["height"]
 
     # AND the problems are listed under their sections, in the order the form has them
     sections = page.locator(".error-summary h3").all_inner_texts()

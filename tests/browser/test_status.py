@@ -19,6 +19,10 @@ from tests.browser.conftest import (
 
 IN_REVIEW = "প্রক্রিয়াধীন"
 STATUS_WAIT_MS = 45_000  # the page asks at 2, 4, 8, 15 ... seconds after each change
+SHOWN_AS = """state => {
+    Object.defineProperty(document, 'visibilityState', {configurable: true, get: () => state});
+    document.dispatchEvent(new Event('visibilitychange'));
+}"""
 
 
 def status_is(page, text, timeout=STATUS_WAIT_MS):
@@ -86,18 +90,12 @@ def test_no_one_is_asked_while_the_page_is_hidden(stack, page):
             and asked.append(r.url))
 
     # WHEN the phone hides the page (another app in front) for a while
-    page.evaluate("""() => {
-        Object.defineProperty(document, 'visibilityState', {configurable: true, get: () => 'hidden'});
-        document.dispatchEvent(new Event('visibilitychange'));
-    }""")
+    page.evaluate(SHOWN_AS, "hidden")
     time.sleep(10)  # longer than the next two waits together
 
     # THEN nothing is asked; and when it shows again, it asks at once
     assert asked == []
-    page.evaluate("""() => {
-        Object.defineProperty(document, 'visibilityState', {configurable: true, get: () => 'visible'});
-        document.dispatchEvent(new Event('visibilitychange'));
-    }""")
+    page.evaluate(SHOWN_AS, "visible")
     deadline = time.monotonic() + 15
     while not asked and time.monotonic() < deadline:
         page.wait_for_timeout(250)
