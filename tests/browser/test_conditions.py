@@ -89,7 +89,7 @@ def test_a_box_that_must_be_ticked_is_asked_for(stack, page):
 
     # THEN that box is marked as needed, beside it and in the list at the top
     error = page.locator("#f-form-buyer_travelling-error")
-    assert error.inner_text() == "'ক্রেতা নিজে এই যাত্রায় থাকবেন' দিতে হবে।"
+    assert error.inner_text() == "'ক্রেতা নিজে এই যাত্রায় থাকবেন' ঘরে টিক দিন।"
     assert box.get_attribute("aria-invalid") == "true"
     assert "ক্রেতা নিজে এই যাত্রায় থাকবেন" in page.locator(".error-summary").inner_text()
 
