@@ -495,20 +495,28 @@ def _tick_code(field: dict[str, Any]) -> str:
     return str(field.get("x-problem", "must_tick"))
 
 
-def _code_of(error: ValidationError, field: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-    """The field-error code for one validator error, and the values its message needs."""
+def _named_code(error: ValidationError, field: dict[str, Any]) -> str | None:
+    """The code of an error that depends on its cause or its field, not the keyword alone."""
     keyword = error.validator
     if keyword == "format":
-        cause = error.cause
-        return (cause.code if isinstance(cause, FormatProblem) else "invalid"), {}
+        return error.cause.code if isinstance(error.cause, FormatProblem) else "invalid"
     if keyword == "pattern":
-        return field.get("x-problem", "pattern"), {}
+        return str(field.get("x-problem", "pattern"))
     if keyword in ("x-geo", "x-geo-area"):
-        return str(error.validator_value), {}
+        return str(error.validator_value)
     if keyword == "const" and error.validator_value is True:
-        return _tick_code(field), {}
+        return _tick_code(field)
     if keyword == "minLength" and error.instance == "":
-        return "required", {}
+        return "required"
+    return None
+
+
+def _code_of(error: ValidationError, field: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """The field-error code for one validator error, and the values its message needs."""
+    named = _named_code(error, field)
+    if named is not None:
+        return named, {}
+    keyword = error.validator
     if keyword in _LIMIT_CODES:
         value = error.validator_value
         shown = int(value) if isinstance(value, float) and value.is_integer() else value
