@@ -143,12 +143,11 @@ for (const service of services) {
 }
 const mainURL = `/${path.relative(DIST, path.resolve(HERE, outputName(path.join(HERE, "src", "main.js"))))}`;
 // The form's code, fetched at once when a link opens a form directly (a slow phone then waits
-// for the form and the page's script together, not one after the other).
+// for the form and the page's script together, not one after the other); the shell's inline
+// script reads it from a <meta>, so that the script itself (allowed by its hash) never changes.
 const formOut = outputName(path.join(HERE, "src", "views", "form.js"));
 const formURL = formOut ? `/${path.relative(DIST, path.resolve(HERE, formOut))}` : null;
-const formPreload = formURL
-  ? `if(/^\\/s\\/[^/]+\\/form\\/?$/.test(location.pathname)){var l=document.createElement("link");l.rel="modulepreload";l.href=${JSON.stringify(formURL)};document.head.appendChild(l)}`
-  : "";
+
 
 // --- the shell: CSS inlined, home page prerendered in Bangla ---------------------------------
 const css = (await esbuild.transform(fs.readFileSync(path.join(HERE, "src", "app.css"), "utf8"), { loader: "css", minify: true })).code.trim();
@@ -172,7 +171,7 @@ const html = fs.readFileSync(path.join(HERE, "index.html"), "utf8")
   .replaceAll("{{main}}", mainURL)
   .replace("{{index}}", indexURL)
   .replace("{{skip}}", esc(rendered.t("nav.skip")))
-  .replace("{{form_preload}}", () => formPreload)
+  .replace("{{form_code}}", formURL || "")
   .replace("{{loading}}", esc(rendered.t("app.loading")))
   .replace("{{loading_en}}", esc(JSON.parse(fs.readFileSync(path.join(HERE, "i18n", "en.json"), "utf8")).app.loading))
   .replace("{{header}}", () => rendered.header)
