@@ -17,6 +17,7 @@ const notices = document.getElementById("notices");
 const state = { form: null, route: null, update: null, install: null, flash: null, watch: null, offline: null };
 const DRAFT_DELAY_MS = 400;
 const FLASH_MS = 8000; // a notice of something done goes away by itself after this long
+const WARM_AFTER_MS = 10000; // the offline set is fetched this long after the page has loaded, once idle
 
 // --- the notice bar: one bar at the foot of the screen, whatever it has to say ----------
 // (offline and what still works, something just done, applications waiting, a new version,
@@ -485,8 +486,8 @@ function watchForUpdates() {
 function warmWhenIdle(registration) {
   if (navigator.connection?.saveData || state.offline) return;
   const ask = () => registration.active?.postMessage({ type: "warm" });
-  if ("requestIdleCallback" in window) requestIdleCallback(ask, { timeout: 10000 });
-  else setTimeout(ask, 3000);
+  const idle = () => ("requestIdleCallback" in window ? requestIdleCallback(ask, { timeout: 10000 }) : ask());
+  setTimeout(idle, WARM_AFTER_MS); // the page's own first load goes first, unhurried
 }
 
 navigator.serviceWorker?.addEventListener("message", (event) => {

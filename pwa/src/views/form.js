@@ -352,10 +352,11 @@ export class ServiceForm {
     // a district on its own (a birthplace): every district, under its division
     for (const list of this.element.querySelectorAll('[data-geo-list="district"]')) {
       const name = (row) => (lang() === "bn" ? row[2] : row[3]);
+      const order = new Intl.Collator(lang()).compare;
       const keep = list.value;
       list.replaceChildren(toDOM(h("option", { value: "" }, t("form.choose"))), ...geo.division.map((division) =>
         toDOM(h("optgroup", { label: name(division) }, geo.district.filter((row) => row[1] === division[0])
-          .sort((a, b) => name(a).localeCompare(name(b), lang())).map((row) => h("option", { value: row[0] }, name(row)))))));
+          .sort((a, b) => order(name(a), name(b))).map((row) => h("option", { value: row[0] }, name(row)))))));
       list.value = keep;
     }
     for (const address of this.element.querySelectorAll(".address")) {
