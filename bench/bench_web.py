@@ -1,14 +1,17 @@
 """The web app's budgets, measured against the embedded stack (figures printed, never asserted).
 
 * First visit to the home page: bytes transferred by the page (gzip, as sent) until the
-  network is quiet, against 60 KB; and what the service worker then precaches in the
-  background. HTML + critical CSS (inlined) gzip size against 14 KB. The catalog index
+  network is quiet, against 60 KB; what the service worker then precaches in the
+  background; and the offline set it fetches once the app is idle (every service's page
+  and form, the area lists) against its budget (pwa/dist/offline-set.json, set by the
+  build). HTML + critical CSS (inlined) gzip size against 14 KB. The catalog index
   (every service's summary, fetched on the first visit): services, bytes, bytes a service.
 * Lighthouse 12.2.3, mobile defaults (simulated slow 4G, 4x CPU), on the home page, a
   service page and a form, and on the catalog's largest form (the most fields and conditions):
   performance, accessibility, best practices against 95.
 * Repeat visit offline: the home page, a service and a form opened once, reloaded with
-  no network: does each render?
+  no network: does each render? And after a first visit to the home page alone: does
+  every service page and form open offline?
 * A first visit at about 400 kbps and 400 ms round trips: seconds until the catalog shows.
 
 Needs the build (make pwa), Chromium and pwa/node_modules (make node-deps).
@@ -51,8 +54,26 @@ def kb(size: float) -> str:
     return f"{size / 1024:.1f} KB"
 
 
+OFFLINE_SET = DIST / "offline-set.json"
+ALL_CACHED = """async files => {
+    for (const file of files) if (!(await caches.match(file))) return false;
+    return true;
+}"""
+
+
+def wait_for_offline_set(page: Any, files: list[str], seconds: float = 120) -> float:
+    """Seconds until the worker has fetched the whole offline set (or -1 when it never does)."""
+    started = time.monotonic()
+    while not page.evaluate(ALL_CACHED, files):
+        if time.monotonic() - started > seconds:
+            return -1
+        page.wait_for_timeout(250)
+    return time.monotonic() - started
+
+
 def first_visit(browser: Any, web: str) -> dict[str, Any]:
-    """Bytes over the wire for a first visit (page requests; then the worker's precache)."""
+    """Bytes over the wire for a first visit (page requests; the worker's precache; then the
+    offline set it fetches once the app is idle)."""
     context = browser.new_context(viewport={"width": 360, "height": 740})
     page = context.new_page()
     cdp = context.new_cdp_session(page)
@@ -73,13 +94,19 @@ def first_visit(browser: Any, web: str) -> dict[str, Any]:
         const cache = await caches.open(shell);
         return (await cache.keys()).map(r => new URL(r.url).pathname);
     }""")
+    offline = json.loads(OFFLINE_SET.read_text()) if OFFLINE_SET.exists() else {"files": []}
+    offline_seconds = wait_for_offline_set(page, offline["files"])
     context.close()
     fetched = {path.split("?")[0] for path in page_files}
     extra = [path for path in precache if path not in fetched and path != "/"]
-    extra_bytes = sum(
-        len(gzip.compress((DIST / path.lstrip("/")).read_bytes(), 9)) for path in extra)
+    gzipped = lambda path: len(gzip.compress((DIST / path.lstrip("/")).read_bytes(), 9))  # noqa: E731
     return {"page_bytes": page_bytes, "page_files": page_files, "precache_extra": extra,
-            "precache_extra_bytes": extra_bytes}
+            "precache_extra_bytes": sum(gzipped(path) for path in extra),
+            "offline_files": len(offline["files"]),
+            "offline_bytes": sum(gzipped(path) for path in offline["files"]),
+            "offline_budget": offline.get("budget_bytes", 0),
+            "offline_left_out": len(offline.get("left_out", [])),
+            "offline_seconds": offline_seconds}
 
 
 def catalog_index_size() -> dict[str, int]:
@@ -139,6 +166,30 @@ def offline_repeat(browser: Any, web: str) -> dict[str, bool]:
     return rendered
 
 
+def offline_after_home_only(browser: Any, web: str) -> tuple[int, int]:
+    """After a first visit to the home page alone (and the offline set fetched): how many
+    service pages and forms open with no network, of how many."""
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    page.goto(web + "/")
+    page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=30_000)
+    wait_for_offline_set(page, json.loads(OFFLINE_SET.read_text())["files"])
+    context.set_offline(True)
+    services = sorted(path.stem for path in CATALOG.glob("*.json"))
+    opened = 0
+    for service_id in services:
+        try:
+            page.goto(f"{web}/s/{service_id}")
+            page.wait_for_selector("#h-fees", timeout=10_000)
+            page.goto(f"{web}/s/{service_id}/form")
+            page.wait_for_selector(".form-page form button[type=submit]", timeout=10_000)
+            opened += 1
+        except Exception:
+            continue
+    context.close()
+    return opened, len(services)
+
+
 def throttled_first_visit(browser: Any, web: str) -> float:
     """Seconds from navigation until the catalog shows, at 400 kbps / 400 ms."""
     context = browser.new_context(viewport={"width": 360, "height": 740})
@@ -187,6 +238,12 @@ def main() -> int:
               f"{kb(visit['precache_extra_bytes'])} gzip more "
               f"({len(visit['precache_extra'])} files); "
               f"page + precache {kb(visit['page_bytes'] + visit['precache_extra_bytes'])}")
+        print(f"  then, once idle, the offline set (every service's page and form, area lists): "
+              f"{kb(visit['offline_bytes'])} gzip in {visit['offline_files']} files "
+              f"(budget {kb(visit['offline_budget'])}: "
+              f"{verdict(visit['offline_bytes'] <= visit['offline_budget'])}"
+              + (f"; {visit['offline_left_out']} files left out" if visit["offline_left_out"]
+                 else "") + f"), fetched in {visit['offline_seconds']:.1f} s on loopback")
         index = catalog_index_size()
         print(f"catalog index: {index['services']} services, {kb(index['raw'])} "
               f"({kb(index['gzip'])} gzip, "
@@ -198,6 +255,9 @@ def main() -> int:
         rendered = offline_repeat(browser, stack.web)
         print("repeat visit offline: " + ", ".join(
             f"{name} {'renders' if ok else 'DOES NOT RENDER'}" for name, ok in rendered.items()))
+        opened, total = offline_after_home_only(browser, stack.web)
+        print(f"offline after visiting only the home page: {opened} of {total} services open "
+              f"(page and form)")
         browser.close()
         if not LIGHTHOUSE.exists():
             print("lighthouse is missing (make node-deps): scores not measured")

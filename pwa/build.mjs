@@ -11,6 +11,7 @@
 // Field error sentences are the server's own (.catalog/meta/messages.json), bundled into the
 // form's code; a form whose conditions the app cannot show stops the build.
 import { createHash } from "node:crypto";
+import zlib from "node:zlib";
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -105,7 +106,7 @@ const virtual = (modules) => ({
 const common = { bundle: true, format: "esm", minify: true, target: "es2020", legalComments: "none", charset: "utf8", logLevel: "warning" };
 
 // Checks and the app share rules.js; build them together so it becomes one shared chunk.
-const catalogJSON = { categories: index.categories, services: null, etag: index.etag };
+const catalogJSON = { categories: index.categories, services: null, search: index.search || {}, etag: index.etag };
 let built = await esbuild.build({
   ...common,
   entryPoints: { main: path.join(HERE, "src", "main.js"), ...checkEntries },
@@ -141,6 +142,12 @@ for (const service of services) {
   if (now !== service.check) fail(`check module name changed between passes for ${service.id}`);
 }
 const mainURL = `/${path.relative(DIST, path.resolve(HERE, outputName(path.join(HERE, "src", "main.js"))))}`;
+// The form's code, fetched at once when a link opens a form directly (a slow phone then waits
+// for the form and the page's script together, not one after the other); the shell's inline
+// script reads it from a <meta>, so that the script itself (allowed by its hash) never changes.
+const formOut = outputName(path.join(HERE, "src", "views", "form.js"));
+const formURL = formOut ? `/${path.relative(DIST, path.resolve(HERE, formOut))}` : null;
+
 
 // --- the shell: CSS inlined, home page prerendered in Bangla ---------------------------------
 const css = (await esbuild.transform(fs.readFileSync(path.join(HERE, "src", "app.css"), "utf8"), { loader: "css", minify: true })).code.trim();
@@ -164,6 +171,9 @@ const html = fs.readFileSync(path.join(HERE, "index.html"), "utf8")
   .replaceAll("{{main}}", mainURL)
   .replace("{{index}}", indexURL)
   .replace("{{skip}}", esc(rendered.t("nav.skip")))
+  .replace("{{form_code}}", formURL || "")
+  .replace("{{loading}}", esc(rendered.t("app.loading")))
+  .replace("{{loading_en}}", esc(JSON.parse(fs.readFileSync(path.join(HERE, "i18n", "en.json"), "utf8")).app.loading))
   .replace("{{header}}", () => rendered.header)
   .replace("{{home}}", () => rendered.home)
   .replace("{{footer}}", esc(rendered.t("app.footer")))
@@ -201,13 +211,45 @@ const precache = [
   "/", "/manifest.webmanifest", "/icon.svg", "/icon-192.png", mainURL, indexURL,
   ...[...mainImports].map((out) => `/${path.relative(DIST, path.resolve(HERE, out))}`),
 ];
+// What the service worker fetches in the background once the app is idle, so that every
+// service's page and form opens offline after the first visit: the area lists, then each
+// service's file and form check, then each district's unions; in that order, within the
+// budget (gzip, as sent). What does not fit is left to be fetched when first opened.
+const WARM_BUDGET_BYTES = 640 * 1024;
+const gzipSize = (url) => zlib.gzipSync(fs.readFileSync(path.join(DIST, url.slice(1))), { level: 9 }).length;
+const outputOf = (url) => path.relative(HERE, path.join(DIST, url.slice(1))).split(path.sep).join("/");
+const closure = (url, seen = new Set()) => {
+  for (const item of built.metafile.outputs[outputOf(url)]?.imports || []) {
+    const next = `/${path.relative(DIST, path.resolve(HERE, item.path)).split(path.sep).join("/")}`;
+    if (!seen.has(next)) {
+      seen.add(next);
+      closure(next, seen);
+    }
+  }
+  return seen;
+};
+const wanted = [geoTop, ...services.flatMap((service) => [service.doc, service.check, ...closure(service.check)]), ...Object.values(unions)];
+const warm = [];
+const leftOut = [];
+let warmBytes = 0;
+for (const url of new Set(wanted)) {
+  if (precache.includes(url)) continue;
+  const size = gzipSize(url);
+  if (warmBytes + size <= WARM_BUDGET_BYTES) {
+    warm.push(url);
+    warmBytes += size;
+  } else leftOut.push(url);
+}
+fs.writeFileSync(path.join(DIST, "offline-set.json"), JSON.stringify({ budget_bytes: WARM_BUDGET_BYTES, bytes: warmBytes, files: warm, left_out: leftOut }, null, 1));
+
 const version = hash(JSON.stringify([precache, assets, html]));
 await esbuild.build({
   ...common, entryPoints: [path.join(HERE, "src", "sw.js")], outfile: path.join(DIST, "sw.js"),
   plugins: [virtual({
-    "sw-manifest": `export const VERSION = ${JSON.stringify(version)}; export const PRECACHE = ${JSON.stringify(precache)}; export const ASSETS = ${JSON.stringify([...new Set([...precache, ...assets])])};`,
+    "sw-manifest": `export const VERSION = ${JSON.stringify(version)}; export const PRECACHE = ${JSON.stringify(precache)}; export const ASSETS = ${JSON.stringify([...new Set([...precache, ...assets])])}; export const WARM = ${JSON.stringify(warm)};`,
   })],
 });
 
 const kb = (file) => (fs.statSync(path.join(DIST, file)).size / 1024).toFixed(1);
 console.log(`pwa: ${services.length} services, ${assets.length} files in dist/assets; index.html ${kb("index.html")} KB, main ${kb(mainURL.slice(1))} KB (before gzip); sw version ${version}`);
+console.log(`pwa: offline set fetched in the background ${(warmBytes / 1024).toFixed(1)} KB gzip in ${warm.length} files (budget ${WARM_BUDGET_BYTES / 1024} KB)${leftOut.length ? `; ${leftOut.length} files OVER BUDGET, left to be fetched when first opened` : ""}`);

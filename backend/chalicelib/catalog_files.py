@@ -40,6 +40,7 @@ def load_catalog(directory: Path) -> Catalog:
         agencies={agency.id: agency.to_dict() for agency in agencies()},
         load_service=lambda service_id: read_json(directory / "services" / f"{service_id}.json"),
         etag=index["etag"],
+        vocabulary=index.get("search"),
     )
 
 

@@ -8,7 +8,8 @@ The schemas are JSON Schema draft-07 (bundled by the catalog build, so they carr
   (``pwa/src/validate.js``) and both are tested against ``schemas/examples/formats.json``.
 * ``format`` checkers for Bangladesh: ``bd-nid``, ``bd-brn``, ``bd-past-date``,
   ``bd-upcoming-date`` and a strict ``date``.
-* ``x-geo``: an address's division/district/upazila/union must nest.
+* ``x-geo``: an address's division/district/upazila/union must nest; ``x-geo-area``:
+  an id that must exist at that level (a district on its own).
 * ``x-rules`` (form level): cross-field rules, checked after the schema
   (``domain/conditions.py``).
 
@@ -348,12 +349,23 @@ def _geo_keyword(
         yield error
 
 
+def _geo_area_keyword(
+    validator: Any, level: Any, instance: Any, schema: dict[str, Any]
+) -> Iterator[ValidationError]:
+    """``x-geo-area: district``: the id must be a district (a birthplace, not an address)."""
+    from jsonschema.exceptions import ValidationError
+
+    if isinstance(instance, str) and level in geo.LEVELS and geo.find(level, instance) is None:
+        yield ValidationError("geo_unknown", validator="x-geo-area", validator_value="geo_unknown")
+
+
 @cache
 def form_schema_validator() -> Any:
     """Draft-07 with the address keyword: the validator class that explains problems."""
     from jsonschema import Draft7Validator, validators
 
-    return validators.extend(Draft7Validator, {"x-geo": _geo_keyword})
+    return validators.extend(
+        Draft7Validator, {"x-geo": _geo_keyword, "x-geo-area": _geo_area_keyword})
 
 
 def geo_paths(schema: dict[str, Any], path: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
@@ -382,6 +394,25 @@ def _geo_clear(paths: list[tuple[str, ...]], value: Any) -> bool:
     """Whether every address in the value nests, for the quick path."""
     return not any(isinstance(address, dict) and geo.check_address(address)
                    for path in paths for address in _at(value, path))
+
+
+def area_paths(schema: dict[str, Any], path: tuple[str, ...] = ()) -> list[
+        tuple[tuple[str, ...], str]]:
+    """Where the schema puts a lone area id (``x-geo-area``), with its level."""
+    level = schema.get("x-geo-area")
+    found = [(path, level)] if isinstance(level, str) else []
+    for name, spec in (schema.get("properties") or {}).items():
+        if isinstance(spec, dict):
+            found += area_paths(spec, (*path, name))
+    if isinstance(schema.get("items"), dict):
+        found += area_paths(schema["items"], (*path, "*"))
+    return found
+
+
+def _areas_clear(paths: list[tuple[tuple[str, ...], str]], value: Any) -> bool:
+    """Whether every lone area id in the value exists, for the quick path."""
+    return not any(isinstance(area, str) and geo.find(level, area) is None
+                   for path, level in paths for area in _at(value, path))
 
 
 QuickCheck = Callable[..., Any]
@@ -435,7 +466,8 @@ def _problems_of(
         missing = [name for name in error.validator_value if name not in error.instance]
         for name in missing:
             field = _subschema(root, [*path, name])
-            yield FieldProblem.of(_join(prefix, [*path, name]), "required", _label(field, name))
+            code = _tick_code(field) if field.get("const") is True else "required"
+            yield FieldProblem.of(_join(prefix, [*path, name]), code, _label(field, name))
         return
     if error.validator == "additionalProperties":
         known = set(error.schema.get("properties", {}))
@@ -458,20 +490,34 @@ _LIMIT_CODES = {
 }
 
 
-def _code_of(error: ValidationError, field: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-    """The field-error code for one validator error, and the values its message needs."""
+def _tick_code(field: dict[str, Any]) -> str:
+    """The problem of a box that must be ticked and is not: its own (the declaration's), or
+    ``must_tick``."""
+    return str(field.get("x-problem", "must_tick"))
+
+
+def _named_code(error: ValidationError, field: dict[str, Any]) -> str | None:
+    """The code of an error that depends on its cause or its field, not the keyword alone."""
     keyword = error.validator
     if keyword == "format":
-        cause = error.cause
-        return (cause.code if isinstance(cause, FormatProblem) else "invalid"), {}
+        return error.cause.code if isinstance(error.cause, FormatProblem) else "invalid"
     if keyword == "pattern":
-        return field.get("x-problem", "pattern"), {}
-    if keyword == "x-geo":
-        return str(error.validator_value), {}
-    if (keyword == "minLength" and error.instance == "") or (
-        keyword == "const" and error.validator_value is True
-    ):
-        return "required", {}
+        return str(field.get("x-problem", "pattern"))
+    if keyword in ("x-geo", "x-geo-area"):
+        return str(error.validator_value)
+    if keyword == "const" and error.validator_value is True:
+        return _tick_code(field)
+    if keyword == "minLength" and error.instance == "":
+        return "required"
+    return None
+
+
+def _code_of(error: ValidationError, field: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """The field-error code for one validator error, and the values its message needs."""
+    named = _named_code(error, field)
+    if named is not None:
+        return named, {}
+    keyword = error.validator
     if keyword in _LIMIT_CODES:
         value = error.validator_value
         shown = int(value) if isinstance(value, float) and value.is_integer() else value
@@ -491,6 +537,7 @@ class FormValidator:
         self.quick = quick
         self._normalise = normaliser(schema)
         self._addresses = geo_paths(schema)
+        self._areas = area_paths(schema)
         self._full: Any = None
 
     @property
@@ -508,7 +555,7 @@ class FormValidator:
             self.quick(value, custom_formats=QUICK_FORMATS)
         except ValueError:  # the generated code's JsonSchemaValueException
             return False
-        return _geo_clear(self._addresses, value)
+        return _geo_clear(self._addresses, value) and _areas_clear(self._areas, value)
 
     def problems(self, value: Any) -> list[FieldProblem]:
         """Every problem with an already-normalised value, in form order, deduplicated."""

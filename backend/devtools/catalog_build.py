@@ -14,9 +14,10 @@ that exist, and fee rules, cross-field rules and time limits per option that nam
 rows, fields and options that exist (``devtools/rule_checks.py``).
 
 Writes to each output directory:
-``index.json`` (categories, every service's summary, an ETag), ``services/<id>.json``
-(the service with its form bundled: every ``$ref`` inlined, so a validator needs no
-resolver and the server and the browser validate the very same document) and
+``index.json`` (categories, every service's summary, the search vocabulary, an
+ETag), ``services/<id>.json`` (the service with its form bundled: every ``$ref``
+inlined, so a validator needs no resolver and the server and the browser validate the
+very same document) and
 ``meta/submission.json`` / ``meta/decision.json`` (the API bodies, bundled).
 """
 
@@ -292,6 +293,8 @@ def _widget_problems(
     if widget in CHOICE_WIDGETS and not in_address:
         return _options_problems(path, spec, ui, values, widget)
     rows = items.get("properties")
+    if widget == "district" and spec.get("x-geo-area") != "district":
+        return [f"field {path!r} is a district list but not of the 'district' definition"]
     if widget == "list" and (spec.get("type") != "array" or not isinstance(rows, dict)):
         return [f"field {path!r} is a list but not an array of objects"]
     if widget == "documents" and sorted(items.get("enum", [])) != sorted(documents):
@@ -448,6 +451,25 @@ class Checker:
         return bodies
 
 
+def search_vocabulary(sources: Sources, path: Path) -> dict[str, Any]:
+    """``schemas/search.json`` without its description (none: an empty vocabulary)."""
+    raw = sources.documents.get(path, {})
+    if not isinstance(raw, dict):
+        sources.problem(path, "must be a JSON object")
+        return {}
+    fillers = raw.get("fillers", {})
+    groups = raw.get("equivalents", [])
+    if not (isinstance(fillers, dict) and all(
+            isinstance(words, list) and all(isinstance(w, str) for w in words)
+            for words in fillers.values())):
+        sources.problem(path, "'fillers' must map a language to a list of words")
+    if not (isinstance(groups, list) and all(
+            isinstance(group, list) and len(group) > 1 and all(isinstance(w, str) for w in group)
+            for group in groups)):
+        sources.problem(path, "'equivalents' must be a list of groups of two or more spellings")
+    return {"fillers": fillers, "equivalents": groups}
+
+
 def build(source: Path = DEFAULT_SOURCE) -> dict[str, Any]:
     """Check everything; return ``{"index", "services", "meta"}`` ready to write.
 
@@ -477,6 +499,8 @@ def build(source: Path = DEFAULT_SOURCE) -> dict[str, Any]:
     index: dict[str, Any] = {
         "categories": sorted(categories, key=lambda category: category["order"]),
         "services": [summary_of(document) for document in ordered],
+        # the search's fillers and equivalent spellings, for the server and the web app
+        "search": search_vocabulary(sources, source / "search.json"),
     }
     digest = hashlib.sha256(
         json.dumps([index, ordered, meta_bodies], sort_keys=True).encode()

@@ -13,7 +13,7 @@ cold start:
   with jsonschema anyway; the quick check only decides whether that is needed.
 
 Formats are called through ``custom_formats`` (``validation.QUICK_FORMATS``), the same
-checks jsonschema uses; ``x-geo`` and control characters are checked beside it.
+checks jsonschema uses; ``x-geo``, ``x-geo-area`` and control characters are checked beside it.
 """
 
 from __future__ import annotations

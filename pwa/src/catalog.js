@@ -1,7 +1,6 @@
 // The service catalog, as built with this version of the app (the same files the API
 // serves): the index for listing and search, one file per service for its page and form.
 import { INDEX_URL } from "build-info";
-import { toAsciiDigits } from "./bangla.js";
 
 let index = null;
 const services = new Map();
@@ -35,28 +34,30 @@ export async function loadService(id) {
   return { ...(await services.get(id)), check: summary.check, agency_name: summary.agency_name };
 }
 
-/** Text as search compares it: one Unicode form, ASCII digits, lower case, single spaces. */
-export const fold = (text) => toAsciiDigits(String(text).normalize("NFC")).toLowerCase().split(/\s+/).filter(Boolean).join(" ");
-
-function haystack(entry, categories) {
-  const category = categories.find((item) => item.id === entry.category);
-  const words = [
-    entry.title.bn, entry.title.en, entry.summary.bn, entry.summary.en,
-    ...(entry.keywords?.bn || []), ...(entry.keywords?.en || []),
-    entry.id.replaceAll("-", " "),
-    category?.title.bn, category?.title.en, entry.agency_name?.bn, entry.agency_name?.en,
-  ];
-  return fold(words.filter(Boolean).join(" "));
+/**
+ * Services matching `query` (Bangla, English or romanised Bangla), best first, optionally of
+ * one category; with no query, all of them (of that category) in catalog order. The ranking
+ * is the server's (./search.js, loaded on the first search); it runs here, on the catalog the
+ * app already has, offline too.
+ */
+export async function search(catalog, query, category) {
+  const { rank, searchable, vocabularyOf } = await import("./search.js");
+  catalog.searchables ||= new Map(catalog.services.map((entry) => {
+    const found = catalog.categories.find((item) => item.id === entry.category);
+    return [entry.id, searchable(entry, {
+      categoryTitle: found ? [found.title.bn, found.title.en] : [],
+      agencyName: entry.agency_name ? [entry.agency_name.bn, entry.agency_name.en] : [],
+      categoryOrder: found ? found.order : 99,
+    })];
+  }));
+  catalog.vocabulary ||= vocabularyOf(catalog.search);
+  const byId = new Map(catalog.services.map((entry) => [entry.id, entry]));
+  const allowed = catalog.services.filter((entry) => !category || entry.category === category).map((entry) => catalog.searchables.get(entry.id));
+  return rank(allowed, query || "", catalog.vocabulary).map((found) => byId.get(found.id));
 }
 
-/** Services matching every word of `query` (Bangla or English), in catalog order. */
-export function search(catalog, query, category) {
-  const words = fold(query || "").split(" ").filter(Boolean);
-  catalog.haystacks ||= new Map(catalog.services.map((entry) => [entry.id, haystack(entry, catalog.categories)]));
-  return catalog.services.filter(
-    (entry) => (!category || entry.category === category) && words.every((word) => catalog.haystacks.get(entry.id).includes(word)),
-  );
-}
+/** The services of one category, in catalog order. */
+export const inCategory = (catalog, id) => catalog.services.filter((entry) => entry.category === id);
 
 /** Categories that have services, in their order, each with its services. */
 export function byCategory(catalog) {

@@ -1,39 +1,95 @@
 // The app: routes, navigation, language, the outbox's senders and the update notice.
 import { formatMoment } from "./bangla.js";
-import { loadIndex, loadService } from "./catalog.js";
+import { loadIndex, loadService, search } from "./catalog.js";
 import { TRACK_MESSAGES } from "build-track-messages";
 import { digits, fieldSentence, lang, setLang, t, table, pick } from "./i18n.js";
 import { flush, entryFor, onChange, SYNC_TAG } from "./outbox.js";
 import { NORMALISERS } from "./rules.js";
+import { StatusWatch, checkedAt, fetchApplication, refresh } from "./status.js";
 import { applications, drafts, outbox } from "./store.js";
 import { category, header, home, results } from "./views/home.js";
 import { servicePage } from "./views/service.js";
-import { applicationView, myApplications, outboxView, parseTrackingId, trackForm } from "./views/track.js";
+import { applicationView, checkedLine, myApplications, outboxView, parseTrackingId, showTrackingId, trackForm } from "./views/track.js";
 import { h, mount, toDOM } from "./vnode.js";
 
 const main = document.getElementById("main");
 const notices = document.getElementById("notices");
-const state = { form: null, route: null, update: null, install: null, flash: null };
+const state = { form: null, route: null, update: null, install: null, flash: null, watch: null, offline: null };
 const DRAFT_DELAY_MS = 400;
+const FLASH_MS = 8000; // a notice of something done goes away by itself after this long
+const WARM_AFTER_MS = 10000; // the offline set is fetched this long after the page has loaded, once idle
 
-// --- notices (offline, waiting applications, update ready, install) --------------------
+// --- the notice bar: one bar at the foot of the screen, whatever it has to say ----------
+// (offline and what still works, something just done, applications waiting, a new version,
+// install), so that it never covers more of a phone's screen than a line or two.
+
+/**
+ * How much of the catalog this phone has for offline use: {services, total}, counting a
+ * service when its page and its form's check are both in the app's caches.
+ */
+async function offlineShare() {
+  if (state.offline) return state.offline;
+  const catalog = await loadIndex().catch(() => null);
+  if (!catalog || typeof caches === "undefined") return { services: 0, total: 0 };
+  let services = 0;
+  for (const entry of catalog.services) {
+    const [doc, check] = await Promise.all([caches.match(entry.doc), entry.check ? caches.match(entry.check) : true]);
+    if (doc && check) services += 1;
+  }
+  const share = { services, total: catalog.services.length };
+  if (services === share.total) state.offline = share; // complete: it stays so for this version
+  return share;
+}
+
+function offlineText(share) {
+  if (share.total && share.services === share.total) return t("notice.offline_all");
+  if (share.services) return t("notice.offline_some", { n: digits(share.services), total: digits(share.total) });
+  return t("notice.offline_pages");
+}
+
+/** Say something done for a while (a link may come with it); it goes away by itself. */
+function flash(text, link, ms = FLASH_MS) {
+  state.flash = { text, link };
+  clearTimeout(state.flashTimer);
+  state.flashTimer = setTimeout(() => {
+    state.flash = null;
+    refreshNotices();
+  }, ms);
+}
 
 async function refreshNotices() {
   const waiting = (await outbox.all().catch(() => [])).filter((entry) => entry.state === "pending").length;
-  const items = [];
-  if (!navigator.onLine) items.push(h("p", { class: "notice warn" }, t("notice.offline")));
-  if (state.flash) items.push(h("p", { class: "notice ok" }, state.flash));
+  const parts = [];
+  let tone = "";
+  if (!navigator.onLine) {
+    tone = "warn";
+    parts.push(h("span", null, offlineText(await offlineShare())));
+  }
+  if (state.flash) {
+    tone ||= "ok";
+    parts.push(h("span", { class: "flash" }, state.flash.text, state.flash.link
+      ? [" ", h("a", { href: state.flash.link.href }, state.flash.link.text)] : null));
+  }
   if (waiting && state.route !== "outbox") {
-    items.push(h("p", { class: "notice" }, h("a", { href: "/outbox" }, t("notice.waiting", { n: digits(waiting) }))));
+    parts.push(h("a", { href: "/outbox" }, t("notice.waiting", { n: digits(waiting) })));
   }
   if (state.update) {
-    items.push(h("p", { class: "notice" }, t("notice.update"), " ",
+    parts.push(h("span", null, t("notice.update"), " ",
       h("button", { type: "button", onclick: applyUpdate }, t("notice.update_button"))));
   }
-  if (state.install) {
-    items.push(h("p", { class: "notice soft" }, h("button", { type: "button", onclick: install }, t("notice.install"))));
+  if (state.install && !parts.length) {
+    parts.push(h("button", { type: "button", onclick: install }, t("notice.install")));
   }
-  mount(notices, items);
+  const closable = state.flash && !state.update;
+  mount(notices, parts.length
+    ? h("div", { class: `notice ${tone}`.trim() },
+      h("p", null, parts.flatMap((part, i) => (i ? [h("span", { class: "sep", "aria-hidden": "true" }, " · "), part] : [part]))),
+      closable ? h("button", { type: "button", class: "close", "aria-label": t("notice.close"), onclick: () => {
+        clearTimeout(state.flashTimer);
+        state.flash = null;
+        refreshNotices();
+      } }, "×") : null)
+    : []);
 }
 
 async function applyUpdate() {
@@ -81,12 +137,17 @@ async function homePage(query, first) {
     const box = document.getElementById("q");
     if (!box.value && query) box.value = query;
     if (box.value) await updateResults(box.value); // a search link, or typed before the script arrived
-  } else mount(main, home(catalog, query));
+  } else mount(main, home(catalog, query, query ? await search(catalog, query) : []));
 }
 
 async function updateResults(query) {
   const catalog = await loadIndex();
-  mount(document.getElementById("results"), results(catalog, query.trim()));
+  const wanted = query.trim();
+  const found = wanted ? await search(catalog, wanted) : [];
+  const box = document.getElementById("q");
+  const list = document.getElementById("results");
+  if (!list || (box && box.value.trim() !== wanted)) return; // left the page, or typed on meanwhile
+  mount(list, results(catalog, wanted, found));
   history.replaceState(null, "", query.trim() ? `/?q=${encodeURIComponent(query.trim())}` : "/");
 }
 
@@ -172,42 +233,61 @@ async function submit(service, view, body, save) {
   return go("/outbox", t("outbox.queued"));
 }
 
-async function fetchApplication(id, phone) {
-  const response = await fetch(`/api/applications/${id}?phone=${encodeURIComponent(phone)}`);
-  const body = await response.json().catch(() => null);
-  return { ok: response.ok, body, cached: response.headers.get("x-ns-cached") };
-}
-
 async function applicationRoute(id) {
-  const record = await applications.get(id);
+  let record = await applications.get(id);
   if (!record) return go(`/track?id=${id}`);
   title(t("track.title"));
-  const render = (view, extra) => mount(main,
+  mount(main,
     h("h1", { class: "visually-hidden" }, t("track.title")),
-    applicationView(view, extra),
+    h("div", { id: "app-view" }),
     h("p", null, h("button", { type: "button", class: "refresh" }, t("track.refresh")), " ", h("a", { href: "/track" }, t("track.another"))),
     h("p", { class: "refresh-result", role: "status" }));
-  render(record.view);
+  const show = (shown) => {
+    const focused = document.activeElement && main.querySelector("#app-view")?.contains(document.activeElement);
+    mount(main.querySelector("#app-view"), applicationView(shown.view, { checked: checkedAt(shown) }));
+    if (focused) main.querySelector("#app-title")?.focus();
+  };
+  show(record);
+  const result = main.querySelector(".refresh-result");
+  state.watch = new StatusWatch([record], (fresh, changed) => {
+    record = fresh;
+    if (changed) {
+      show(fresh);
+      result.textContent = t("track.changed", { status: statusName(fresh.view) });
+    } else main.querySelector("#app-view .checked")?.replaceChildren(checkedLine(checkedAt(fresh)));
+  }).start();
   main.querySelector(".refresh").addEventListener("click", async () => {
-    try {
-      const answer = await fetchApplication(id, record.phone);
-      if (!answer.ok) throw new Error("not ok");
-      await applications.put({ ...record, view: answer.body });
-      render(answer.body, { offlineCopy: answer.cached });
-      main.querySelector(".refresh-result").textContent = t("track.updated");
-    } catch {
-      main.querySelector(".refresh-result").textContent = t("track.offline");
+    const fresh = await refresh(record);
+    if (!fresh) {
+      result.textContent = t("track.offline");
+      return;
     }
+    record = fresh;
+    show(fresh);
+    result.textContent = t("track.updated");
+    state.watch?.restart();
   });
+}
+
+const statusName = (view) => (lang() === "bn" ? view.status_bn : view.status_en) || view.status;
+
+/** Keep this phone's list of applications fresh while it is on screen. */
+function watchMine(records) {
+  state.watch = new StatusWatch(records, (fresh) => {
+    const item = main.querySelector(`[data-id="${fresh.tracking_id}"]`);
+    if (item) item.replaceWith(toDOM(myApplications([fresh], { itemOnly: true })));
+  }).start();
 }
 
 async function trackRoute() {
   title(t("track.title"));
   const params = new URLSearchParams(location.search);
+  const mine = await applications.all().catch(() => []);
   mount(main, h("h1", null, t("track.title")), h("p", { class: "lead" }, t("track.lead")),
     trackForm({ id: params.get("id") || "" }), h("div", { id: "track-result", "aria-live": "polite" }),
-    myApplications(await applications.all().catch(() => [])));
+    myApplications(mine));
   main.querySelector("form.track").addEventListener("submit", trackSubmit);
+  watchMine(mine);
 }
 
 async function trackSubmit(event) {
@@ -234,7 +314,7 @@ async function trackSubmit(event) {
       return;
     }
     const mine = await applications.get(id);
-    if (mine) await applications.put({ ...mine, view: answer.body });
+    if (mine && !answer.cached) await applications.put({ ...mine, view: answer.body, checked_at: new Date().toISOString() });
     mount(result, applicationView(answer.body, { offlineCopy: answer.cached }));
     result.querySelector("h2").setAttribute("tabindex", "-1");
     result.querySelector("h2").focus();
@@ -245,7 +325,10 @@ async function trackSubmit(event) {
 
 async function outboxRoute() {
   title(t("outbox.title"));
-  mount(main, outboxView(await outbox.all(), navigator.onLine), myApplications(await applications.all().catch(() => [])));
+  const mine = await applications.all().catch(() => []);
+  mount(main, outboxView(await outbox.all(), navigator.onLine), myApplications(mine));
+  state.watch?.stop();
+  watchMine(mine);
 }
 
 // --- routing ------------------------------------------------------------------------
@@ -255,6 +338,8 @@ async function render(first = false) {
   const parts = path.split("/").filter(Boolean).map(decodeURIComponent);
   if (state.form && !first) await state.form.saveNow?.();
   state.form = null;
+  state.watch?.stop();
+  state.watch = null;
   state.route = parts[0] === "outbox" ? "outbox" : path;
   try {
     if (!parts.length) await homePage(new URLSearchParams(location.search).get("q") || "", first);
@@ -270,7 +355,6 @@ async function render(first = false) {
   }
   delete main.dataset.prerendered; // whatever the build put there has been replaced
   await refreshNotices();
-  state.flash = null;
   if (!first) {
     window.scrollTo(0, 0);
     const heading = main.querySelector("h1");
@@ -281,9 +365,9 @@ async function render(first = false) {
   }
 }
 
-function go(url, flash) {
+function go(url, done) {
   history.pushState(null, "", url);
-  state.flash = flash || null;
+  if (done) flash(done);
   return render();
 }
 
@@ -306,6 +390,7 @@ document.addEventListener("click", async (event) => {
     button.disabled = true;
     const report = await flush();
     const sent = Object.values(report.results).filter((r) => r.outcome === "sent").length;
+    sentNotice(report.results);
     await outboxRoute();
     main.querySelector(".outbox-result").textContent = report.pending ? t("outbox.still_waiting", { n: digits(report.pending) }) : t("outbox.all_sent", { n: digits(sent) });
     refreshNotices();
@@ -336,17 +421,32 @@ document.addEventListener("submit", (event) => {
 
 window.addEventListener("popstate", () => render());
 
+/** What was just sent, as the notice says it: "… ট্র্যাকিং নম্বর ১২২৬-…", linked to its page. */
+function sentNotice(results) {
+  const sent = Object.values(results).filter((r) => r.outcome === "sent").map((r) => r.application);
+  if (!sent.length) return;
+  const ids = sent.map((record) => showTrackingId(record.tracking_id)).join(", ");
+  const text = t(sent.length === 1 ? "outbox.sent_back_online" : "outbox.sent_back_online_many", { ids, n: digits(sent.length) });
+  const link = sent.length === 1 ? { href: `/a/${sent[0].tracking_id}`, text: t("outbox.see_status") } : { href: "/outbox", text: t("outbox.see_list") };
+  flash(text, link, FLASH_MS * 2);
+}
+
 async function sendWaiting() {
   if (!navigator.onLine) return refreshNotices();
   const report = await flush().catch(() => null);
-  if (report && Object.values(report.results).some((r) => r.outcome === "sent")) state.flash = t("outbox.sent_back_online");
+  if (report) sentNotice(report.results);
   refreshNotices();
   if (state.route === "outbox") outboxRoute();
 }
 
 window.addEventListener("online", sendWaiting);
 window.addEventListener("offline", refreshNotices);
-onChange(() => {
+onChange(async (detail) => {
+  // another sender (the service worker's Background Sync, another tab) may have sent them
+  if (detail?.sent?.length) {
+    const records = (await Promise.all(detail.sent.map((id) => applications.get(id)))).filter(Boolean);
+    sentNotice(Object.fromEntries(records.map((record) => [record.tracking_id, { outcome: "sent", application: record }])));
+  }
   refreshNotices();
   if (state.route === "outbox") outboxRoute();
 });
@@ -362,9 +462,13 @@ function watchForUpdates() {
       refreshNotices();
     };
     if (registration.waiting) offer(registration.waiting);
-    navigator.serviceWorker.ready.then((ready) => ready.active?.postMessage({
-      type: "keep", urls: performance.getEntriesByType("resource").map((entry) => entry.name).filter((url) => url.startsWith(location.origin)),
-    }));
+    navigator.serviceWorker.ready.then((ready) => {
+      ready.active?.postMessage({
+        type: "keep", urls: performance.getEntriesByType("resource").map((entry) => entry.name).filter((url) => url.startsWith(location.origin)),
+      });
+      warmWhenIdle(ready);
+      window.addEventListener("online", () => warmWhenIdle(ready));
+    });
     registration.addEventListener("updatefound", () => {
       const worker = registration.installing;
       worker?.addEventListener("statechange", () => worker.state === "installed" && offer(worker));
@@ -373,6 +477,25 @@ function watchForUpdates() {
   }).catch(() => {});
   navigator.serviceWorker.addEventListener("controllerchange", () => state.reloading && location.reload());
 }
+
+/**
+ * Once the app is idle, ask the service worker to fetch every service's page and form (and
+ * the area lists) within the build's byte budget, so that they open offline from then on;
+ * not when the phone asks to save data (the notice then says what works offline).
+ */
+function warmWhenIdle(registration) {
+  if (navigator.connection?.saveData || state.offline) return;
+  const ask = () => registration.active?.postMessage({ type: "warm" });
+  const idle = () => ("requestIdleCallback" in window ? requestIdleCallback(ask, { timeout: 10000 }) : ask());
+  setTimeout(idle, WARM_AFTER_MS); // the page's own first load goes first, unhurried
+}
+
+navigator.serviceWorker?.addEventListener("message", (event) => {
+  if (event.data?.type === "warmed") {
+    state.offline = null; // counted again
+    refreshNotices();
+  }
+});
 
 window.addEventListener("beforeinstallprompt", (event) => {
   event.preventDefault();

@@ -104,6 +104,9 @@ export async function flush(onlyKey) {
     const pending = (await outbox.all()).filter((entry) => entry.state === "pending").length;
     return { results, pending };
   });
-  if (Object.keys(report.results).length) announce({ type: "outbox" });
+  if (Object.keys(report.results).length) {
+    const sent = Object.values(report.results).filter((result) => result.outcome === "sent").map((result) => result.application.tracking_id);
+    announce({ type: "outbox", sent });
+  }
   return report;
 }

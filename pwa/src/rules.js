@@ -271,26 +271,31 @@ const SIMPLE = { enum: "enum", const: "invalid", type: "type", uniqueItems: "dup
 /** Every problem code this file can give (besides a field's own `x-problem`). */
 export const PROBLEM_CODES = [...new Set([
   "required", "unknown_field", "invalid", "pattern", ...Object.values(LIMITS), ...Object.values(SIMPLE),
-  "date", "future_date", "too_old_date", "past_date", "too_far_date", "nid", "brn",
+  "date", "future_date", "too_old_date", "past_date", "too_far_date", "nid", "brn", "must_tick",
 ])];
 
 function valueAt(data, steps) {
   return steps.reduce((node, step) => (node == null ? undefined : node[step]), data);
 }
 
+// A box that must be ticked and is not: its own problem (the declaration's), or "must_tick".
+const tickCode = (field) => field["x-problem"] || "must_tick";
+
 function problemOf(error, form, data) {
   const steps = error.instancePath ? error.instancePath.slice(1).split("/").map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~")) : [];
   const { keyword, params } = error;
-  if (keyword === "required") return [{ steps: [...steps, params.missingProperty], code: "required" }];
+  if (keyword === "required") {
+    const missing = subschema(form, [...steps, params.missingProperty]);
+    return [{ steps: [...steps, params.missingProperty], code: missing.const === true ? tickCode(missing) : "required" }];
+  }
   if (keyword === "additionalProperties") return [{ steps: [...steps, params.additionalProperty], code: "unknown_field" }];
   if (keyword === "if") return [];
   const field = subschema(form, steps);
   const value = valueAt(data, steps);
   if (keyword === "format") return [{ steps, code: FORMATS[params.format]?.(value) || "invalid" }];
   if (keyword === "pattern") return [{ steps, code: field["x-problem"] || "pattern" }];
-  if ((keyword === "minLength" && value === "") || (keyword === "const" && params.allowedValue === true)) {
-    return [{ steps, code: "required" }];
-  }
+  if (keyword === "const" && params.allowedValue === true) return [{ steps, code: tickCode(field) }];
+  if (keyword === "minLength" && value === "") return [{ steps, code: "required" }];
   if (keyword in LIMITS) return [{ steps, code: LIMITS[keyword], limit: params.limit }];
   return [{ steps, code: SIMPLE[keyword] || "invalid" }];
 }

@@ -5,8 +5,9 @@
 // * fetch: navigations get the cached shell (the app routes itself), built files are
 //   cache-first (their names carry a content hash), GET /api data is network-first with
 //   the last answer as the fallback; nothing else is touched (POSTs go straight out);
-// * sync: Background Sync sends the outbox when the connection returns.
-import { ASSETS, PRECACHE, VERSION } from "sw-manifest";
+// * sync: Background Sync sends the outbox when the connection returns;
+// * warm: asked by the page once it is idle, the rest of the catalog for offline use (below).
+import { ASSETS, PRECACHE, VERSION, WARM } from "sw-manifest";
 import { flush, SYNC_TAG } from "./outbox.js";
 
 const SHELL = `ns-shell-${VERSION}`;
@@ -84,8 +85,29 @@ async function keep(urls) {
   }
 }
 
+// Every service's page and form, then the union lists, fetched one at a time once the page
+// says it is idle (the build chose them within its byte budget): after the first visit,
+// any service opens offline. Stops at the first failure (offline again) and goes on next time.
+let warming = null;
+
+async function warm() {
+  const files = await caches.open(FILES);
+  for (const path of WARM) {
+    if (await caches.match(path)) continue;
+    try {
+      const response = await fetch(path);
+      if (!response.ok) return;
+      await files.put(path, response);
+    } catch {
+      return;
+    }
+  }
+  for (const client of await self.clients.matchAll({ includeUncontrolled: true })) client.postMessage({ type: "warmed" });
+}
+
 self.addEventListener("message", (event) => {
   if (event.data?.type === "skip-waiting") self.skipWaiting();
+  if (event.data?.type === "warm") event.waitUntil(warming ||= warm().finally(() => { warming = null; }));
   if (event.data?.type === "keep" && Array.isArray(event.data.urls)) event.waitUntil(keep(event.data.urls));
 });
 

@@ -119,8 +119,10 @@ test("every problem the browser can find has the server's sentence, in both lang
     const own = new Set((readService(service).form["x-rules"] || []).map((rule) => rule.code));
     return fs.existsSync(dir) ? fs.readdirSync(dir).map((name) => /^invalid-.+-([a-z_]+)\.json$/.exec(name)?.[1]).filter((code) => code && !own.has(code)) : [];
   });
+  const namesItself = new Set(["declaration"]); // "ঘোষণায় টিক দিন", not the whole sentence it ticks
   for (const code of new Set([...PROBLEM_CODES, ...own])) {
     assert.ok(fields[code]?.bn && fields[code]?.en, code);
+    if (namesItself.has(code)) continue;
     assert.match(fields[code].bn, /\{label_bn\}/, code);
     assert.match(fields[code].en, /\{label_en\}/, code);
   }

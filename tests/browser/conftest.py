@@ -126,3 +126,70 @@ def save_json(name: str, value: Any) -> None:
     """Keep a JSON artifact next to the screenshots."""
     ARTIFACTS.mkdir(exist_ok=True)
     (ARTIFACTS / name).write_text(json.dumps(value, ensure_ascii=False, indent=2), encoding="utf-8")
+
+
+# --- filling in and sending: every browser test applies through these, so that a step every
+# --- application will need (signing in, once it is required) is added in one place
+
+def submit_form(page: Any) -> None:
+    """Press the form's submit button, as a citizen does (before it: nothing else yet)."""
+    page.click("form button[type=submit]")
+
+
+def open_form(page: Any, web: str, service_id: str) -> None:
+    """A service's form, ready to fill in."""
+    page.goto(f"{web}/s/{service_id}/form")
+    page.wait_for_selector("form button[type=submit]")
+
+
+def fill_with_example(page: Any, service_id: str, example_name: str, phone: str) -> None:
+    """Fill a service's form with one of its examples, through the page's own controls."""
+    from tests.browser.test_every_service import APPLICANT, CATALOG, Citizen
+    from tests.helpers import EXAMPLES, load_example
+
+    service = json.loads((CATALOG / f"{service_id}.json").read_text(encoding="utf-8"))
+    citizen = Citizen(page)
+    citizen.answer("applicant.name", APPLICANT["name"])
+    citizen.answer("applicant.phone", phone)
+    citizen.fill_form(service["form"], load_example(EXAMPLES / service_id / f"{example_name}.json"))
+
+
+def apply_online(page: Any, web: str, service_id: str = "online-gd-lost-item",
+                 example_name: str | None = None, phone: str | None = None) -> str:
+    """Apply for a service online (the lost-phone GD unless told otherwise) and wait for the
+    tracking id; returns it as the server has it (ASCII digits)."""
+    phone = phone or new_phone()
+    open_form(page, web, service_id)
+    if example_name is None:
+        fill_lost_phone_gd(page, phone)
+    else:
+        fill_with_example(page, service_id, example_name, phone)
+    submit_form(page)
+    page.wait_for_selector(".tid")
+    return page.url.rsplit("/", 1)[-1]
+
+
+def decide(stack: RunningStack, tracking_id: str, decision: dict[str, Any]) -> dict[str, Any]:
+    """An office's decision on an application, through the API (as an agency's system sends it)."""
+    import urllib.request
+
+    request = urllib.request.Request(
+        f"{stack.api}/applications/{tracking_id}/decisions", method="POST",
+        data=json.dumps(decision).encode(), headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=30) as answer:
+        return json.loads(answer.read())
+
+
+def screenshot(page: Any, name: str, *, full_page: bool = False) -> None:
+    """Save a screenshot to test-artifacts/ (looked at by people, not asserted)."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=full_page)
+
+
+def at_widths(page: Any, name: str, widths: tuple[int, ...] = (360, 320), *,
+              full_page: bool = False) -> None:
+    """Screenshots of the page as it is, at each phone width (height kept in proportion)."""
+    for width in widths:
+        page.set_viewport_size({"width": width, "height": 740 if width >= 360 else 568})
+        screenshot(page, f"{name}-{width}", full_page=full_page)
+    page.set_viewport_size(PHONE_SIZE)

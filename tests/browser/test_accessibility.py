@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from tests.browser.conftest import ARTIFACTS, ROOT, fill_lost_phone_gd, new_phone
+from tests.browser.conftest import ARTIFACTS, ROOT, fill_lost_phone_gd, new_phone, submit_form
 
 AXE = ROOT / "pwa" / "node_modules" / "axe-core" / "axe.min.js"
 BLOCKING = {"serious", "critical"}
@@ -52,7 +52,7 @@ def test_page_has_no_serious_violations(stack, page, name):
 def test_form_with_errors_and_english_has_no_serious_violations(stack, page):
     page.goto(stack.web + "/s/online-gd-lost-item/form")
     page.wait_for_selector("form button[type=submit]")
-    page.click("form button[type=submit]")  # empty: every required field in error
+    submit_form(page)  # empty: every required field in error
     page.wait_for_selector(".error-summary:not([hidden])")
     assert violations(page, "form-errors") == []
     page.click("button.lang")
@@ -64,7 +64,7 @@ def test_application_page_has_no_serious_violations(stack, page):
     page.goto(stack.web + "/s/online-gd-lost-item/form")
     page.wait_for_selector("form button[type=submit]")
     fill_lost_phone_gd(page, new_phone())
-    page.click("form button[type=submit]")
+    submit_form(page)
     page.wait_for_selector(".tid")
     assert violations(page, "application") == []
 
@@ -75,3 +75,24 @@ def test_form_with_narrowed_choices_has_no_serious_violations(stack, page):
     page.check('input[name="form.age_group"][value="UNDER_18"]')
     page.wait_for_selector('[data-path="form.brn"]:not([hidden])')
     assert violations(page, "form-narrowed") == []
+
+
+def test_an_approved_application_and_the_notice_bar_have_no_serious_violations(stack, page):
+    from tests.browser.conftest import apply_online, decide
+
+    tracking_id = apply_online(page, stack.web)  # the notice bar says it was sent
+    assert violations(page, "application-sent-notice") == []
+    page.wait_for_function(
+        "document.querySelector('#app-view .status[class*=s-]')?.textContent === 'প্রক্রিয়াধীন'",
+        timeout=45_000)
+    decide(stack, tracking_id, {"decision": "approve"})
+    page.wait_for_selector("#app-view .collect", timeout=45_000)
+    assert violations(page, "application-approved") == []
+
+
+def test_the_passport_form_with_every_error_has_no_serious_violations(stack, page):
+    page.goto(stack.web + "/s/epassport-new/form")
+    page.wait_for_selector("form button[type=submit]")
+    submit_form(page)
+    page.wait_for_selector(".error-summary:not([hidden]) h3")
+    assert violations(page, "form-passport-errors") == []

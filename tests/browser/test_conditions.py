@@ -3,7 +3,7 @@ be ticked, and every problem told in the server's own words (Bangla or English).
 
 from __future__ import annotations
 
-from tests.browser.conftest import fill_lost_phone_gd, new_phone
+from tests.browser.conftest import fill_lost_phone_gd, new_phone, submit_form
 
 OFFERED = """select => [...select.options].filter(o => o.value && !o.hidden && !o.disabled)
                                  .map(o => o.value)"""
@@ -75,7 +75,7 @@ def test_a_union_parishad_licence_is_renewed_for_one_year_only(stack, page):
     # THEN the form says one year is all it can be, and refuses three on submit
     assert hint.inner_text() == "আপনার আগের উত্তর অনুযায়ী এখানে শুধু ১ দেওয়া যায়।"
     assert "f-form-years-limit" in page.get_attribute('[name="form.years"]', "aria-describedby")
-    page.click("form button[type=submit]")
+    submit_form(page)
     assert page.locator("#f-form-years-error").inner_text() == "'কত বছরের জন্য' সর্বোচ্চ ১ হতে পারে।"
 
 
@@ -85,11 +85,11 @@ def test_a_box_that_must_be_ticked_is_asked_for(stack, page):
     box = page.locator('input[name="form.buyer_travelling"]')
 
     # WHEN it is submitted without that box ticked
-    page.click("form button[type=submit]")
+    submit_form(page)
 
     # THEN that box is marked as needed, beside it and in the list at the top
     error = page.locator("#f-form-buyer_travelling-error")
-    assert error.inner_text() == "'ক্রেতা নিজে এই যাত্রায় থাকবেন' দিতে হবে।"
+    assert error.inner_text() == "'ক্রেতা নিজে এই যাত্রায় থাকবেন' ঘরে টিক দিন।"
     assert box.get_attribute("aria-invalid") == "true"
     assert "ক্রেতা নিজে এই যাত্রায় থাকবেন" in page.locator(".error-summary").inner_text()
 
@@ -107,7 +107,7 @@ def test_problems_are_told_in_the_servers_english_too(stack, page):
     page.wait_for_selector("html[lang=en]")
 
     # WHEN it is submitted
-    page.click("form button[type=submit]")
+    submit_form(page)
 
     # THEN the server's English sentence names the field
     error = page.locator("#f-form-nid-error")

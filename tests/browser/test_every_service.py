@@ -21,6 +21,7 @@ from tests.browser.conftest import (
     ROOT,
     applications_on_server,
     new_phone,
+    submit_form,
     to_bangla_digits,
 )
 from tests.helpers import EXAMPLES, load_example
@@ -151,7 +152,7 @@ def test_every_service_can_be_applied_for(stack, page, file):
     sent: list[Any] = []
     page.on("request", lambda r: r.method == "POST" and r.url.endswith("/api/applications")
             and sent.append(r.post_data_json))
-    page.click("form button[type=submit]")
+    submit_form(page)
     page.wait_for_selector(".tid, .error-summary:not([hidden])")
     summary = page.locator(".error-summary:not([hidden])")
     if summary.count():

@@ -10,6 +10,7 @@ from tests.browser.conftest import (
     applications_on_server,
     fill_lost_phone_gd,
     new_phone,
+    submit_form,
     wait_for_service_worker,
 )
 from tests.browser.test_every_service import Citizen
@@ -41,7 +42,7 @@ def test_repeat_visit_offline_shows_home_service_and_opened_form(stack, page, co
     assert page.locator(".category h2").count() >= 3
     page.click("text=অনলাইন জিডি: হারানো জিনিস বা কাগজপত্র")
     page.wait_for_selector("h2:has-text('যে কাগজপত্র লাগবে')")
-    assert "আপনি অফলাইনে আছেন" in page.locator("#notices").inner_text()
+    assert "ইন্টারনেট নেই" in page.locator("#notices").inner_text()
     page.reload()
     page.wait_for_selector("h2:has-text('ফি ও পরিশোধ')")
     page.goto(stack.web + FORM)
@@ -59,7 +60,7 @@ def test_submit_offline_then_sent_exactly_once_when_back_online(stack, page, con
     # WHEN the citizen fills it in and submits while offline
     phone = new_phone()
     fill_lost_phone_gd(page, phone)
-    page.click("form button[type=submit]")
+    submit_form(page)
 
     # THEN it waits in the outbox, shown as "পাঠানোর অপেক্ষায়", and nothing reached the server
     page.wait_for_selector(".outbox .s-pending")
@@ -103,7 +104,7 @@ def test_connection_dropped_mid_request_is_sent_once(stack, page, context):
     context.route("**/api/applications", drop_the_answer)
 
     # WHEN it is submitted
-    page.click("form button[type=submit]")
+    submit_form(page)
 
     # THEN the app does not know the outcome, keeps it in the outbox, and the server has one
     page.wait_for_selector(".outbox .s-pending")
@@ -161,7 +162,7 @@ def test_an_application_refused_after_going_out_is_fixed_with_nothing_lost(stack
         district.append(new Option('?', '1')); district.value = '1';
     }""")
     context.set_offline(True)
-    page.click("form button[type=submit]")
+    submit_form(page)
     page.wait_for_selector(".outbox .s-pending")
 
     # WHEN the connection returns, the server refuses it, and the citizen opens it to fix it

@@ -111,8 +111,16 @@ STATIC_SCHEMAS: dict[str, dict[str, Any]] = {
             "status": TEXT, "status_bn": TEXT, "status_en": TEXT, "channel": TEXT,
             "created_at": {"type": "string", "format": "date-time"},
             "updated_at": {"type": "string", "format": "date-time"},
-            "due_by": {"oneOf": [DAY, {"type": "null"}]},
+            "due_by": {"oneOf": [DAY, {"type": "null"}],
+                       "description": "null once decided or cancelled"},
             "sla_working_days": {"type": ["integer", "null"]},
+            "collect": {"oneOf": [{
+                "type": "object", "required": ["name"],
+                "description": "While approved: what the applicant gets, and where and how "
+                               "(where null: from the agency)",
+                "properties": {"kind": NULLABLE_TEXT, "name": BILINGUAL,
+                               "where": {"oneOf": [BILINGUAL, {"type": "null"}]}},
+            }, {"type": "null"}]},
             "agency_ref": NULLABLE_TEXT,
             "version": {"type": ["integer", "null"]},
             "history": {"type": "array", "items": _schema("HistoryEntry")},

@@ -9,7 +9,10 @@ from ..domain import tracking
 from ..domain.access import Role
 from ..domain.bangla import format_gregorian_bn, format_moment_bn, to_bangla_date
 from ..domain.catalog import Catalog
-from ..domain.lifecycle import Application, HistoryEntry
+from ..domain.lifecycle import Application, HistoryEntry, Status
+
+# Decided (or withdrawn): no deadline is shown any more, however the office counted it.
+FINISHED = frozenset({Status.APPROVED, Status.REJECTED, Status.DELIVERED, Status.CANCELLED})
 
 
 def _day(day: date) -> dict[str, str]:
@@ -48,10 +51,26 @@ def application_for(app: Application, catalog: Catalog, audience: Role | None
     return view
 
 
+def _collect(app: Application, catalog: Catalog) -> dict[str, Any] | None:
+    """Once approved: what the applicant gets and where (``where`` null: ask the agency)."""
+    entry = catalog.entries.get(app.service_id)
+    if app.status is not Status.APPROVED or entry is None:
+        return None
+    output = entry.summary.get("output") or {}
+    if not output.get("name"):
+        return None
+    return {"kind": output.get("kind"), "name": output["name"], "where": output.get("where")}
+
+
 def application(app: Application, catalog: Catalog) -> dict[str, Any]:
-    """An application as its applicant (or centre) sees it: no form, no identifiers."""
+    """An application as its applicant (or centre) sees it: no form, no identifiers.
+
+    ``due_by`` and ``sla_working_days`` are null once it is decided or cancelled;
+    ``collect`` (what to get and where) is set while it is approved.
+    """
     entry = catalog.entries.get(app.service_id)
     agency = catalog.agency_name(app.agency_id)
+    undecided = app.status not in FINISHED
     return {
         "tracking_id": app.tracking_id,
         "tracking_id_display": tracking.display(app.tracking_id),
@@ -68,9 +87,10 @@ def application(app: Application, catalog: Catalog) -> dict[str, Any]:
         "created_at": app.created_at.isoformat(),
         **{f"created_{key}": value for key, value in format_moment_bn(app.created_at).items()},
         "updated_at": (app.updated_at or app.created_at).isoformat(),
-        "due_by": _day(app.due_by) if app.due_by else None,
+        "due_by": _day(app.due_by) if app.due_by and undecided else None,
         "sla_working_days": catalog.service(app.service_id).sla_working_days_for(app.form)
-        if app.service_id in catalog.entries else None,
+        if entry is not None and undecided else None,
+        "collect": _collect(app, catalog),
         "agency_ref": app.agency_ref,
         "version": app.version,
         "history": [history_entry(item) for item in app.history],

@@ -8,14 +8,12 @@ entries are handed in.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from .bangla import to_ascii_digits
+from . import search
 from .errors import Conflict, NotFound
 from .messages import Text
 
@@ -28,47 +26,6 @@ SUMMARY_FIELDS = (
 
 def _text(raw: Mapping[str, str]) -> Text:
     return Text(raw["bn"], raw["en"])
-
-
-# Bangla text reaches us in more than one encoding of the same letters: য় ড় ঢ় as one
-# code point or as letter + nukta (NFC picks the latter), khanda ta as its own letter
-# or as ta + hasant (+ joiner), and stray zero-width joiners from some keyboards.
-_JOINERS = dict.fromkeys(map(ord, "\u200c\u200d\u00ad"), None)
-_KHANDA_TA = {ord("\u09ce"): "\u09a4\u09cd"}
-# Punctuation separates words; it never has to match ("e-passport" = "e passport").
-_PUNCTUATION = re.compile(r"[^\w\u0980-\u09ff]+")
-# British and American spellings of the same word search alike.
-_SPELLINGS = (("license", "licence"), ("fertilizer", "fertiliser"), ("center", "centre"))
-
-# How much a query word counts where it is found (a title match ranks first).
-TITLE_WEIGHT = 3
-KEYWORD_WEIGHT = 2
-OTHER_WEIGHT = 1
-# English words at least this long also match without a plural "s" ("allowances").
-PLURAL_MIN_LENGTH = 4
-
-
-def fold(text: str) -> str:
-    """Text as search compares it.
-
-    Case-folded, ASCII digits, one Unicode form for Bangla letters, no joiners,
-    punctuation turned into spaces, one spelling per English word, single spaces.
-    """
-    text = unicodedata.normalize("NFC", to_ascii_digits(text)).casefold()
-    text = text.translate(_JOINERS).translate(_KHANDA_TA)
-    for variant, preferred in _SPELLINGS:
-        text = text.replace(variant, preferred)
-    return " ".join(_PUNCTUATION.sub(" ", text).split())
-
-
-def _word_in(word: str, haystack: str) -> bool:
-    """Whether a query word occurs in folded text (English plurals match their singular)."""
-    if word in haystack:
-        return True
-    return (
-        word.isascii() and len(word) >= PLURAL_MIN_LENGTH and word.endswith("s")
-        and word[:-1] in haystack
-    )
 
 
 @dataclass(frozen=True)
@@ -130,40 +87,10 @@ class ServiceEntry(ServiceFacts):
         """The index's summary of the service (``SUMMARY_FIELDS``)."""
         return self.facts
 
-    def haystack(self, extra: Iterable[str] = ()) -> str:
-        """Everything a search for this service may match, folded."""
-        words = [
-            *self.title, *_text(self.summary["summary"]), *self.keywords(),
-            self.id.replace("-", " "), *extra,
-        ]
-        return fold(" ".join(words))
-
     def keywords(self) -> list[str]:
         """The extra words people search this service with, both languages."""
         keywords = self.summary.get("keywords", {})
         return [*keywords.get("bn", []), *keywords.get("en", [])]
-
-    @cached_property
-    def _folded_title(self) -> str:
-        return fold(" ".join(self.title))
-
-    @cached_property
-    def _folded_keywords(self) -> str:
-        return fold(" ".join(self.keywords()))
-
-    def relevance(self, words: list[str], haystack: str) -> int:
-        """How well folded query ``words`` match: 0 when any word is missing."""
-        score = 0
-        for word in words:
-            if not _word_in(word, haystack):
-                return 0
-            if _word_in(word, self._folded_title):
-                score += TITLE_WEIGHT
-            elif _word_in(word, self._folded_keywords):
-                score += KEYWORD_WEIGHT
-            else:
-                score += OTHER_WEIGHT
-        return score
 
 
 @dataclass(frozen=True)
@@ -235,6 +162,8 @@ class Catalog:
         agencies: Mapping[str, Mapping[str, Any]],
         load_service: Any,
         etag: str,
+        *,
+        vocabulary: Mapping[str, Any] | None = None,
     ) -> None:
         self.entries = {entry.id: entry for entry in entries}
         self.categories = sorted(categories, key=lambda category: category.order)
@@ -242,17 +171,26 @@ class Catalog:
         self.etag = etag
         self._load_service = load_service
         self._services: dict[str, Service] = {}
+        self._vocabulary = vocabulary
 
     @cached_property
-    def _haystacks(self) -> dict[str, str]:
+    def _searchable(self) -> dict[str, search.Searchable]:
         """Each service's searchable text, folded once, on the first search (not at start)."""
         titles = {category.id: category.title for category in self.categories}
+        order = {category.id: category.order for category in self.categories}
         return {
-            entry.id: entry.haystack(
-                [*titles.get(entry.category, ()), *self._agency_names(entry.agency)]
+            entry.id: search.searchable(
+                entry.summary, category_title=titles.get(entry.category, ()),
+                agency_name=self._agency_names(entry.agency),
+                category_order=order.get(entry.category, 99),
             )
             for entry in self.entries.values()
         }
+
+    @cached_property
+    def vocabulary(self) -> search.Vocabulary:
+        """The search's fillers and equivalent spellings (``schemas/search.json``)."""
+        return search.Vocabulary.of(self._vocabulary)
 
     def _agency_names(self, agency_id: str) -> list[str]:
         name = self.agencies.get(agency_id, {}).get("name", {})
@@ -275,26 +213,18 @@ class Catalog:
     def search(
         self, query: str | None = None, category: str | None = None, channel: str | None = None
     ) -> list[ServiceEntry]:
-        """Services matching every word of ``query`` (Bangla or English) and the filters.
+        """Services matching ``query`` (Bangla, English or romanised Bangla), best first.
 
-        A word matches inside longer words ("জন্ম" finds "জন্মের", "birth" finds
-        "birth registration"), and wherever it appears: title, summary, keywords,
-        category or agency name. With a query, services whose title carries the words
-        come first; otherwise, and among equals, they come in category order.
+        See ``domain.search`` for how words match and rank. Without a query: every
+        service passing the filters, in category order.
         """
-        words = fold(query or "").split()
-        order = {category.id: category.order for category in self.categories}
-        found: list[tuple[int, ServiceEntry]] = []
-        for entry in self.entries.values():
-            if category is not None and entry.category != category:
-                continue
-            if channel is not None and channel not in entry.channels:
-                continue
-            score = entry.relevance(words, self._haystacks[entry.id]) if words else 1
-            if score:
-                found.append((score, entry))
-        found.sort(key=lambda item: (-item[0], order.get(item[1].category, 99), item[1].id))
-        return [entry for _, entry in found]
+        allowed = [
+            self._searchable[entry.id] for entry in self.entries.values()
+            if (category is None or entry.category == category)
+            and (channel is None or channel in entry.channels)
+        ]
+        return [self.entries[found.id] for found in search.rank(allowed, query or "",
+                                                                 self.vocabulary)]
 
     def agency_name(self, agency_id: str) -> Text | None:
         """The agency's name in both languages, if it is known."""

@@ -43,7 +43,9 @@ class Status(StrEnum):
 
 STATUS_LABELS: dict[Status, Text] = {
     Status.SUBMITTED: Text("জমা দেওয়া হয়েছে", "Submitted"),
-    Status.QUEUED: Text("অপেক্ষমাণ", "Waiting to be sent to the office"),
+    # not "অপেক্ষমাণ" / "waiting": the web app's list of what this phone has not sent yet
+    # is named that way, and the two must not read alike
+    Status.QUEUED: Text("দপ্তরে পাঠানোর সারিতে", "In line for the office"),
     Status.FORWARDED: Text("দপ্তরে পাঠানো হয়েছে", "Sent to the office"),
     Status.IN_REVIEW: Text("প্রক্রিয়াধীন", "Under review"),
     Status.NEEDS_INFO: Text("আরও তথ্য প্রয়োজন", "More information needed"),

@@ -240,6 +240,9 @@ FIELD_ERRORS: dict[str, Text] = {
         "'{label_bn}'-এ এমন অদৃশ্য বা নিয়ন্ত্রণ অক্ষর আছে যা লেখায় থাকে না; লেখাটি আবার টাইপ করুন।",
         "'{label_en}' contains invisible control characters; type the text again.",
     ),
+    # a box that must be ticked: the declaration by name, not by its whole sentence
+    "declaration": Text("ঘোষণায় টিক দিন।", "Tick the declaration."),
+    "must_tick": Text("'{label_bn}' ঘরে টিক দিন।", "Tick the box '{label_en}'."),
     "tracking_id": Text(
         "'{label_bn}' সঠিক নয়: ১৬ অঙ্কের নম্বরটি রশিদের সাথে আবার মিলিয়ে দেখুন।",
         "'{label_en}' is not valid: check the 16-digit number against your receipt.",

@@ -5,9 +5,9 @@
 // own words (its field messages, bundled by the build).
 import { APPLICANT } from "build-applicant";
 import { FIELD_MESSAGES } from "build-messages";
-import { addDays, toBanglaDigits, todayDhaka } from "../bangla.js";
+import { formatDay, toAsciiDigits, toBanglaDigits, todayDhaka } from "../bangla.js";
 import { loadGeo, unionsOf } from "../geo.js";
-import { digits, fieldSentence, lang, pick, t } from "../i18n.js";
+import { digits, fieldSentence, lang, pick, t, table } from "../i18n.js";
 import { crossFieldProblems } from "../conditions.js";
 import { conditionalFields, normalise, problemsOf, settle, subschema } from "../rules.js";
 import { h, toDOM, toHTML } from "../vnode.js";
@@ -19,6 +19,26 @@ const GEO_LEVELS = ["division", "district", "upazila", "union"];
 const idOf = (path) => `f-${path.replaceAll(".", "-")}`;
 const sorted = (properties) =>
   Object.entries(properties || {}).sort(([, a], [, b]) => (a["x-ui"]?.order ?? 1e4) - (b["x-ui"]?.order ?? 1e4));
+
+/**
+ * A date as typed in a date box (day/month/year, Bangla or ASCII digits, with / - . or
+ * spaces; or year-month-day) as YYYY-MM-DD; anything else unchanged, for the check to name.
+ */
+export function isoDate(text) {
+  const typed = toAsciiDigits(String(text ?? "")).trim();
+  const pad = (n) => n.padStart(2, "0");
+  let match = /^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$/.exec(typed);
+  if (match) return `${match[1]}-${pad(match[2])}-${pad(match[3])}`;
+  match = /^(\d{1,2})[\s/.-]+(\d{1,2})[\s/.-]+(\d{4})$/.exec(typed);
+  if (match) return `${match[3]}-${pad(match[2])}-${pad(match[1])}`;
+  return text;
+}
+
+/** YYYY-MM-DD as a date box shows it: day/month/year in the language's digits. */
+const typedDate = (iso) => {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso || "");
+  return match ? digits(`${match[3]}/${match[2]}/${match[1]}`) : iso;
+};
 
 function widgetOf(schema) {
   const widget = schema["x-ui"]?.widget;
@@ -80,7 +100,7 @@ export class ServiceForm {
     this.checker = null;
     this.geo = null;
     if (service.check) this.checker = import(service.check).catch(() => null); // cached for offline use
-    if (this.element.querySelector("[data-geo]")) this.geo = this.fillGeo();
+    if (this.element.querySelector("[data-geo], [data-geo-list]")) this.geo = this.fillGeo();
     this.refreshConditions();
   }
 
@@ -138,7 +158,9 @@ export class ServiceForm {
     const name = path.startsWith("form.") && path.split(".").length === 2 ? path.slice(5) : null;
     const limit = name && this.narrowable.has(name) ? h("p", { class: "help limit", id: `${id}-limit`, hidden: true }) : null;
     const described = [help ? `${id}-help` : null, limit ? `${id}-limit` : null, `${id}-error`].filter(Boolean).join(" ");
-    const mark = required ? h("span", { class: "req" }, " ", h("abbr", { title: t("form.required") }, "*")) : null;
+    // a yes/no box is never "required" to look at: only a box that must be ticked has a star
+    const yesNo = schema.type === "boolean" && schema.const !== true;
+    const mark = required && !yesNo ? h("span", { class: "req" }, " ", h("abbr", { title: t("form.required") }, "*")) : null;
     return { ui, id, help: [help, limit], error, described, mark, label: pick(ui.label) };
   }
 
@@ -154,7 +176,9 @@ export class ServiceForm {
     let control;
     const common = { id: p.id, name: path, "aria-describedby": p.described, "aria-required": required ? "true" : null,
       ref: (el) => this.register(path, { schema, kind: "value", control: el, top, required, error: null, wrapper: null }) };
-    if (widget === "select") {
+    if (widget === "district") {
+      control = h("select", { ...common, "data-geo-list": "district" }, h("option", { value: "" }, t("form.choose")));
+    } else if (widget === "select") {
       control = h("select", { ...common, "data-geo": schema["x-geo-level"] || null },
         h("option", { value: "" }, t("form.choose")), optionsOf(schema).map((o) => h("option", { value: o.value }, o.label)));
     } else if (widget === "textarea") {
@@ -164,16 +188,29 @@ export class ServiceForm {
       const numeric = schema.type === "integer" || schema.type === "number" || rule === "digits" || widget === "nid";
       const attrs = { ...common, type: "text", maxlength: schema.maxLength, placeholder: p.ui.placeholder ? pick(p.ui.placeholder) : null };
       if (widget === "date") {
-        attrs.type = "date";
-        if (schema.format === "bd-past-date") attrs.max = todayDhaka();
-        if (schema.format === "bd-upcoming-date") Object.assign(attrs, { min: todayDhaka(), max: addDays(todayDhaka(), 366) });
+        // typed as day/month/year in the language in use, never a picker's mm/dd/yyyy
+        Object.assign(attrs, { inputmode: "numeric", autocomplete: /birth/.test(path) ? "bday" : "off", spellcheck: "false", maxlength: 10,
+          "aria-describedby": `${p.id}-format ${p.described}`, "data-date": "" });
       } else if (widget === "phone" || rule === "mobile") Object.assign(attrs, { type: "tel", autocomplete: "tel", inputmode: "tel" });
       else if (numeric) Object.assign(attrs, { inputmode: schema.type === "number" ? "decimal" : "numeric", autocomplete: "off", spellcheck: "false" });
       else if (schema.pattern === undefined && rule === "trim" && /name/.test(path) && path.startsWith("applicant")) attrs.autocomplete = "name";
       control = h("input", attrs);
     }
+    const format = widget === "date" ? h("p", { class: "help", id: `${p.id}-format` }, t("form.date_hint")) : null;
+    const reads = widget === "date" ? h("p", { class: "help date-reads", id: `${p.id}-reads`, "aria-live": "polite" }) : null;
     return h("div", { class: "field", "data-path": path, "data-top": top, ref: (el) => this.attach(path, el) },
-      h("label", { for: p.id }, p.label, p.mark), p.help, p.error, control);
+      h("label", { for: p.id }, p.label, p.mark), format, p.help, p.error, control, reads);
+  }
+
+  /** Under a date box: the date as read back in words ("১ ডিসেম্বর ১৯৮৫"), once it is one. */
+  readBack(input) {
+    const out = input.parentElement?.querySelector(".date-reads");
+    if (!out) return;
+    const iso = isoDate(input.value);
+    const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
+    const [year, month, day] = match ? match.slice(1).map(Number) : [];
+    const valid = match && month >= 1 && month <= 12 && day >= 1 && day <= new Date(Date.UTC(year, month, 0)).getUTCDate();
+    out.textContent = valid ? t("form.date_reads", { date: formatDay({ year, month, day }, table()).gregorian }) : "";
   }
 
   attach(path, wrapper) {
@@ -312,6 +349,16 @@ export class ServiceForm {
       }
       return;
     }
+    // a district on its own (a birthplace): every district, under its division
+    for (const list of this.element.querySelectorAll('[data-geo-list="district"]')) {
+      const name = (row) => (lang() === "bn" ? row[2] : row[3]);
+      const order = new Intl.Collator(lang()).compare;
+      const keep = list.value;
+      list.replaceChildren(toDOM(h("option", { value: "" }, t("form.choose"))), ...geo.division.map((division) =>
+        toDOM(h("optgroup", { label: name(division) }, geo.district.filter((row) => row[1] === division[0])
+          .sort((a, b) => order(name(a), name(b))).map((row) => h("option", { value: row[0] }, name(row)))))));
+      list.value = keep;
+    }
     for (const address of this.element.querySelectorAll(".address")) {
       const select = (level) => address.querySelector(`[data-geo="${level}"]`);
       const options = (level, rows, keep) => {
@@ -382,8 +429,11 @@ export class ServiceForm {
       const entry = this.fields.get(path);
       if (!entry) continue;
       if (entry.kind === "value") {
-        if (entry.control.dataset.geo) geoValues[path] = String(value ?? "");
-        else entry.control.value = value == null ? "" : String(value);
+        if (entry.control.dataset.geo || entry.control.dataset.geoList) geoValues[path] = String(value ?? "");
+        else if ("date" in entry.control.dataset) {
+          entry.control.value = value == null ? "" : typedDate(String(value));
+          this.readBack(entry.control);
+        } else entry.control.value = value == null ? "" : String(value);
       } else if (entry.kind === "checkbox") entry.control.checked = value === true;
       else if (entry.kind === "radio") for (const el of entry.inputs) el.checked = el.value === String(value);
       else if (entry.kind === "documents") for (const el of entry.inputs) el.checked = (value || []).includes(el.value);
@@ -391,6 +441,10 @@ export class ServiceForm {
     this.refreshConditions();
     if (this.geo && Object.keys(geoValues).length) {
       await this.geo;
+      for (const [path, value] of Object.entries(geoValues)) {
+        const control = this.fields.get(path)?.control;
+        if (control?.dataset.geoList) control.value = value;
+      }
       for (const address of this.element.querySelectorAll(".address")) {
         if (!address.cascade) continue;
         const base = address.dataset.path;
@@ -423,7 +477,9 @@ export class ServiceForm {
         } else if (entry.kind === "checkbox") {
           // unticked is "no", except for a box that can only be ticked and need not be
           if (raw[path] || inner || entry.schema.const !== true) out[name] = raw[path];
-        } else if (raw[path] !== "" && raw[path] != null) out[name] = raw[path];
+        } else if (raw[path] !== "" && raw[path] != null) {
+          out[name] = entry.kind === "value" && "date" in entry.control.dataset ? isoDate(raw[path]) : raw[path];
+        }
       }
       return Object.keys(out).length || required ? out : undefined;
     };
@@ -521,6 +577,7 @@ export class ServiceForm {
   }
 
   changed(event) {
+    if (event.target.matches?.("[data-date]")) this.readBack(event.target);
     if (event.target.matches?.("input, select, textarea")) {
       this.refreshConditions();
       if (this.submitted && event.type === "input") this.check(false); // not on "change": see check()
@@ -538,7 +595,10 @@ export class ServiceForm {
     validate(body);
     const found = problemsOf(validate.errors, this.root, body).map((problem) => {
       const name = String(problem.steps.at(-1));
-      const label = subschema(this.root, problem.steps)["x-ui"]?.label || { bn: name, en: name };
+      const field = subschema(this.root, problem.steps);
+      const label = field["x-ui"]?.label || { bn: name, en: name };
+      // a date box asks for day/month/year, so its problem says so (the server's says year-month-day)
+      if (problem.code === "date" && field["x-ui"]?.widget === "date") return { path: problem.path, message: t("form.date_invalid", { label: pick(label) }) };
       return { path: problem.path, message: fieldSentence(FIELD_MESSAGES[problem.code] || FIELD_MESSAGES.invalid, label, problem.limit) };
     });
     // the form's cross-field rules, after the schema's check, in each rule's own sentence (as the server does)
@@ -593,7 +653,21 @@ export class ServiceForm {
     }
   }
 
-  /** Show problems beside their fields and in the summary at the top. */
+  /** Where a problem is: its first control, its field, its section, and the group it is in. */
+  place(problem) {
+    const entry = this.owner(problem.path);
+    if (!entry) return { ...problem, id: null, anchor: null, section: null, group: null };
+    const first = entry.kind === "group" || entry.kind === "list" ? entry.wrapper.querySelector("input, select, textarea") : this.inputsOf(entry)[0];
+    const parent = this.fields.get(entry.path.split(".").slice(0, -1).join("."));
+    const group = parent?.kind === "group" ? pick(parent.schema["x-ui"]?.label) : null;
+    return { ...problem, id: first?.id || null, anchor: entry.wrapper, section: entry.wrapper.closest("fieldset.section"), group };
+  }
+
+  /**
+   * Show problems beside their fields and in the summary at the top: in the form's order,
+   * under the name of their section, each named with the group it is in ("স্থায়ী ঠিকানা:
+   * 'জেলা' দিতে হবে।"); focus goes to the summary's heading, which stays in view.
+   */
   show(problems, focus = true) {
     this.clear();
     this.mark(problems);
@@ -602,20 +676,33 @@ export class ServiceForm {
       this.summary.replaceChildren();
       return;
     }
-    const target = (path) => {
-      const entry = this.owner(path);
-      if (!entry) return null;
-      const first = entry.kind === "group" || entry.kind === "list" ? entry.wrapper.querySelector("input, select, textarea") : this.inputsOf(entry)[0];
-      return first?.id || null;
+    const placed = problems.map((problem) => this.place(problem));
+    const before = (a, b) => {
+      if (a.anchor === b.anchor) return 0;
+      if (!a.anchor || !b.anchor) return a.anchor ? 1 : -1;
+      return a.anchor.compareDocumentPosition(b.anchor) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1;
+    };
+    placed.sort(before);
+    const blocks = [];
+    for (const item of placed) {
+      if (!blocks.length || blocks.at(-1).section !== item.section) blocks.push({ section: item.section, items: [] });
+      blocks.at(-1).items.push(item);
+    }
+    const line = (item) => {
+      const text = item.group ? t("form.in_group", { group: item.group, message: item.message }) : item.message;
+      return h("li", null, item.id ? h("a", { href: `#${item.id}`, onclick: (event) => { event.preventDefault(); document.getElementById(item.id)?.focus(); } }, text) : text);
     };
     this.summary.replaceChildren(toDOM(h("div", null,
-      h("h2", { id: "error-summary-title" }, t("form.problems", { n: digits(problems.length) })),
-      h("ul", null, problems.map((problem) => {
-        const id = target(problem.path);
-        return h("li", null, id ? h("a", { href: `#${id}`, onclick: (event) => { event.preventDefault(); document.getElementById(id)?.focus(); } }, problem.message) : problem.message);
-      })))));
+      h("h2", { id: "error-summary-title", tabindex: "-1" }, t("form.problems", { n: digits(problems.length) })),
+      blocks.map((block) => [
+        block.section ? h("h3", null, block.section.querySelector(":scope > legend")?.textContent || "") : null,
+        h("ul", null, block.items.map(line)),
+      ]))));
     this.summary.hidden = false;
-    if (focus) this.summary.focus();
+    if (focus) {
+      this.summary.scrollIntoView({ block: "start" });
+      this.summary.querySelector("h2").focus({ preventScroll: true });
+    }
   }
 
   /** The server's answer (an error body), field by field in the language in use. */
@@ -635,12 +722,18 @@ export class ServiceForm {
     this.submitted = true;
     const problems = await this.check(true);
     if (problems.length) return;
+    // a slow connection may take seconds: say so, and take no second press meanwhile
     const button = this.form.querySelector("button[type=submit]");
+    const label = button.textContent;
     button.disabled = true;
+    button.setAttribute("aria-busy", "true");
+    button.textContent = t("form.sending");
     try {
       await this.callbacks.onSubmit(this.body());
     } finally {
       button.disabled = false;
+      button.removeAttribute("aria-busy");
+      button.textContent = label;
     }
   }
 }

@@ -1,6 +1,6 @@
 // The home page: search and the catalog by category. Also rendered to HTML by the build,
 // so a citizen on a slow connection sees the services before any script has arrived.
-import { byCategory, search } from "../catalog.js";
+import { byCategory, inCategory } from "../catalog.js";
 import { digits, lang, pick, t } from "../i18n.js";
 import { h } from "../vnode.js";
 
@@ -34,8 +34,8 @@ export function searchBox(query) {
     h("p", { id: "q-help", class: "help" }, t("home.search_help")));
 }
 
-/** The search results (or the whole catalog when there is no query). */
-export function results(catalog, query) {
+/** The search results, `found` for `query` (or the whole catalog when there is no query). */
+export function results(catalog, query, found = []) {
   if (!query) {
     return byCategory(catalog).map(({ category, services }) =>
       h("section", { class: "category", "aria-labelledby": `cat-${category.id}` },
@@ -44,7 +44,6 @@ export function results(catalog, query) {
           " ", h("span", { class: "count" }, t("home.count", { n: digits(services.length) }))),
         h("ul", { class: "services" }, services.map((entry) => serviceItem(entry, false)))));
   }
-  const found = search(catalog, query);
   return [
     h("p", { class: "found" }, found.length ? t("home.found", { n: digits(found.length), q: query }) : t("home.none", { q: query })),
     found.length ? h("ul", { class: "services" }, found.map((entry) => serviceItem(entry, true))) : null,
@@ -52,12 +51,12 @@ export function results(catalog, query) {
 }
 
 /** The home page. */
-export function home(catalog, query) {
+export function home(catalog, query, found) {
   return [
     h("h1", null, t("home.title")),
     h("p", { class: "lead" }, t("home.lead")),
     searchBox(query),
-    h("div", { id: "results", "aria-live": "polite" }, results(catalog, query)),
+    h("div", { id: "results", "aria-live": "polite" }, results(catalog, query, found)),
   ];
 }
 
@@ -68,6 +67,6 @@ export function category(catalog, id) {
   return [
     h("nav", { class: "crumbs", "aria-label": t("nav.crumbs") }, h("a", { href: "/" }, t("nav.home"))),
     h("h1", null, pick(found.title)),
-    h("ul", { class: "services" }, search(catalog, "", id).map((entry) => serviceItem(entry, true))),
+    h("ul", { class: "services" }, inCategory(catalog, id).map((entry) => serviceItem(entry, true))),
   ];
 }

@@ -103,7 +103,8 @@ export function servicePage(service, catalog) {
     sla(service),
     h("section", { "aria-labelledby": "h-out" },
       h("h2", { id: "h-out" }, t("service.output")),
-      h("p", null, pick(service.output.name))),
+      h("p", null, pick(service.output.name)),
+      service.output.where ? h("p", null, h("strong", null, t("track.collect_where")), " ", pick(service.output.where)) : null),
     service.unconfirmed?.length
       ? h("section", { class: "unconfirmed", "aria-labelledby": "h-unc" },
         h("h2", { id: "h-unc" }, t("service.unconfirmed")),

@@ -30,11 +30,24 @@ function when(iso) {
   return t("track.when", moment);
 }
 
+/** "অবস্থা শেষ দেখা হয়েছে: ১৪:০৫" (the date too when it was not today). */
+export function checkedLine(iso, short = false) {
+  if (!iso) return "";
+  const moment = formatMoment(iso, table());
+  const today = formatMoment(Date.now(), table()).gregorian === moment.gregorian;
+  const at = today ? moment.time : t("track.day_time", moment);
+  return t(short ? "track.checked_short" : "track.checked", { when: at });
+}
+
+// Decided or withdrawn: no deadline and no "usually N days" any more.
+const DECIDED = new Set(["approved", "rejected", "delivered", "cancelled"]);
+
 /**
  * When to expect a decision: the office's deadline once it has received the application;
  * before that, how long the service usually takes (its working days), if that is published.
  */
 function dueBy(app) {
+  if (DECIDED.has(app.status)) return null;
   if (app.due_by) {
     const [year, month, day] = app.due_by.date.split("-").map(Number);
     const both = formatDay({ year, month, day }, table());
@@ -46,14 +59,29 @@ function dueBy(app) {
 
 const statusName = (item) => (lang() === "bn" ? item.status_bn : item.status_en) || item.status;
 
-/** An application as its applicant reads it: tracking id, status, dates, history. */
-export function applicationView(app, { offlineCopy } = {}) {
+/** Once approved: what the applicant gets, and where and how (else: from the agency). */
+function collect(app) {
+  if (app.status !== "approved" || !app.collect) return null;
+  return h("section", { class: "collect", "aria-labelledby": "h-collect" },
+    h("h3", { id: "h-collect" }, t("track.collect_title")),
+    h("p", null, h("strong", null, t("track.collect_what")), " ", pick(app.collect.name)),
+    h("p", null, h("strong", null, t("track.collect_where")), " ",
+      app.collect.where ? pick(app.collect.where) : t("track.collect_agency", { agency: pick(app.agency_name) || "" })));
+}
+
+/**
+ * An application as its applicant reads it: tracking id, status (and when it was last
+ * checked), dates, what to collect once approved, history.
+ */
+export function applicationView(app, { offlineCopy, checked } = {}) {
   return h("article", { class: "application", "aria-labelledby": "app-title" },
     h("h2", { id: "app-title" }, pick(app.service_title) || app.service_id),
     h("p", { class: "tid-label" }, t("track.tracking_id")),
     h("p", { class: "tid", lang: lang() }, showTrackingId(app.tracking_id)),
     h("p", { class: "help" }, t("track.keep_id")),
     h("p", null, h("strong", null, t("track.status")), " ", h("span", { class: `status s-${app.status}` }, statusName(app))),
+    checked ? h("p", { class: "checked help" }, checkedLine(checked)) : null,
+    collect(app),
     app.agency_name ? h("p", null, h("strong", null, t("service.agency")), " ", pick(app.agency_name)) : null,
     h("p", null, h("strong", null, t("track.submitted")), " ", when(app.created_at)),
     dueBy(app),
@@ -79,15 +107,18 @@ export function trackForm(values = {}) {
     h("button", { type: "submit", class: "primary" }, t("track.submit")));
 }
 
-/** This device's applications (links to their status). */
-export function myApplications(records) {
+/** This device's applications (links to their status, and when each was last checked). */
+export function myApplications(records, { itemOnly = false } = {}) {
+  const item = (record) => h("li", { "data-id": record.tracking_id }, h("a", { href: `/a/${record.tracking_id}` },
+    h("span", { class: "title" }, pick(record.view.service_title) || record.service_id),
+    h("span", { class: "summary" }, showTrackingId(record.tracking_id), " · ",
+      h("span", { class: `status s-${record.view.status}` }, statusName(record.view))),
+    h("span", { class: "summary checked" }, checkedLine(record.checked_at || record.saved_at, true))));
+  if (itemOnly) return item(records[0]);
   if (!records.length) return null;
   return h("section", { "aria-labelledby": "h-mine" },
     h("h2", { id: "h-mine" }, t("track.mine")),
-    h("ul", { class: "services" }, records.map((record) =>
-      h("li", null, h("a", { href: `/a/${record.tracking_id}` },
-        h("span", { class: "title" }, pick(record.view.service_title) || record.service_id),
-        h("span", { class: "summary" }, showTrackingId(record.tracking_id), " · ", statusName(record.view)))))));
+    h("ul", { class: "services mine" }, records.map(item)));
 }
 
 /** The outbox: applications waiting to be sent, or sent back for correction. */
