@@ -14,7 +14,7 @@ from typing import Any
 
 from .data import data_key_arn, parameter_arn
 from .inventory import Function, Inventory
-from .queues import queue_arn, stream_failures_arn
+from .queues import dead_letter_arn, queue_arn, stream_failures_arn
 from .stage import StageConfig
 
 # DynamoDB grants, by what the code does with a table. TransactWriteItems is authorised
@@ -42,6 +42,8 @@ CONSUME_ACTIONS = (
     "sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility",
     "sqs:GetQueueAttributes", "sqs:GetQueueUrl",
 )
+# The ops figures: how many messages wait (no message is read).
+DEPTH_ACTIONS = ("sqs:GetQueueAttributes", "sqs:GetQueueUrl")
 MAX_FUNCTION_NAME = 64
 QUEUE_URL_PREFIX = {"Fn::Sub": "https://sqs.${AWS::Region}.${AWS::URLSuffix}/${AWS::AccountId}/"}
 KMS_ACTIONS = ("kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:DescribeKey")
@@ -55,20 +57,23 @@ class Access:
     send_to_agency_queues: bool = False
     consume_own_queue: bool = False
     consume_own_stream: bool = False  # read its table's stream, report to the failures queue
+    read_queue_depths: bool = False  # ops figures: every agency queue's and DLQ's attributes
     parameters: tuple[str, ...] = ()  # names under /<app>/<stage>/
 
 
 ACCESS: dict[str, Access] = {
     # Submit (idempotent), track, decide: the tables, each write's outbox record, the
-    # holiday list for due dates. It sends to no queue: the outbox's stream does.
+    # holiday list for due dates. It sends to no queue: the outbox's stream does. The ops
+    # figures read the counters and the queues' depths (attributes only, no message).
     "api_handler": Access(
         tables={
             "applications": ("read", "write"),
-            "counters": ("count",),
+            "counters": ("count", "read"),
             "idempotency": ("claim",),
             "outbox": ("append",),
         },
         parameters=("holidays",),
+        read_queue_depths=True,
     ),
     # An agency's worker: its own queue only, the application, its counters, its outbox.
     "dispatch_*": Access(
@@ -157,6 +162,14 @@ def policy_document(inventory: Inventory, function: Function) -> dict[str, Any]:
             "Effect": "Allow",
             "Action": list(SEND_ACTIONS),
             "Resource": [queue_arn(queue) for queue in inventory.queues],
+        })
+    if access.read_queue_depths:
+        statements.append({
+            "Sid": "ReadQueueDepths",
+            "Effect": "Allow",
+            "Action": list(DEPTH_ACTIONS),
+            "Resource": [arn for queue in inventory.queues
+                         for arn in (queue_arn(queue), dead_letter_arn(queue))],
         })
     if access.consume_own_queue:
         statements.append({

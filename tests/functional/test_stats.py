@@ -25,13 +25,14 @@ from chalicelib.store.applications import DynamoApplicationStore
 from chalicelib.store.models import ApplicationModel, CounterModel
 from tests.helpers import get_json
 
+BRN = "birth-registration-new"
 # (district, service, agency, channel, centre, consent)
 KINDS = [
     (47, "online-gd-lost-item", "police", Channel.SELF, None, None),
-    (47, "birth-registration-new", "lgd", Channel.SELF, None, None),
+    (47, BRN, "birth-death-registration", Channel.SELF, None, None),
     (1, "online-gd-lost-item", "police", Channel.ASSISTED, "dc-1001", "code"),
-    (1, "birth-registration-new", "lgd", Channel.ASSISTED, "dc-1001", "no_code"),
-    (26, "birth-registration-new", "lgd", Channel.ASSISTED, "dc-2002", "code"),
+    (1, BRN, "birth-death-registration", Channel.ASSISTED, "dc-1001", "no_code"),
+    (26, BRN, "birth-death-registration", Channel.ASSISTED, "dc-2002", "code"),
     (0, "online-gd-lost-item", "police", Channel.SELF, None, None),
 ]
 PATHS = [  # moves after submission, by how far an application gets
