@@ -50,6 +50,7 @@ lint: python-deps
 ## catalog: check every schema and build the catalog the API and the web app read
 catalog: python-deps
 	cd backend && $(PY) -m devtools.catalog_build --out chalicelib/schemas --out ../pwa/.catalog --geo-out ../pwa/.catalog/geo.json
+	cd backend && $(PY) -m devtools.district_map --out ../pwa/.catalog/district-map.json
 
 ## pwa: build the web app into pwa/dist
 pwa: node-deps catalog

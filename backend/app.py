@@ -9,6 +9,7 @@ from chalicelib.api.catalog import catalog_routes
 from chalicelib.api.cors import add_preflight_routes
 from chalicelib.api.middleware import http_context, worker_context
 from chalicelib.api.openapi import openapi_routes
+from chalicelib.api.stats import stats_routes
 from chalicelib.workers.dispatch import worker_routes
 from chalicelib.workers.notifications import notification_routes
 from chalicelib.workers.outbox import outbox_routes
@@ -25,6 +26,7 @@ app.register_blueprint(auth_routes)
 app.register_blueprint(catalog_routes)
 app.register_blueprint(application_routes)
 app.register_blueprint(openapi_routes)
+app.register_blueprint(stats_routes)
 app.register_blueprint(worker_routes)
 app.register_blueprint(outbox_routes)
 app.register_blueprint(notification_routes)

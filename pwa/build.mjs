@@ -7,6 +7,7 @@
 //   dist/assets/check-<id>.<hash>.js   each service's form check, compiled from its schema
 //   dist/assets/catalog.<hash>.json    the catalog index; svc-<id>.<hash>.json each service
 //   dist/assets/geo.<hash>.json  divisions, districts, upazilas; geo-u<district>.<hash>.json unions
+//   dist/assets/district-map.<hash>.json   the ops dashboard's map (SVG paths by district id)
 //
 // Field error sentences are the server's own (.catalog/meta/messages.json), bundled into the
 // form's code; a form whose conditions the app cannot show stops the build.
@@ -93,6 +94,10 @@ for (const [, districtId] of geo.district.map((row) => [row[0], row[0]])) {
   if (rows.length) unions[districtId] = emit(`geo-u${districtId}.[hash].json`, rows);
 }
 const geoTop = emit("geo.[hash].json", { division: geo.division, district: geo.district, upazila: geo.upazila, unions });
+// The ops dashboard's district map (simplified by `make catalog`): fetched by that page only.
+const mapFile = path.join(CATALOG, "district-map.json");
+if (!fs.existsSync(mapFile)) fail(".catalog/district-map.json is missing: run `make catalog` first");
+const mapURL = emit("district-map.[hash].json", readJSON(mapFile));
 
 // --- the app --------------------------------------------------------------------------------
 // The check modules are compiled first so that their names can go into the index.
@@ -113,7 +118,7 @@ let built = await esbuild.build({
   outdir: ASSETS, splitting: true, metafile: true, write: false,
   entryNames: "[name].[hash]", chunkNames: "c.[hash]",
   plugins: [virtual({
-    "build-info": `export const INDEX_URL = "/assets/catalog.json"; export const GEO_URL = ${JSON.stringify(geoTop)};`,
+    "build-info": `export const INDEX_URL = "/assets/catalog.json"; export const GEO_URL = ${JSON.stringify(geoTop)}; export const MAP_URL = ${JSON.stringify(mapURL)};`,
     "build-applicant": `export const APPLICANT = ${JSON.stringify(applicant)};`,
     "build-messages": `export const FIELD_MESSAGES = ${JSON.stringify(messages.fields)};`,
     "build-track-messages": `export const TRACK_MESSAGES = ${JSON.stringify({ tracking_id: messages.fields.tracking_id, mobile: messages.fields.mobile })};`,
@@ -131,7 +136,7 @@ built = await esbuild.build({
   outdir: ASSETS, splitting: true, metafile: true, write: true,
   entryNames: "[name].[hash]", chunkNames: "c.[hash]",
   plugins: [virtual({
-    "build-info": `export const INDEX_URL = ${JSON.stringify(indexURL)}; export const GEO_URL = ${JSON.stringify(geoTop)};`,
+    "build-info": `export const INDEX_URL = ${JSON.stringify(indexURL)}; export const GEO_URL = ${JSON.stringify(geoTop)}; export const MAP_URL = ${JSON.stringify(mapURL)};`,
     "build-applicant": `export const APPLICANT = ${JSON.stringify(applicant)};`,
     "build-messages": `export const FIELD_MESSAGES = ${JSON.stringify(messages.fields)};`,
     "build-track-messages": `export const TRACK_MESSAGES = ${JSON.stringify({ tracking_id: messages.fields.tracking_id, mobile: messages.fields.mobile })};`,
@@ -159,7 +164,7 @@ await esbuild.build({
       export const page = (catalog) => ({ header: toHTML(header()), home: home(catalog, "").map(toHTML).join(""), t });`,
     resolveDir: HERE,
   },
-  plugins: [virtual({ "build-info": "export const INDEX_URL = ''; export const GEO_URL = '';" })],
+  plugins: [virtual({ "build-info": "export const INDEX_URL = ''; export const GEO_URL = ''; export const MAP_URL = '';" })],
 });
 const { page } = await import(pathToFileURL(prerender).href);
 const rendered = page(catalogJSON);
@@ -196,10 +201,13 @@ walk(DIST);
 const assets = all.filter((file) => file.startsWith("/assets/")).sort();
 // The shell: the page, its script and the chunks it imports at start, the English strings
 // and the form code (so a switch of language or a form opened offline works), the index.
+// The ops dashboard's code is for ops admins only: not precached for everyone (the service
+// worker caches it the first time that page is opened, like the map).
+const opsOnly = (out) => Object.keys(built.metafile.outputs[out]?.inputs || {}).some((input) => /(views\/ops|i18n\/ops)/.test(input));
 const mainImports = new Set();
 const follow = (out) => {
   for (const item of built.metafile.outputs[out]?.imports || []) {
-    if (!mainImports.has(item.path)) {
+    if (!mainImports.has(item.path) && !opsOnly(item.path)) {
       mainImports.add(item.path);
       follow(item.path);
     }

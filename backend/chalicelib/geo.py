@@ -24,6 +24,20 @@ _ENGLISH_SPELLING = {
 }
 
 
+# The district boundaries (``districts.geojson``) name districts by older English spellings
+# still, and a few differently again: their names as ``find_district_by_name`` knows them.
+_BOUNDARY_SPELLING = {
+    "Bogra": "Bogura",
+    "Brahamanbaria": "Brahmanbaria",
+    "Chittagong": "Chattogram",
+    "Jessore": "Jashore",
+    "Jhalokati": "Jhalakathi",
+    "Maulvibazar": "Moulvibazar",
+    "Nawabganj": "Chapainawabganj",
+    "Netrakona": "Netrokona",
+}
+
+
 @dataclass(frozen=True)
 class Area:
     """One division, district, upazila or union."""
@@ -141,6 +155,14 @@ def district_of(address: dict[str, Any]) -> int | None:
     if district is None or not parent_of("district", district)[0]:
         return None
     return int(district)
+
+
+def district_by_english_name(name: str) -> Area | None:
+    """The district an English name means, old spellings included (the boundaries' names)."""
+    cleaned = " ".join(name.split())
+    cleaned = _BOUNDARY_SPELLING.get(cleaned, _ENGLISH_SPELLING.get(cleaned, cleaned))
+    return next((area for area in level_areas("district").values()
+                 if area.name_en == cleaned), None)
 
 
 def compact() -> dict[str, list[list[str]]]:

@@ -8,12 +8,17 @@ request path writes outbox records instead (see ``domain.outbox``).
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import suppress
 
 from .aws import client
 from .domain.errors import ServiceUnavailable
 from .domain.outbox import AGENCY, NOTIFICATIONS, OutboxMessage
+from .domain.stats import QueueDepth
 from .settings import Settings
+
+DEPTH_THREADS = 8
 
 
 class SqsQueues:
@@ -64,6 +69,34 @@ class SqsQueues:
             )
         except (BotoCoreError, ClientError) as error:
             raise ServiceUnavailable("service_unavailable") from error
+
+    def depths(self, agency_ids: Iterable[str]) -> list[QueueDepth]:
+        """Each agency's queue depth (waiting, in flight) and dead-letter depth, read
+        side by side; a queue that cannot be read now has ``None`` figures."""
+        ids = list(agency_ids)
+        with ThreadPoolExecutor(max_workers=DEPTH_THREADS) as pool:
+            queues = list(pool.map(self._attributes, [self.settings.queue_name(a) for a in ids]))
+            dead = list(pool.map(self._attributes,
+                                 [self.settings.dead_letter_queue_name(a) for a in ids]))
+        return [
+            QueueDepth(agency, queue.get("ApproximateNumberOfMessages"),
+                       queue.get("ApproximateNumberOfMessagesNotVisible"),
+                       letters.get("ApproximateNumberOfMessages"))
+            for agency, queue, letters in zip(ids, queues, dead, strict=True)
+        ]
+
+    def _attributes(self, name: str) -> dict[str, int | None]:
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        try:
+            found = client("sqs").get_queue_attributes(
+                QueueUrl=self._url_of(name),
+                AttributeNames=["ApproximateNumberOfMessages",
+                                "ApproximateNumberOfMessagesNotVisible"],
+            )["Attributes"]
+        except (BotoCoreError, ClientError):
+            return {}
+        return {key: int(value) for key, value in found.items()}
 
     def retry_later(self, queue_arn: str, receipt_handle: str, seconds: int) -> None:
         """Hide a failed message for ``seconds`` before it is delivered again (backoff)."""

@@ -12,7 +12,7 @@ import re
 import warnings
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools import Logger, Metrics, single_metric
 from aws_lambda_powertools.logging.formatter import LambdaPowertoolsFormatter
 
 from .settings import get_settings
@@ -55,3 +55,31 @@ logger = Logger(
 metrics = Metrics(namespace=NAMESPACE, service=SERVICE_NAME)
 # Most requests (catalog reads, tracking) record no metric; flushing nothing is normal.
 warnings.filterwarnings("ignore", message="No application metrics to publish")
+
+
+# Dimensions a metric may be split by, kept few on purpose: each value of each dimension is
+# one CloudWatch metric (billed monthly), so only these, never a district or a centre.
+DIMENSIONS = ("ServiceId", "Agency", "Kind")
+
+
+def count_by(name: str, value: float = 1, *, unit: str = "Count", **dimensions: str) -> None:
+    """Emit ``name`` once per dimension given, each alone (``ServiceId=..., Agency=...``
+    makes two metrics, not their product), as an EMF line written at once."""
+    for dimension, key in dimensions.items():
+        if dimension not in DIMENSIONS:
+            raise ValueError(f"{dimension} is not one of the metric dimensions {DIMENSIONS}")
+        with single_metric(name=name, unit=unit, value=value,  # type: ignore[arg-type]
+                           namespace=NAMESPACE,
+                           default_dimensions={"service": SERVICE_NAME}) as metric:
+            metric.add_dimension(name=dimension, value=str(key))
+
+
+def record_overdue(counts: dict[tuple[str, str], int]) -> None:
+    """The SLA job's figures: how many are overdue now, per ``(agency, service)``, as the
+    ``Overdue`` metric by agency and by service (the dashboard's overdue widget)."""
+    by_agency: dict[str, int] = {}
+    for (agency, service), count in counts.items():
+        by_agency[agency] = by_agency.get(agency, 0) + count
+        count_by("Overdue", count, ServiceId=service)
+    for agency, count in by_agency.items():
+        count_by("Overdue", count, Agency=agency)

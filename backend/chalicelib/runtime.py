@@ -19,7 +19,9 @@ from .domain.applications import Applications, utc_now
 from .domain.auth import Limits, SignIn
 from .domain.catalog import Catalog, Service
 from .domain.errors import FieldProblem
+from .domain.messages import Text
 from .domain.outbox import OutboxForwarder
+from .domain.stats import Names, Stats
 from .observability import logger
 from .settings import PEPPER_PARAMETER, Settings, get_settings
 from .validation import FormValidator, QuickCheck, load_quick_check
@@ -95,6 +97,23 @@ class Runtime:
     sign_in: SignIn
     limits: Limits
     clock: Callable[[], datetime]
+    stats: Stats
+
+
+def names(catalog: Catalog) -> Names:
+    """How the ops figures name districts, services and agencies."""
+    from .agencies.registry import agency_ids
+
+    def district(key: str) -> Text | None:
+        area = geo.find("district", str(int(key))) if key.isdigit() else None
+        return Text(area.name_bn, area.name_en) if area else None
+
+    def service(key: str) -> Text | None:
+        entry = catalog.entries.get(key)
+        return entry.title if entry else None
+
+    return Names(district=district, service=service, agency=catalog.agency_name,
+                 agencies=agency_ids)
 
 
 def pepper(settings: Settings) -> bytes:
@@ -113,6 +132,7 @@ def runtime() -> Runtime:
     from .store.applications import DynamoApplicationStore
     from .store.auth import DynamoChallenges, DynamoLimits, DynamoSessions, DynamoStaff
     from .store.outbox import DynamoOutboxStore
+    from .store.stats import DynamoCounters
     from .tokens import tokens
 
     settings = get_settings()
@@ -135,8 +155,9 @@ def runtime() -> Runtime:
         staff=DynamoStaff(), tokens=tokens(), passwords=Argon2Passwords(), sender=queues,
         pepper=partial(pepper, settings), clock=utc_now,
     )
+    stats = Stats(counters=DynamoCounters(), queues=queues, names=names(catalog), clock=utc_now)
     return Runtime(settings, catalog, validation, applications, outbox, sign_in, limits,
-                   utc_now)
+                   utc_now, stats)
 
 
 def reset_runtime() -> None:

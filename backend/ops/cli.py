@@ -5,8 +5,8 @@
 ``--local`` talks to the running ``make dev`` (the moto endpoint it wrote to
 ``.devdata/stack.json``); otherwise ``AWS_ENDPOINT_URL``, when set, or AWS itself with
 the usual credentials. Every command has ``--help``; every failure says why and exits
-non-zero. Each capability adds its own group: ``users`` (staff accounts) here, and the
-others in their own modules, registered at the bottom.
+non-zero. Each capability adds its own group or command in its own module, registered at
+the bottom: ``users`` (staff accounts), ``stats`` (the ops figures), ``seed`` (demo data).
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ class Failure(click.ClickException):
 @click.option("--region", default=None, help="AWS region (default: AWS_REGION or ap-south-1).")
 @click.pass_context
 def main(context: click.Context, local: bool, stage: str | None, region: str | None) -> None:
-    """Operate a Nagorik Sheba stage: staff accounts, and more."""
+    """Operate a Nagorik Sheba stage: staff accounts, figures, demo data."""
     if local:
         if not LOCAL_STACK_FILE.exists():
             raise Failure(f"no local stack: start `make dev` first ({LOCAL_STACK_FILE} missing)")
@@ -92,9 +92,11 @@ def run() -> None:
 
 def register() -> None:
     """Add every capability's command group."""
-    from ops import users
+    from ops import seed, stats, users
 
     main.add_command(users.users)
+    main.add_command(stats.stats)
+    main.add_command(seed.seed_command)
 
 
 register()

@@ -5,15 +5,15 @@ Chalice does not make, generated from the code's own definitions.
 ``chalice package --merge-template`` deep-merges into its SAM template: the tables
 (from the PynamoDB models), a queue pair per agency (from ``agencies.json``), the SSM
 parameters the code reads, one least-privilege role per function, the web app's bucket
-and CloudFront distribution, and the alarms. Nothing in it is written per agency or per
-table by hand, so adding an agency or a model needs no change here.
+and CloudFront distribution, the alarms and the ops dashboard. Nothing in it is written
+per agency or per table by hand, so adding an agency or a model needs no change here.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from . import alarms, api, data, functions, queues, web
+from . import alarms, api, dashboard, data, functions, queues, web
 from .inventory import Inventory
 from .stage import StageConfig
 
@@ -29,7 +29,7 @@ def build_merge_template(stage: StageConfig, inventory: Inventory) -> dict[str, 
         "Resources": {},
         "Outputs": {},
     }
-    for part in (data, queues, functions, api, web, alarms):
+    for part in (data, queues, functions, api, web, alarms, dashboard):
         fragment = part.resources(stage, inventory)
         overlap = set(fragment["Resources"]) & set(template["Resources"])
         if overlap:

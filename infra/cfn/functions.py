@@ -21,7 +21,7 @@ from chalicelib.settings import (
 
 from .data import data_key_arn, parameter_arn, path_arn, token_key_arn
 from .inventory import Function, Inventory
-from .queues import queue_arn, stream_failures_arn
+from .queues import dead_letter_arn, queue_arn, stream_failures_arn
 from .stage import StageConfig
 
 # DynamoDB grants, by what the code does with a table. TransactWriteItems is authorised
@@ -53,6 +53,8 @@ CONSUME_ACTIONS = (
     "sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility",
     "sqs:GetQueueAttributes", "sqs:GetQueueUrl",
 )
+# The ops figures: how many messages wait (no message is read).
+DEPTH_ACTIONS = ("sqs:GetQueueAttributes", "sqs:GetQueueUrl")
 MAX_FUNCTION_NAME = 64
 QUEUE_URL_PREFIX = {"Fn::Sub": "https://sqs.${AWS::Region}.${AWS::URLSuffix}/${AWS::AccountId}/"}
 KMS_ACTIONS = ("kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:DescribeKey")
@@ -67,6 +69,7 @@ class Access:
     send_to_notifications: bool = False
     consume_own_queue: bool = False
     consume_own_stream: bool = False  # read its table's stream, report to the failures queue
+    read_queue_depths: bool = False  # ops figures: every agency queue's and DLQ's attributes
     parameters: tuple[str, ...] = ()  # names under /<app>/<stage>/ this template makes
     secrets: tuple[str, ...] = ()  # names under /<app>/<stage>/ ops make (SecureStrings)
     sign_tokens: bool = False  # kms:Sign with the token key
@@ -77,10 +80,11 @@ ACCESS: dict[str, Access] = {
     # Submit (idempotent), track, decide, sign in: the tables, each write's outbox
     # record, the holiday list, the pepper, the token key to sign with. It sends sign-in
     # codes to the SMS worker's queue and nothing else: moves go through the outbox.
+    # The ops figures read the counters and the queues' depths (attributes only).
     "api_handler": Access(
         tables={
             "applications": ("read", "write"),
-            "counters": ("count",),
+            "counters": ("count", "read"),
             "idempotency": ("claim",),
             "outbox": ("append",),
             "challenges": ("read", "write"),
@@ -93,6 +97,7 @@ ACCESS: dict[str, Access] = {
         parameters=("holidays",),
         secrets=(PEPPER_PARAMETER,),
         sign_tokens=True,
+        read_queue_depths=True,
     ),
     # The authorizer: the token key's public half, nothing else.
     "authenticated": Access(verify_tokens=True),
@@ -206,6 +211,14 @@ def policy_document(inventory: Inventory, function: Function) -> dict[str, Any]:
         statements.append({
             "Sid": "TokenKey", "Effect": "Allow", "Action": actions,
             "Resource": token_key_arn(),
+        })
+    if access.read_queue_depths:
+        statements.append({
+            "Sid": "ReadQueueDepths",
+            "Effect": "Allow",
+            "Action": list(DEPTH_ACTIONS),
+            "Resource": [arn for queue in inventory.agency_queues
+                         for arn in (queue_arn(queue), dead_letter_arn(queue))],
         })
     if access.consume_own_queue:
         statements.append({

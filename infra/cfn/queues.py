@@ -28,6 +28,11 @@ def queue_arn(queue: QueuePair) -> dict[str, Any]:
     return {"Fn::GetAtt": [queue.logical_id, "Arn"]}
 
 
+def dead_letter_arn(queue: AgencyQueue) -> dict[str, Any]:
+    """The agency's dead-letter queue's ARN."""
+    return {"Fn::GetAtt": [queue.dead_letter_logical_id, "Arn"]}
+
+
 def stream_failures_arn() -> dict[str, Any]:
     """The ARN of the stream event sources' on-failure destination."""
     return {"Fn::GetAtt": [STREAM_FAILURES, "Arn"]}

@@ -323,6 +323,11 @@ async function trackSubmit(event) {
   }
 }
 
+async function opsRoute() {
+  const { opsPage } = await import("./views/ops.js"); // ops only: never in a citizen's download
+  await opsPage(main);
+}
+
 async function outboxRoute() {
   title(t("outbox.title"));
   const mine = await applications.all().catch(() => []);
@@ -349,6 +354,7 @@ async function render(first = false) {
     else if (parts[0] === "track" && parts.length === 1) await trackRoute();
     else if (parts[0] === "a" && parts.length === 2) await applicationRoute(parts[1]);
     else if (parts[0] === "outbox" && parts.length === 1) await outboxRoute();
+    else if (parts[0] === "ops" && parts.length === 1) await opsRoute();
     else notFound();
   } catch (error) {
     offlinePage();

@@ -42,6 +42,10 @@ class Names:
     def agency_queues(self) -> set[str]:
         return {self.queue(agency) for agency in agency_ids()}
 
+    def dead_letters(self) -> set[str]:
+        return {self.queues[self.settings.dead_letter_queue_name(agency)]
+                for agency in agency_ids()}
+
     def holidays(self) -> str:
         return self.parameters[self.settings.parameter(HOLIDAYS_PARAMETER)]
 
@@ -51,7 +55,7 @@ def tables_reached(grant: dict[str, set[str]]) -> set[str]:
             for target in targets}
 
 
-def test_api_reaches_its_tables_the_secrets_it_needs_and_only_the_sms_queue(
+def test_api_reaches_its_tables_the_secrets_it_needs_the_sms_queue_and_queue_depths(
     stage: Packaged,
 ) -> None:
     names = Names(stage)
@@ -72,6 +76,15 @@ def test_api_reaches_its_tables_the_secrets_it_needs_and_only_the_sms_queue(
     assert CONSUME.isdisjoint(grant)
     # AND it signs access tokens with the token key, which nothing else may do
     assert grant["kms:Sign"] == {"TokenKey"}
+    # AND it reads the counters (the ops figures) but changes them only by adding
+    counters = names.table(settings.counters_table)
+    assert {action for action, targets in grant.items() if counters in targets} == {
+        "dynamodb:UpdateItem", "dynamodb:GetItem", "dynamodb:Query"}
+    # AND of the agency queues it reads only their depths (the ops figures), every agency's
+    # queue and dead-letter queue: it never receives or deletes (the outbox's stream sends)
+    sqs = {action for action in grant if action.startswith("sqs:")}
+    assert sqs == {"sqs:GetQueueAttributes", "sqs:GetQueueUrl", "sqs:SendMessage"}
+    assert grant["sqs:GetQueueAttributes"] == names.agency_queues() | names.dead_letters()
     # AND it reads the holiday list, nothing else in SSM
     assert grant["ssm:GetParameter"] == {names.holidays()}
 

@@ -12,7 +12,7 @@ from chalice import Blueprint, Response
 
 from ..domain.access import Principal
 from ..domain.lifecycle import Application
-from ..observability import logger, metrics
+from ..observability import count_by, logger, metrics
 from ..runtime import runtime
 from . import views
 from .authorizer import authenticated, principal_of
@@ -67,6 +67,7 @@ def submit_application() -> Response:
     logger.thread_safe_append_keys(replayed=submitted.replayed)
     if not submitted.replayed:
         metrics.add_metric(name="ApplicationsSubmitted", unit="Count", value=1)
+        count_by("Submitted", ServiceId=application.service_id, Agency=application.agency_id)
     response = _answer(application, principal, 200 if submitted.replayed else 201)
     response.headers["Location"] = f"/me/applications/{application.tracking_id}"
     return response
@@ -181,4 +182,5 @@ def decide_application(tracking_id: str) -> Response:
     application = runtime().applications.decide(
         tracking_id, body, principal=principal, expected_version=if_match_version(request))
     metrics.add_metric(name="Decisions", unit="Count", value=1)
+    count_by("Decided", ServiceId=application.service_id, Agency=application.agency_id)
     return _answer(application, principal)

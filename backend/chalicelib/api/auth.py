@@ -11,8 +11,8 @@ from typing import Any
 from chalice import Blueprint, Response
 
 from ..domain.auth import Tokens
-from ..domain.errors import NagorikError
-from ..observability import logger, metrics
+from ..domain.errors import NagorikError, TooManyRequests
+from ..observability import count_by, logger, metrics
 from ..runtime import runtime
 from .authorizer import authenticated, principal_of
 from .errors import json_response, translating
@@ -40,6 +40,17 @@ def tokens_answer(tokens: Tokens) -> Response:
         "expires_in": tokens.expires_in, "refresh_token": tokens.refresh_token,
         "principal": principal_view(tokens.principal),
     }, headers=NO_STORE)
+
+
+LOCKED = {"phone_locked", "account_locked"}
+
+
+def _failed(error: NagorikError, kind: str) -> None:
+    """Count a refused sign-in; one refused because the phone or account is locked (the
+    attempt that locked it included) is also a lockout."""
+    metrics.add_metric(name="SignInFailed", unit="Count", value=1)
+    if isinstance(error, TooManyRequests) and error.code in LOCKED:
+        count_by("SignInLockouts", Kind=kind)
 
 
 @auth_routes.route("/auth/otp", methods=["POST"], content_types=["*/*"])
@@ -71,10 +82,11 @@ def verify_code() -> Response:
     says how many tries are left); 422; 429 (the number is locked after 5 wrong codes).
     """
     body = runtime().validation.body("code-check", json_body(auth_routes.current_request))
+    count_by("SignInAttempts", Kind="code")
     try:
         tokens = runtime().sign_in.verify_code(body["challenge_id"], body["code"])
-    except NagorikError:
-        metrics.add_metric(name="SignInFailed", unit="Count", value=1)
+    except NagorikError as error:
+        _failed(error, "code")
         raise
     metrics.add_metric(name="SignIns", unit="Count", value=1)
     logger.thread_safe_append_keys(principal=tokens.principal.id)
@@ -92,10 +104,11 @@ def login() -> Response:
     account is locked for 15 minutes after 5 failures).
     """
     body = runtime().validation.body("sign-in", json_body(auth_routes.current_request))
+    count_by("SignInAttempts", Kind="password")
     try:
         tokens = runtime().sign_in.login(body["phone"], body["password"])
-    except NagorikError:
-        metrics.add_metric(name="SignInFailed", unit="Count", value=1)
+    except NagorikError as error:
+        _failed(error, "password")
         raise
     metrics.add_metric(name="SignIns", unit="Count", value=1)
     logger.thread_safe_append_keys(principal=tokens.principal.id)

@@ -170,6 +170,47 @@ STATIC_SCHEMAS: dict[str, dict[str, Any]] = {
                        "principal": _schema("Principal")},
     },
 }
+COUNTS = {"type": "object", "additionalProperties": {"type": "integer", "minimum": 0}}
+NAME = {"oneOf": [BILINGUAL, {"type": "null"}]}
+DEPTH = {"type": ["integer", "null"], "minimum": 0}
+STATS_SCHEMAS: dict[str, dict[str, Any]] = {
+    "StatsGroup": {
+        "type": "object", "required": ["key", "name", "counts", "total"],
+        "properties": {"key": TEXT, "name": NAME, "counts": COUNTS,
+                       "total": {"type": "integer", "minimum": 0}},
+    },
+    "Stats": {
+        "type": "object",
+        "required": ["from", "to", "by", "generated_at", "totals", "trend", "groups",
+                     "queues", "overdue", "consents_without_code"],
+        "properties": {
+            "from": {"type": "string", "format": "date"},
+            "to": {"type": "string", "format": "date"},
+            "by": {"type": "array", "items": TEXT},
+            "generated_at": {"type": "string", "format": "date-time"},
+            "totals": COUNTS,
+            "trend": {"type": "array", "items": {
+                "type": "object", "required": ["date", "submitted"],
+                "properties": {"date": {"type": "string", "format": "date"},
+                               "submitted": {"type": "integer"},
+                               "approved": {"type": "integer"},
+                               "rejected": {"type": "integer"}}}},
+            "groups": {"type": "object", "additionalProperties": {
+                "type": "array", "items": _schema("StatsGroup")}},
+            "queues": {"type": "array", "items": {
+                "type": "object", "required": ["agency_id", "waiting", "in_flight",
+                                               "dead_letter"],
+                "properties": {"agency_id": TEXT, "name": NAME, "waiting": DEPTH,
+                               "in_flight": DEPTH, "dead_letter": DEPTH}}},
+            "overdue": {"type": "object", "required": ["total", "by_agency", "by_service"],
+                        "properties": {"total": {"type": "integer", "minimum": 0},
+                                       "by_agency": {"type": "array"},
+                                       "by_service": {"type": "array"}}},
+            "consents_without_code": {"type": "integer", "minimum": 0},
+        },
+    },
+}
+STATIC_SCHEMAS.update(STATS_SCHEMAS)
 # Request bodies: the bundled meta-schemas the server itself validates with.
 BODY_SCHEMAS = {"Submission": "submission", "Decision": "decision", "Response": "response",
                 "CodeRequest": "code-request", "CodeCheck": "code-check", "SignIn": "sign-in",

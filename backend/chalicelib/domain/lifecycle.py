@@ -179,6 +179,10 @@ class Application:
     due_by: date | None = None  # set when the office receives it, from the service's SLA
     # Why the agency could not take it yet: {"reason", "first_at", "last_at", "attempts"}
     dispatch_failure: dict[str, Any] | None = None
+    # How the citizen's consent to an assisted application was recorded: "code" (they
+    # typed the code sent to their phone) or "no_code" (the centre recorded it without
+    # one); ``None`` for a citizen's own application.
+    consent: str | None = None
     version: int | None = None
 
     @classmethod

@@ -285,6 +285,14 @@ FIELD_ERRORS: dict[str, Text] = {
     "too_far_date": Text(
         "'{label_bn}' এক বছরের মধ্যে হতে হবে।", "'{label_en}' must be within the next year."
     ),
+    "date_before_start": Text(
+        "'{label_bn}' শুরুর তারিখের আগে হতে পারে না।",
+        "'{label_en}' cannot be before the from date.",
+    ),
+    "range_too_long": Text(
+        "একবারে সর্বোচ্চ {limit_bn} দিনের হিসাব দেখা যায়; '{label_bn}' এগিয়ে আনুন।",
+        "At most {limit} days can be counted at once; bring '{label_en}' closer.",
+    ),
     "too_old_date": Text(
         "'{label_bn}' অনেক পুরোনো তারিখ; তারিখটি আবার দেখুন।",
         "'{label_en}' is implausibly far in the past; check the date.",

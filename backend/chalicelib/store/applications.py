@@ -2,7 +2,8 @@
 same transaction.
 
 Every write is one ``TransactWriteItems``: the application (guarded by its version,
-or by non-existence when new) together with the day's counters, so counts never
+or by non-existence when new) together with the day's counters (a few rows per move:
+``domain.stats.scopes_for``), so counts never
 drift from the applications they count, and the write's outbox record, so a move
 never misses its messages. The client request token makes a retried
 transaction (lost response) a no-op instead of a second write.
@@ -26,6 +27,7 @@ from ..domain.errors import ConcurrentUpdate, ServiceUnavailable
 from ..domain.lifecycle import Application, Channel, HistoryEntry, Status
 from ..domain.outbox import OutboxRecord
 from ..domain.ports import Claim, KeyAlreadyClaimed, Page, TrackingIdTaken
+from ..domain.stats import scopes_for
 from .cursors import decode_cursor, read_page
 from .models import ApplicationModel, CounterModel, HistoryEntryMap, IdempotencyModel, OutboxModel
 from .outbox import outbox_model
@@ -38,24 +40,6 @@ def _iso(moment: datetime) -> str:
 def agency_status_key(agency_id: str, status: Status) -> str:
     """The ``by-agency-status`` partition key."""
     return f"{agency_id}#{status.value}"
-
-
-COUNTER_SHARDS = 16
-
-
-def counter_scope(application: Application, status: Status) -> str:
-    """The counter row a move into ``status`` increments.
-
-    Each (status, district, service) count of a day is spread over ``COUNTER_SHARDS``
-    rows, chosen by tracking id, so concurrent transactions in a busy district rarely
-    touch the same row (DynamoDB cancels transactions that collide on an item);
-    readers add the shards up.
-    """
-    shard = int(application.tracking_id[-4:-1]) % COUNTER_SHARDS
-    return (
-        f"status#{status.value}#district#{application.district_id:02d}"
-        f"#service#{application.service_id}#shard#{shard:02d}"
-    )
 
 
 def to_model(application: Application, *, new: bool = False) -> ApplicationModel:
@@ -78,6 +62,7 @@ def to_model(application: Application, *, new: bool = False) -> ApplicationModel
         centre_id=application.centre_id,
         agency_ref=application.agency_ref,
         due_by=application.due_by.isoformat() if application.due_by else None,
+        consent=application.consent,
         history=[HistoryEntryMap(**entry.to_dict()) for entry in application.history],
     )
     if not new and application.version is not None:
@@ -105,6 +90,7 @@ def to_application(item: ApplicationModel) -> Application:
         agency_ref=item.agency_ref,
         due_by=date.fromisoformat(item.due_by) if item.due_by else None,
         dispatch_failure=item.dispatch_failure,
+        consent=item.consent,
         version=item.version,
     )
 
@@ -251,8 +237,9 @@ class DynamoApplicationStore:
     ) -> None:
         totals: dict[tuple[str, str], int] = {}
         for entry in entries:
-            key = (dhaka_date(entry.at).isoformat(), counter_scope(application, entry.status))
-            totals[key] = totals.get(key, 0) + 1
+            day = dhaka_date(entry.at).isoformat()
+            for scope in scopes_for(application, entry.status):
+                totals[day, scope] = totals.get((day, scope), 0) + 1
         for (day, scope), increment in totals.items():
             transaction.update(
                 CounterModel(day=day, scope=scope), actions=[CounterModel.total.add(increment)]

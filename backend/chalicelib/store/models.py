@@ -92,6 +92,7 @@ class ApplicationModel(Model):
     agency_ref = UnicodeAttribute(null=True)
     due_by = UnicodeAttribute(null=True)
     dispatch_failure = JSONAttribute(null=True)
+    consent = UnicodeAttribute(null=True)
     history = ListAttribute(of=HistoryEntryMap)
     version = VersionAttribute()
 
@@ -103,8 +104,9 @@ class ApplicationModel(Model):
 class CounterModel(Model):
     """Pre-aggregated counts: how many applications entered a status, per Dhaka day.
 
-    ``scope`` is ``status#<status>#district#<id>#service#<id>``, so one Query on the
-    day returns every count of that day, and a ``begins_with`` narrows it.
+    ``scope`` names the row's family and dimensions (``domain.stats`` says which), so
+    one Query on the day with ``begins_with(scope, family)`` returns one family's counts
+    of that day.
     """
 
     class Meta:

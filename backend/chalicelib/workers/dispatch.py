@@ -12,6 +12,7 @@ until redriven). The handler is idempotent by state: an application already past
 from __future__ import annotations
 
 import json
+import time
 from contextlib import suppress
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -23,7 +24,7 @@ from ..agencies.registry import agencies, get_agency
 from ..agencies.simulator import SimulatedAgency
 from ..domain.errors import AgencyError, ConcurrentUpdate, PoisonMessage
 from ..messaging import SqsQueues, backoff_seconds
-from ..observability import logger, metrics
+from ..observability import count_by, logger, metrics
 from ..runtime import runtime
 from ..settings import get_settings
 
@@ -57,6 +58,23 @@ def _queue() -> SqsQueues:
     return SqsQueues(get_settings())
 
 
+class Timed:
+    """An adapter whose every call to the agency is timed (``AgencyLatency`` by agency)."""
+
+    def __init__(self, adapter: AgencyAdapter, agency_id: str) -> None:
+        self.adapter = adapter
+        self.agency_id = agency_id
+
+    def forward(self, application: Any) -> Any:
+        """The adapter's receipt; the time it took is recorded, failed or not."""
+        started = time.perf_counter()
+        try:
+            return self.adapter.forward(application)
+        finally:
+            count_by("AgencyLatency", (time.perf_counter() - started) * 1000,
+                     unit="Milliseconds", Agency=self.agency_id)
+
+
 def _tracking_id_of(record: SQSRecord) -> str:
     try:
         message = json.loads(record.body)
@@ -67,16 +85,19 @@ def _tracking_id_of(record: SQSRecord) -> str:
     return message["tracking_id"]
 
 
+def _agency_of(queue_arn: str | None) -> str:
+    """The agency whose queue an ARN names."""
+    return (queue_arn or "").rsplit(":", 1)[-1].removeprefix(get_settings().resource("agency-"))
+
+
 def process_record(record: SQSRecord) -> None:
     """Dispatch one message; raise to report it failed."""
     settings = get_settings()
+    agency_id = _agency_of(record.event_source_arn)
     try:
         tracking_id = _tracking_id_of(record)
         logger.thread_safe_append_keys(tracking_id=tracking_id, message_id=record.message_id)
-        agency_id = record.event_source_arn.rsplit(":", 1)[-1].removeprefix(
-            settings.resource("agency-")
-        )
-        runtime().applications.dispatch(tracking_id, adapter_for(agency_id))
+        runtime().applications.dispatch(tracking_id, Timed(adapter_for(agency_id), agency_id))
         metrics.add_metric(name="Dispatched", unit="Count", value=1)
     except AgencyError as error:
         receives = int(record.attributes.approximate_receive_count or 1)
@@ -92,11 +113,13 @@ def process_record(record: SQSRecord) -> None:
         with suppress(Exception):  # the note helps ops; the retry must not depend on it
             runtime().applications.note_dispatch_failure(tracking_id, str(error), receives)
         metrics.add_metric(name="DispatchFailed", unit="Count", value=1)
+        count_by("DispatchFailed", Agency=agency_id)
         raise
     except PoisonMessage as error:
         logger.error("unprocessable message; it will reach the dead-letter queue",
                      extra={"error": str(error)})
         metrics.add_metric(name="PoisonMessages", unit="Count", value=1)
+        count_by("DispatchFailed", Agency=agency_id)
         # No point waiting between attempts: let it reach the receive limit promptly.
         _queue().retry_later(record.event_source_arn, record.receipt_handle, 0)
         raise
@@ -117,6 +140,9 @@ def handle_batch(event: dict[str, Any], context: Any) -> dict[str, Any]:
         process_partial_response,
     )
 
+    records = event.get("Records") or []
+    if records:
+        count_by("BatchSize", len(records), Agency=_agency_of(records[0].get("eventSourceARN")))
     processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
     response = process_partial_response(
         event=event, record_handler=process_record, processor=processor, context=context

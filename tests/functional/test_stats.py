@@ -1,0 +1,238 @@
+"""The ops figures (``GET /ops/stats``) equal the true counts, by every dimension.
+
+GIVEN a known set of applications (self and assisted, several districts, services, centres,
+one consent taken without a code) moved through the lifecycle, some of the moves racing
+each other, WHEN ops read the stats, THEN every figure is what the applications' own
+histories say, and the stats are read from the counters (no Scan, no read of applications).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from chalicelib.domain import tracking
+from chalicelib.domain.bangla import dhaka_date
+from chalicelib.domain.errors import ConcurrentUpdate
+from chalicelib.domain.lifecycle import Application, Channel, Status
+from chalicelib.domain.ports import Claim
+from chalicelib.domain.stats import OVERDUE_DAY, overdue_scope
+from chalicelib.store.applications import DynamoApplicationStore
+from chalicelib.store.models import ApplicationModel, CounterModel
+from tests.helpers import get_json
+
+BRN = "birth-registration-new"
+# (district, service, agency, channel, centre, consent)
+KINDS = [
+    (47, "online-gd-lost-item", "police", Channel.SELF, None, None),
+    (47, BRN, "birth-death-registration", Channel.SELF, None, None),
+    (1, "online-gd-lost-item", "police", Channel.ASSISTED, "dc-1001", "code"),
+    (1, BRN, "birth-death-registration", Channel.ASSISTED, "dc-1001", "no_code"),
+    (26, BRN, "birth-death-registration", Channel.ASSISTED, "dc-2002", "code"),
+    (0, "online-gd-lost-item", "police", Channel.SELF, None, None),
+]
+PATHS = [  # moves after submission, by how far an application gets
+    [],
+    [Status.QUEUED],
+    [Status.QUEUED, Status.FORWARDED, Status.IN_REVIEW],
+    [Status.QUEUED, Status.FORWARDED, Status.IN_REVIEW, Status.APPROVED],
+    [Status.QUEUED, Status.FORWARDED, Status.IN_REVIEW, Status.NEEDS_INFO, Status.RESUBMITTED,
+     Status.REJECTED],
+    [Status.CANCELLED],
+]
+
+
+def make(store: DynamoApplicationStore, kind: tuple, at: datetime) -> Application:
+    district, service, agency, channel, centre, consent = kind
+    application = Application.submit(
+        actor="citizen:c-test", tracking_id=tracking.new_tracking_id(district, dhaka_date(at)),
+        service_id=service, service_version=1, agency_id=agency, applicant_name="রহিম",
+        applicant_phone="+8801712345678", form={}, channel=channel, created_at=at,
+        district_id=district, centre_id=centre, consent=consent)
+    application.version = 1
+    store.create(application, Claim(f"k-{application.tracking_id}", "f",
+                                    application.tracking_id, 2**40))
+    return application
+
+
+def move(store: DynamoApplicationStore, application: Application, status: Status,
+         at: datetime) -> None:
+    entry = application.move_to(status, at=at, actor="system", channel=Channel.SYSTEM)
+    store.record(application, entry)
+
+
+@pytest.fixture
+def known(aws: None) -> list[str]:
+    """Applications over yesterday and today (Dhaka), moved along every path; two of them
+    decided twice at once (one decision wins)."""
+    store = DynamoApplicationStore()
+    now = datetime.now(UTC)
+    made = []
+    for number, kind in enumerate(KINDS * 3):
+        at = now - timedelta(days=1 if number % 4 == 0 else 0, minutes=number)
+        application = make(store, kind, at)
+        for status in PATHS[number % len(PATHS)]:
+            move(store, application, status, at)
+        made.append(application.tracking_id)
+    racing = [made[2], made[8]]  # in review: two officers decide at the same moment
+    for tracking_id in racing:
+        start = threading.Barrier(2, timeout=10)
+        outcomes: list[str] = []
+
+        def decide(target: Status, tracking_id: str = tracking_id,
+                   start: threading.Barrier = start, outcomes: list[str] = outcomes) -> None:
+            application = store.get(tracking_id)
+            assert application is not None
+            start.wait()
+            try:
+                move(store, application, target, now)
+                outcomes.append("won")
+            except ConcurrentUpdate:
+                outcomes.append("lost")
+
+        threads = [threading.Thread(target=decide, args=(status,))
+                   for status in (Status.APPROVED, Status.REJECTED)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert sorted(outcomes) == ["lost", "won"]
+    return made
+
+
+def truth(tracking_ids: list[str], start: str, end: str) -> dict[str, Counter]:
+    """Moves into each status, by every dimension, from the applications themselves."""
+    found: dict[str, Counter] = {name: Counter() for name in
+                                 ("status", "district", "service", "agency", "channel",
+                                  "centre", "consent")}
+    store = DynamoApplicationStore()
+    for tracking_id in tracking_ids:
+        application = store.get(tracking_id)
+        assert application is not None
+        for entry in application.history:
+            if not start <= dhaka_date(entry.at).isoformat() <= end:
+                continue
+            status = entry.status.value
+            found["status"][status] += 1
+            found["district"][f"{application.district_id:02d}", status] += 1
+            found["service"][application.service_id, status] += 1
+            found["agency"][application.agency_id, status] += 1
+            found["channel"][application.channel.value, status] += 1
+            if application.centre_id:
+                found["centre"][application.centre_id, status] += 1
+            if entry.status is Status.SUBMITTED and application.consent == "no_code":
+                found["consent"]["no_code"] += 1
+    return found
+
+
+def reported(groups: list[dict[str, Any]]) -> Counter:
+    return Counter({(group["key"], status): count for group in groups
+                    for status, count in group["counts"].items() if count})
+
+
+def test_stats_equal_the_true_counts_by_every_dimension(client, as_role, known) -> None:
+    ops = as_role("ops", id="u-test-ops", phone="+8801900000001")
+    today = dhaka_date(datetime.now(UTC))
+    for start, end in [(today - timedelta(days=1), today), (today, today)]:
+        # WHEN ops ask for every dimension over the range
+        response = get_json(ops, f"/ops/stats?from={start}&to={end}"
+                                 "&by=district,service,agency,status,centre,channel")
+        assert response.status_code == 200, response.json
+        stats = response.json
+        expected = truth(known, start.isoformat(), end.isoformat())
+        # THEN every figure is the true count
+        assert {key: value for key, value in stats["totals"].items() if value} == dict(
+            expected["status"])
+        for name in ("district", "service", "agency", "channel", "centre"):
+            assert reported(stats["groups"][name]) == expected[name], name
+        assert sum(day["submitted"] for day in stats["trend"]) == expected["status"]["submitted"]
+        # AND the consents taken without a code are counted
+        assert stats["consents_without_code"] == expected["consent"]["no_code"] > 0
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_groups_carry_names_and_the_busiest_come_first(client, as_role, known) -> None:
+    ops = as_role("ops", id="u-test-ops", phone="+8801900000001")
+    stats = get_json(ops, "/ops/stats?by=district,agency,channel").json
+    districts = stats["groups"]["district"]
+    assert [group["total"] for group in districts] == sorted(
+        (group["total"] for group in districts), reverse=True)
+    dhaka = next(group for group in districts if group["key"] == "47")
+    assert dhaka["name"] == {"bn": "ঢাকা", "en": "Dhaka"}
+    police = next(group for group in stats["groups"]["agency"] if group["key"] == "police")
+    assert police["name"]["bn"]
+    assert {group["key"] for group in stats["groups"]["channel"]} == {"self", "assisted"}
+
+
+def test_queues_overdue_and_defaults(client, as_role, aws) -> None:
+    import boto3
+
+    from chalicelib.settings import get_settings
+
+    # GIVEN two messages waiting for the police and one in its dead-letter queue
+    settings = get_settings()
+    sqs = boto3.client("sqs")
+    for name, count in ((settings.queue_name("police"), 2),
+                        (settings.dead_letter_queue_name("police"), 1)):
+        url = sqs.get_queue_url(QueueName=name)["QueueUrl"]
+        for number in range(count):
+            sqs.send_message(QueueUrl=url, MessageBody=f'{{"n": {number}}}')
+    # AND the SLA job's rows say three police GDs are overdue
+    CounterModel(day=OVERDUE_DAY, scope=overdue_scope("police", "online-gd-lost-item"),
+                 total=3).save()
+    ops = as_role("ops", id="u-test-ops", phone="+8801900000001")
+    # WHEN ops read today's figures (no range given)
+    stats = get_json(ops, "/ops/stats").json
+    # THEN today is the range, and the queues and overdue counts are there
+    today = dhaka_date(datetime.now(UTC)).isoformat()
+    assert (stats["from"], stats["to"]) == (today, today)
+    police = next(queue for queue in stats["queues"] if queue["agency_id"] == "police")
+    assert (police["waiting"], police["dead_letter"]) == (2, 1)
+    assert all(queue["dead_letter"] == 0 for queue in stats["queues"]
+               if queue["agency_id"] != "police")
+    assert stats["overdue"]["total"] == 3
+    assert stats["overdue"]["by_agency"][0]["key"] == "police"
+    assert stats["consents_without_code"] == 0
+
+
+@pytest.mark.parametrize(("query", "field", "code"), [
+    ("from=2026-13-01", "from", "date"),
+    ("from=yesterday", "from", "date"),
+    ("from=2026-05-10&to=2026-05-01", "to", "date_before_start"),
+    ("from=2026-01-01&to=2026-12-31", "to", "range_too_long"),
+    ("by=upazila", "by", "enum"),
+    ("by=district,,nonsense", "by", "enum"),
+    ("from=2999-01-01&to=2999-01-02", "from", "future_date"),
+])
+def test_a_bad_range_or_dimension_is_named(client, as_role, query, field, code) -> None:
+    ops = as_role("ops", id="u-test-ops", phone="+8801900000001")
+    response = get_json(ops, f"/ops/stats?{query}")
+    assert response.status_code == 422
+    assert response.json["code"] == "query_invalid"
+    assert [(item["path"], item["code"]) for item in response.json["fields"]] == [(field, code)]
+    assert response.json["fields"][0]["message_bn"] and response.json["fields"][0]["message_en"]
+
+
+def test_bangla_digits_are_read_as_dates(client, as_role) -> None:
+    ops = as_role("ops", id="u-test-ops", phone="+8801900000001")
+    response = get_json(ops, "/ops/stats?from=২০২৬-০৫-০১&to=২০২৬-০৫-০৩")
+    assert response.status_code == 200
+    assert [day["date"] for day in response.json["trend"]] == [
+        "2026-05-01", "2026-05-02", "2026-05-03"]
+
+
+def test_stats_never_read_the_applications_table(client, as_role, known, monkeypatch) -> None:
+    # GIVEN any read of the applications table fails the test
+    def refuse(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("the stats read the applications table")
+
+    for name in ("get", "query", "scan", "batch_get"):
+        monkeypatch.setattr(ApplicationModel, name, refuse)
+    ops = as_role("ops", id="u-test-ops", phone="+8801900000001")
+    response = get_json(ops, "/ops/stats?by=district,service,agency,status,centre,channel")
+    assert response.status_code == 200
+    assert response.json["totals"]["submitted"] > 0
