@@ -28,8 +28,8 @@ def queue_arn(queue: QueuePair) -> dict[str, Any]:
     return {"Fn::GetAtt": [queue.logical_id, "Arn"]}
 
 
-def dead_letter_arn(queue: AgencyQueue) -> dict[str, Any]:
-    """The agency's dead-letter queue's ARN."""
+def dead_letter_arn(queue: QueuePair) -> dict[str, Any]:
+    """The dead-letter queue's ARN of a queue pair."""
     return {"Fn::GetAtt": [queue.dead_letter_logical_id, "Arn"]}
 
 

@@ -91,13 +91,14 @@ def test_every_agency_has_a_bangla_and_english_name() -> None:
     assert [entry["id"] for entry in raw] == [agency.id for agency in agencies()]
 
 
-def test_the_code_declares_a_queue_and_a_dead_letter_queue_per_agency_and_one_for_the_stream(
+def test_the_code_declares_a_queue_pair_per_agency_one_for_sms_and_one_for_the_stream(
     declared_queues: dict[str, dict[str, str]],
 ) -> None:
     settings = get_settings()
     expected = {settings.queue_name(a) for a in agency_ids()} | {
         settings.dead_letter_queue_name(a) for a in agency_ids()
-    } | {settings.outbox_failures_queue_name}
+    } | {settings.outbox_failures_queue_name, settings.notifications_queue_name,
+         settings.notifications_dead_letter_queue_name}
     assert set(declared_queues) == expected
     for agency_id in agency_ids():
         redrive = json.loads(declared_queues[settings.queue_name(agency_id)]["RedrivePolicy"])
