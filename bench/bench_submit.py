@@ -44,6 +44,7 @@ APP_PROCESS = r"""
 import json, sys, time, uuid
 start = time.perf_counter()
 from app import app
+from chalicelib.domain.access import citizen_id
 body = json.dumps({"service_id": "online-gd-lost-item", "service_version": 1,
                    "applicant": {"name": "Rahim", "phone": "01712345678"},
                    "form": json.loads(sys.argv[1])})
@@ -54,7 +55,9 @@ event = {
     "pathParameters": None, "stageVariables": None, "isBase64Encoded": False, "body": body,
     "requestContext": {"resourcePath": "/applications", "httpMethod": "POST",
                        "requestId": str(uuid.uuid4()), "path": "/api/applications",
-                       "stage": "api"},
+                       "stage": "api",
+                       "authorizer": {"sub": citizen_id("+8801712345678"), "role": "citizen",
+                                      "phone": "+8801712345678"}},
 }
 response = app(event, None)
 assert response["statusCode"] == 201, response
@@ -116,6 +119,9 @@ def cold(table: str, queue_url: str) -> tuple[float, float]:
 
 
 def submission_event() -> dict[str, Any]:
+    from chalicelib.domain.access import citizen_id
+
+    citizen = {"sub": citizen_id("+8801712345678"), "role": "citizen", "phone": "+8801712345678"}
     body = json.dumps({"service_id": "online-gd-lost-item", "service_version": 1,
                        "applicant": {"name": "Rahim", "phone": "01712345678"}, "form": FORM})
     return {
@@ -124,8 +130,10 @@ def submission_event() -> dict[str, Any]:
         "multiValueHeaders": {}, "queryStringParameters": None,
         "multiValueQueryStringParameters": None, "pathParameters": None,
         "stageVariables": None, "isBase64Encoded": False, "body": body,
+        # the citizen as the (cached) authorizer hands it on: verifying the token is the
+        # authorizer's own function, not the submit handler's work
         "requestContext": {"resourcePath": "/applications", "httpMethod": "POST",
-                           "requestId": str(uuid.uuid4())},
+                           "requestId": str(uuid.uuid4()), "authorizer": citizen},
     }
 
 

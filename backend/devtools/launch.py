@@ -7,7 +7,9 @@ stopped with SIGTERM, which saves its data like Ctrl-C does.
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -16,9 +18,15 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
+from urllib.error import HTTPError
+from urllib.parse import quote
+from urllib.request import Request, urlopen
 
 READY_TIMEOUT = 90
+CODE = re.compile(r"কোড ([০-৯0-9]{6})")
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -81,3 +89,40 @@ def running_stack(data_dir: Path, **env: str) -> Iterator[RunningStack]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+def post(url: str, body: Any, **headers: str) -> tuple[int, Any]:
+    """POST JSON; the status and the decoded answer (errors too)."""
+    request = Request(url, data=json.dumps(body).encode(), method="POST",
+                      headers={"Content-Type": "application/json", **headers})
+    try:
+        with urlopen(request, timeout=30) as answer:
+            raw = answer.read()
+            return answer.status, json.loads(raw) if raw else None
+    except HTTPError as error:
+        raw = error.read()
+        return error.code, json.loads(raw) if raw else None
+
+
+def sign_in_citizen(api: str, web: str, phone: str, *, timeout: float = 30) -> dict[str, Any]:
+    """Sign in over HTTP as a citizen does: ask for a code, read the SMS the local stack
+    keeps at ``{web}/dev/sms``, send the code back. The tokens' answer."""
+    asked_at = datetime.now(UTC).isoformat()
+    status, sent = post(f"{api}/auth/otp", {"phone": phone})
+    if status != 202:
+        raise RuntimeError(f"no code was sent ({status}): {sent}")
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with urlopen(f"{web}/dev/sms?phone={quote(phone)}", timeout=10) as answer:
+            messages = json.loads(answer.read())["messages"]
+        # newest first; only a code sent after asking is this challenge's
+        for message in messages[:1]:
+            found = CODE.search(message["text"])
+            if found and message["at"] >= asked_at:
+                status, tokens = post(f"{api}/auth/otp/verify",
+                                      {"challenge_id": sent["challenge_id"],
+                                       "code": found.group(1)})
+                if status == 200:
+                    return tokens
+        time.sleep(0.1)
+    raise RuntimeError("the sign-in code did not arrive")

@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from devtools.launch import ROOT, RunningStack, running_stack
+from devtools.launch import ROOT, RunningStack, running_stack, sign_in_citizen
 
 SERVICE = "online-gd-lost-item"
 FORM = json.loads((ROOT / "schemas" / "examples" / SERVICE / "valid-lost-nid.json")
@@ -117,7 +117,7 @@ def phone_of(client: int) -> str:
     return f"0171{client:07d}"
 
 
-def submit(proxy: str, key: str, phone: str) -> tuple[int, dict[str, Any] | None]:
+def submit(proxy: str, key: str, phone: str, token: str) -> tuple[int, dict[str, Any] | None]:
     """One attempt; ``(0, None)`` when the connection broke or timed out."""
     body = json.dumps({"service_id": SERVICE, "service_version": 1,
                        "applicant": {"name": "সোক পরীক্ষা", "phone": phone},
@@ -126,7 +126,8 @@ def submit(proxy: str, key: str, phone: str) -> tuple[int, dict[str, Any] | None
     connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=ATTEMPT_TIMEOUT)
     try:
         connection.request("POST", "/applications", body=body, headers={
-            "Content-Type": "application/json", "Idempotency-Key": key})
+            "Content-Type": "application/json", "Idempotency-Key": key,
+            "Authorization": f"Bearer {token}"})
         answer = connection.getresponse()
         return answer.status, json.loads(answer.read() or b"null")
     except (OSError, http.client.HTTPException, ValueError):
@@ -135,8 +136,10 @@ def submit(proxy: str, key: str, phone: str) -> tuple[int, dict[str, Any] | None
         connection.close()
 
 
-def run_clients(proxy: str, clients: int, applications: int, outcome: Outcome) -> float:
-    """Every client submits its share, each until answered; returns the elapsed seconds."""
+def run_clients(proxy: str, clients: int, applications: int, outcome: Outcome,
+                tokens: list[str]) -> float:
+    """Every client submits its share, each until answered; returns the elapsed seconds.
+    ``tokens``: each client's access token (its citizen signed in before the clock starts)."""
     lock = threading.Lock()
     counter = iter(range(applications))
 
@@ -149,7 +152,7 @@ def run_clients(proxy: str, clients: int, applications: int, outcome: Outcome) -
             key = f"soak-{number:03d}-{index:06d}"
             started = time.perf_counter()
             for attempt in range(20):
-                status, answer = submit(proxy, key, phone_of(number))
+                status, answer = submit(proxy, key, phone_of(number), tokens[number])
                 with lock:
                     outcome.attempts += 1
                 if status in (200, 201) and answer:
@@ -259,7 +262,9 @@ def soak(*, clients: int, applications: int, drop: float, agency_failures: float
            "NAGORIK_RETRY_MAX_SECONDS": "4", "LOG_LEVEL": "WARNING"}
     with running_stack(data_dir, **env) as stack, serving(DroppingProxy(stack.api, drop)) as proxy:
         outcome = Outcome()
-        elapsed = run_clients(proxy.url, clients, applications, outcome)
+        tokens = [sign_in_citizen(stack.api, stack.web, phone_of(number))["access_token"]
+                  for number in range(clients)]
+        elapsed = run_clients(proxy.url, clients, applications, outcome, tokens)
         found, parked = settle(stack, clients, settle_seconds)
     return report(outcome, elapsed, found, parked,
                   dropped=proxy.dropped, applications=applications, clients=clients)

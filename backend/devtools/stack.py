@@ -75,6 +75,15 @@ def _any_method(handler: Any, name: str) -> Any:
     raise AttributeError(name)
 
 
+def _request_without_query(handler: Any, code: Any = "-", size: Any = "-") -> None:
+    """The local API's access line without the query string: a tracking URL carries the
+    applicant's phone (``?phone=``), which no log may hold (API Gateway logs none)."""
+    method, _, rest = handler.requestline.partition(" ")
+    target, _, version = rest.partition(" ")
+    path, query = target.split("?", 1)[0], "?…" if "?" in target else ""
+    handler.log_message('"%s %s%s %s" %s %s', method, path, query, version, code, size)
+
+
 class Stack:
     """Everything the local platform runs, started and stopped together."""
 
@@ -141,6 +150,7 @@ class Stack:
         # API Gateway routes every method (an unrouted one gets the platform's 405);
         # chalice local's http.server answers 501 to any it has no do_<METHOD> for.
         ChaliceRequestHandler.__getattr__ = _any_method  # type: ignore[attr-defined]
+        ChaliceRequestHandler.log_request = _request_without_query  # type: ignore[method-assign]
 
         factory = CLIFactory(project_dir=str(BACKEND))
         config = factory.create_config_obj(chalice_stage_name=STAGE)

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from devtools.launch import sign_in_citizen
 from tests.helpers import ROOT, example, submission
 from tests.integration.test_embedded_stack import call
 from tests.stack import READY_TIMEOUT, running_stack
@@ -57,10 +58,13 @@ def detached(command: list[str], data_dir: Path, cwd: Path) -> Iterator[Started]
             process.wait()
 
 
-def keep_the_workers_busy(api: str, prefix: str) -> list[str]:
+def keep_the_workers_busy(urls: dict[str, str], prefix: str) -> list[str]:
+    api = urls["api"]
+    token = sign_in_citizen(api, urls["web"], "+8801712345678")["access_token"]
     ids = []
     for number in range(12):
         status, answer = call(f"{api}/applications", submission(SERVICE, example(SERVICE, FORM)),
+                              Authorization=f"Bearer {token}",
                               **{"Idempotency-Key": f"{prefix}-{number:04d}"})
         assert status == 201, answer
         ids.append(answer["tracking_id"])
@@ -92,7 +96,7 @@ def test_sigterm_to_make_dev_started_in_the_background_stops_and_saves(tmp_path:
     # GIVEN `setsid make dev &`, its agency worker in the middle of a slow batch
     with detached(["make", "--no-print-directory", "dev"], tmp_path, ROOT) as (
             process, output, urls):
-        ids = keep_the_workers_busy(urls["api"], "sigterm")
+        ids = keep_the_workers_busy(urls, "sigterm")
         # WHEN a process manager sends SIGTERM to make
         process.send_signal(signal.SIGTERM)
         # THEN it stops within seconds, says it saved, and prints no traceback
@@ -104,7 +108,7 @@ def test_sigterm_to_make_dev_started_in_the_background_stops_and_saves(tmp_path:
 def test_sigterm_to_the_whole_group_twice_still_stops_cleanly(tmp_path: Path) -> None:
     command = [str(ROOT / ".venv" / "bin" / "python"), "-m", "devtools.stack"]
     with detached(command, tmp_path, ROOT / "backend") as (process, output, urls):
-        ids = keep_the_workers_busy(urls["api"], "group")
+        ids = keep_the_workers_busy(urls, "group")
         # WHEN the whole process group is sent SIGTERM, and again while it is stopping
         os.killpg(process.pid, signal.SIGTERM)
         time.sleep(0.3)
@@ -118,7 +122,7 @@ def test_sigterm_to_the_whole_group_twice_still_stops_cleanly(tmp_path: Path) ->
 def test_ctrl_c_stops_it_within_seconds(tmp_path: Path) -> None:
     command = [str(ROOT / ".venv" / "bin" / "python"), "-m", "devtools.stack"]
     with detached(command, tmp_path, ROOT / "backend") as (process, output, urls):
-        ids = keep_the_workers_busy(urls["api"], "ctrl-c")
+        ids = keep_the_workers_busy(urls, "ctrl-c")
         os.killpg(process.pid, signal.SIGINT)  # what the terminal sends on Ctrl-C
         assert stopped_within(process, STOP_SECONDS) < STOP_SECONDS
     assert_clean_stop(output)
