@@ -37,7 +37,7 @@ def widgets(inventory: Inventory) -> list[dict[str, Any]]:
     """The dashboard's widgets, in reading order (two a row)."""
     namespace, service = _namespace_and_service()
     api = ["ApiName", api_name(inventory), "Stage", "api"]
-    agencies = [queue.agency_id for queue in inventory.queues]
+    agencies = [queue.agency_id for queue in inventory.agency_queues]
     workers = [function for function in inventory.functions if function.kind != "api"]
 
     def own(metric: str, dimension: str, key: str, **options: Any) -> list[Any]:
@@ -53,13 +53,14 @@ def widgets(inventory: Inventory) -> list[dict[str, Any]]:
             ["AWS/ApiGateway", "5XXError", *api, {"label": "5xx"}],
             ["AWS/ApiGateway", "Count", *api, {"label": "requests", "yAxis": "right"}],
         ]),
-        _widget("Oldest message waiting, per agency queue (s)", [
+        _widget("Oldest message waiting, per agency queue and the SMS queue (s)", [
             ["AWS/SQS", "ApproximateAgeOfOldestMessage", "QueueName", queue.name,
-             {"label": queue.agency_id}] for queue in inventory.queues
+             {"label": queue.agency_id or queue.purpose}] for queue in inventory.queues
         ], stat="Maximum"),
-        _widget("Dead-letter queue depth, per agency", [
+        _widget("Dead-letter queue depth, per agency and SMS", [
             ["AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName",
-             queue.dead_letter_name, {"label": queue.agency_id}] for queue in inventory.queues
+             queue.dead_letter_name, {"label": queue.agency_id or queue.purpose}]
+            for queue in inventory.queues
         ], stat="Maximum"),
         _widget("Worker errors (crashes and timeouts)", [
             ["AWS/Lambda", "Errors", "FunctionName", inventory.function_name(function),

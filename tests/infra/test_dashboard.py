@@ -37,11 +37,13 @@ def test_the_dashboard_shows_what_ops_watch_for_every_agency(stage: Packaged) ->
     for title in ("API latency", "API errors"):
         assert dimension_values(metrics_of(body, title), "ApiName") == {
             f"nagorik-{stage.stage}-api"}
-    # AND every agency's queue age and dead-letter depth
+    # AND every agency's queue age and dead-letter depth, and the SMS queue's
     assert dimension_values(metrics_of(body, "Oldest message"), "QueueName") == {
-        settings.queue_name(agency) for agency in agency_ids()}
+        settings.queue_name(agency) for agency in agency_ids()} | {
+        settings.notifications_queue_name}
     assert dimension_values(metrics_of(body, "Dead-letter"), "QueueName") == {
-        settings.dead_letter_queue_name(agency) for agency in agency_ids()}
+        settings.dead_letter_queue_name(agency) for agency in agency_ids()} | {
+        settings.notifications_dead_letter_queue_name}
     # AND every worker's errors (each function of the template but the API's)
     workers = {resource["Properties"]["FunctionName"]
                for resource in functions(stage.template).values()
