@@ -106,7 +106,7 @@ def test_the_code_declares_a_queue_pair_per_agency_one_for_sms_and_one_for_the_s
         assert redrive["deadLetterTargetArn"].endswith(":" + dead_letter)
 
 
-def test_the_workers_consume_exactly_the_declared_agency_queues(
+def test_the_workers_consume_exactly_the_declared_work_queues(
     declared_queues: dict[str, dict[str, str]],
 ) -> None:
     import app  # the deployed entry point, with every blueprint registered
@@ -121,7 +121,8 @@ def test_the_workers_consume_exactly_the_declared_agency_queues(
     work_queues = {name for name in declared_queues if not name.endswith("-dlq")
                    and name != settings.outbox_failures_queue_name}
     assert len(consumed) == len(set(consumed)), "two workers on one queue"
-    assert set(consumed) == work_queues == {settings.queue_name(a) for a in agency_ids()}
+    assert set(consumed) == work_queues == {settings.queue_name(a) for a in agency_ids()} | {
+        settings.notifications_queue_name}  # each agency's worker, and the SMS worker
 
 
 def test_every_worker_handler_can_be_imported_by_name() -> None:

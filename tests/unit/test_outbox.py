@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from chalicelib.domain.lifecycle import Application, Channel, Status
 from chalicelib.domain.outbox import (
     AGENCY,
+    NOTIFICATIONS,
     OutboxForwarder,
     OutboxRecord,
     outbox_for,
@@ -31,13 +32,16 @@ def forwarder(store: FakeOutboxStore, queues: FakeQueues, now: datetime = NOW) -
     return OutboxForwarder(store=store, queues=queues, clock=lambda: now)
 
 
-def test_a_new_application_tells_its_agency_and_queueing_tells_nobody() -> None:
+def test_a_new_application_tells_its_agency_and_its_applicant_and_queueing_tells_nobody(
+) -> None:
     new = application()
     record = outbox_for(new, new.history)
     assert record is not None
     assert record.id == record_id(new.tracking_id, 0) == "4726120112345678#000"
     assert [(m.queue, m.agency_id, m.body) for m in record.messages] == [
-        (AGENCY, "police", {"tracking_id": new.tracking_id, "step": "forward"})]
+        (AGENCY, "police", {"tracking_id": new.tracking_id, "step": "forward"}),
+        (NOTIFICATIONS, None, {"kind": "transition", "tracking_id": new.tracking_id,
+                               "step": 0})]
     queued = new.move_to(Status.QUEUED, at=NOW, actor="system", channel=Channel.SYSTEM)
     assert outbox_for(new, [queued]) is None
 
@@ -51,7 +55,7 @@ def test_the_same_record_forwarded_twice_is_sent_once() -> None:
 
     assert forwarder(store, queues).forward(record.id) is True
     assert forwarder(store, queues).forward(record.id) is False  # redelivered
-    assert len(queues.sent) == 1
+    assert [m.queue for m in queues.sent] == [AGENCY, NOTIFICATIONS]  # each once
     assert store.records[record.id].forwarded_at == NOW
 
 
@@ -73,7 +77,7 @@ def test_a_record_that_cannot_be_sent_stays_pending_for_the_sweeper() -> None:
     later = forwarder(store, queues, NOW + timedelta(minutes=10))
     result = later.sweep(older_than=timedelta(minutes=5))
     assert (result.seen, result.forwarded, result.complete) == (1, 1, True)
-    assert len(queues.sent) == 1
+    assert [m.queue for m in queues.sent] == [AGENCY, NOTIFICATIONS]
 
 
 def pending(store: FakeOutboxStore, count: int) -> list[OutboxRecord]:
@@ -97,7 +101,7 @@ def test_the_sweeper_pages_through_everything_not_just_the_first_page() -> None:
 
     assert result.seen == 730 and result.forwarded == 729
     assert result.failed == [records[3].id]
-    assert sorted(m.body["tracking_id"] for m in queues.sent) == sorted(
+    assert sorted(m.body["tracking_id"] for m in queues.sent if m.queue == AGENCY) == sorted(
         r.tracking_id for r in records if r is not records[3])
 
 
