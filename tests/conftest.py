@@ -55,3 +55,76 @@ def catalog_built() -> Path:
 
     write(build(), DEFAULT_OUT)
     return DEFAULT_OUT
+
+
+# What the whole run logged, as it would be written: the platform's logger through its own
+# (masking) formatter, every other logger as raw text. At the end of the run it is searched
+# for anything personal or secret; one finding fails the run (see ``pytest_sessionfinish``).
+PERSONAL = {
+    "mobile number": r"(?<![0-9০-৯*])(?:\+?(?:88|৮৮))?(?:0|০)(?:1|১)[3-9৩-৯][0-9০-৯]{8}(?![0-9০-৯])",
+    "NID or birth registration number":
+        r"(?<![0-9০-৯*])(?:[0-9০-৯]{17}|[0-9০-৯]{13}|[0-9০-৯]{10})(?![0-9০-৯])",
+    "token": r"eyJ[\w-]{10,}\.[\w-]{10,}\.",
+    "sign-in code": r"(?:কোড|code)\W{0,3}[0-9০-৯]{6}(?![0-9০-৯])",
+}
+
+
+class LogScan:
+    """A handler on the platform's logger and the root logger, kept for the whole run."""
+
+    def __init__(self) -> None:
+        import logging
+        import re
+
+        self.patterns = {what: re.compile(pattern) for what, pattern in PERSONAL.items()}
+        self.findings: list[tuple[str, str]] = []
+        scan = self
+
+        class Handler(logging.Handler):
+            def emit(self, record: logging.LogRecord) -> None:
+                try:
+                    line = self.format(record)
+                except Exception:  # noqa: BLE001 (a record that cannot be written is not written)
+                    return
+                scan.search(line)
+
+        from chalicelib.observability import logger
+
+        platform = Handler(level=logging.DEBUG)
+        platform.setFormatter(logger.registered_formatter)
+        logger.addHandler(platform)
+        other = Handler(level=logging.DEBUG)
+        other.setFormatter(logging.Formatter("%(name)s %(message)s"))
+        # the platform's records reach the root too: they are searched as written, above
+        other.addFilter(lambda record: not record.name.startswith(logger.name))
+        logging.getLogger().addHandler(other)
+
+    def search(self, line: str) -> None:
+        for what, pattern in self.patterns.items():
+            if pattern.search(line):
+                self.findings.append((what, line[:160]))
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.stash[LOG_SCAN] = LogScan()
+
+
+LOG_SCAN = pytest.StashKey[LogScan]()
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Fail the run when anything logged held a phone, an ID number, a code or a token."""
+    scan = session.config.stash.get(LOG_SCAN, None)
+    if scan is None or not scan.findings:
+        return
+    kinds = sorted({what for what, _ in scan.findings})
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is not None:
+        reporter.write_line(f"the run's logs hold personal data or secrets: {', '.join(kinds)}",
+                            red=True)
+        for what, line in scan.findings[:5]:
+            # the finding's own text is masked here: the report must not leak it either
+            for pattern in scan.patterns.values():
+                line = pattern.sub("<…>", line)
+            reporter.write_line(f"  {what}: {line}")
+    session.exitstatus = pytest.ExitCode.TESTS_FAILED

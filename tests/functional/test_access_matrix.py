@@ -83,6 +83,8 @@ MATRIX = [
                                               "officer": 200}),
     ("GET", "/applications/{id}?phone=01712345678", {"anonymous": 200}),
     ("GET", "/applications/{id}?phone=01812345678", {"anonymous": 404}),
+    ("GET", "/ops/stats", {"anonymous": 401, "owner": 403, "entrepreneur": 403,
+                           "officer": 403, "ops": 200}),
 ]
 
 
