@@ -14,6 +14,7 @@ export const SYNC_TAG = "ns-outbox";
 const TIMEOUT_MS = 30000;
 const RETRY_LATER = new Set(["request_in_progress", "service_unavailable", "internal_error"]);
 const channel = typeof BroadcastChannel === "function" ? new BroadcastChannel("ns-outbox") : null;
+channel?.unref?.(); // (Node, in the unit tests: the channel must not keep the process alive)
 
 /** Tell every open page that the outbox or the applications changed. */
 export function announce(detail) {
