@@ -23,6 +23,7 @@ from tests.helpers import ROOT
 from tests.stack import RunningStack, running_stack
 
 DIST = ROOT / "pwa" / "dist"
+CATALOG_DIR = ROOT / "pwa" / ".catalog" / "services"
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -30,6 +31,7 @@ CHROMIUM_ARGS = [
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]
 PHONE_SIZE = {"width": 360, "height": 740}
+BROWSER_CODE_SENDS = "100000"
 
 
 @pytest.fixture(scope="session")
@@ -37,7 +39,10 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
     """The embedded stack serving the built app (``make pwa`` builds it)."""
     if not (DIST / "index.html").exists():
         pytest.fail("pwa/dist is missing: build the web app first (make pwa)")
-    with running_stack(tmp_path_factory.mktemp("browser-stack")) as running:
+    # every browser test signs its citizens in from this one address: more codes than the
+    # per-address limit a deployed stage keeps
+    with running_stack(tmp_path_factory.mktemp("browser-stack"),
+                       NAGORIK_CODE_SENDS_PER_ADDRESS=BROWSER_CODE_SENDS) as running:
         yield running
 
 
@@ -245,9 +250,10 @@ def demo_staff(stack: RunningStack) -> list[dict[str, Any]]:
 
 
 def api_call(stack: RunningStack, method: str, path: str, body: Any = None,
-             token: str | None = None) -> dict[str, Any]:
+             token: str | None = None, *, headers: dict[str, str] | None = None
+             ) -> dict[str, Any]:
     """One call to the API; the answer's body (a refusal raises ``HTTPError``)."""
-    headers = {"Content-Type": "application/json"}
+    headers = {"Content-Type": "application/json", **(headers or {})}
     if token:
         headers["Authorization"] = f"Bearer {token}"
     request = urllib.request.Request(

@@ -127,7 +127,8 @@ def test_a_slow_submit_says_it_is_sending_and_takes_no_second_press(stack, page,
     open_form(page, stack.web, "online-gd-lost-item")
     fill_lost_phone_gd(page, phone)
     posts: list[str] = []
-    page.on("request", lambda r: r.method == "POST" and posts.append(r.url))
+    page.on("request", lambda r: r.method == "POST" and r.url.endswith("/api/applications")
+            and posts.append(r.url))
     cdp = context.new_cdp_session(page)
     cdp.send("Network.enable")
     cdp.send("Network.emulateNetworkConditions", {

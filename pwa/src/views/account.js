@@ -14,8 +14,10 @@ const serverSays = (body) => (body ? (lang() === "bn" ? body.message_bn : body.m
 /** What went wrong, as the citizen reads it: the server's sentence, and how long to wait. */
 function problem(error) {
   if (!(error instanceof ApiError) || !error.body) return t("account.failed");
-  const field = error.body.fields?.[0];
-  const said = field ? serverSays(field) : serverSays(error.body);
+  // a malformed number or code is named by its field; anything else (a wrong or used code,
+  // a lock) by the answer's own sentence, which says more (tries left, how long)
+  const field = error.status === 422 ? error.body.fields?.[0] : null;
+  const said = (field && serverSays(field)) || serverSays(error.body);
   return error.retryAfter ? `${said} ${t("account.wait_minutes", { minutes: digits(waitMinutes(error.retryAfter)) })}` : said;
 }
 
