@@ -227,7 +227,7 @@ async function signInFirst(hidden, lead, phone) {
   const { signInPanel } = await import("./views/account.js");
   return new Promise((resolve) => {
     const panel = signInPanel({
-      phone, lead,
+      phone, lead, heading: hidden ? "h2" : "h1",
       onDone: async (principal) => {
         await adoptGuestDrafts(principal.id);
         panel.remove();
@@ -240,7 +240,7 @@ async function signInFirst(hidden, lead, phone) {
       hidden.before(panel);
     } else main.append(panel);
     window.scrollTo(0, 0);
-    panel.querySelector("h2").focus();
+    panel.querySelector("#sign-in-title").focus();
     panel.querySelector("input")?.focus();
   });
 }
@@ -409,7 +409,7 @@ async function trackSubmit(event) {
 async function signInRoute() {
   title(t("account.sign_in_title"));
   const again = state.signIn ? await lapsed() : null;
-  mount(main, h("h1", null, t("account.sign_in_title")));
+  mount(main);
   const route = location.pathname;
   signInFirst(null, again ? t("account.sign_in_again") : null, again ? localPhone(again.phone) : "").then(async () => {
     state.signIn = false;

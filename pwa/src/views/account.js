@@ -26,11 +26,12 @@ function problem(error) {
  * may be asked for. `phone` fills the number in; `lead` says why a sign-in is asked for;
  * `onDone(principal)` runs once signed in. Returns the element.
  */
-export function signInPanel({ phone = "", lead = null, onDone }) {
+export function signInPanel({ phone = "", lead = null, heading = "h2", onDone }) {
   const state = { challenge: null, resendAt: 0, timer: null, phone: "" };
   const element = toDOM(h("section", { class: "sign-in", "aria-labelledby": "sign-in-title" },
-    h("h2", { id: "sign-in-title", tabindex: "-1" }, t("account.sign_in_title")),
+    h(heading, { id: "sign-in-title", tabindex: "-1" }, t("account.sign_in_title")),
     h("p", { class: "lead" }, lead || t("account.sign_in_lead")),
+    h("p", { class: "error", id: "si-error", role: "alert", hidden: true }),
     h("form", { class: "sign-in phone-step", novalidate: true },
       h("div", { class: "field" },
         h("label", { for: "si-phone" }, t("account.phone")),
@@ -46,8 +47,7 @@ export function signInPanel({ phone = "", lead = null, onDone }) {
       h("p", { class: "resend-row" },
         h("button", { type: "button", class: "resend", disabled: true }, t("account.resend")),
         h("span", { class: "countdown help", "aria-live": "off" })),
-      h("p", null, h("button", { type: "button", class: "link other-phone" }, t("account.other_phone")))),
-    h("p", { class: "error", id: "si-error", role: "alert", hidden: true })));
+      h("p", null, h("button", { type: "button", class: "link other-phone" }, t("account.other_phone"))))));
   const [phoneForm, codeForm] = element.querySelectorAll("form");
   const error = element.querySelector("#si-error");
   const resend = element.querySelector(".resend");
