@@ -18,6 +18,7 @@ from tests.browser.conftest import (
     screenshot,
     sign_in,
 )
+from tests.browser.test_accessibility import violations
 from tests.stack import RunningStack, running_stack
 
 
@@ -47,6 +48,7 @@ def test_cancel_asks_first_then_withdraws_the_application(stack, page):
     question.wait_for()
     assert "বাতিল করতে চান" in question.inner_text()
     screenshot(page, "cancel-confirm-360", full_page=True)
+    assert violations(page, "application-cancel-confirm") == []
     page.click("button.cancel-no")
     assert question.is_hidden()
     assert application_on_server(stack, tracking_id)["status"] in {"submitted", "queued"}
