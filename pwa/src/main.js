@@ -7,7 +7,7 @@ import { flush, entryFor, onChange, SYNC_TAG } from "./outbox.js";
 import { NORMALISERS } from "./rules.js";
 import { lapsed, onSessionChange, restore, signOut } from "./session.js";
 import { StatusWatch, checkedAt, fetchApplication, refresh } from "./status.js";
-import { adoptGuestDrafts, applications, drafts, outbox, wipe } from "./store.js";
+import { adoptGuest, applications, drafts, outbox, wipe } from "./store.js";
 import { localPhone } from "./tokens.js";
 import { category, header, home, results } from "./views/home.js";
 import { servicePage } from "./views/service.js";
@@ -229,7 +229,7 @@ async function signInFirst(hidden, lead, phone) {
     const panel = signInPanel({
       phone, lead, heading: hidden ? "h2" : "h1",
       onDone: async (principal) => {
-        await adoptGuestDrafts(principal.id);
+        await adoptGuest(principal.id);
         panel.remove();
         if (hidden) hidden.hidden = false;
         resolve(principal);
@@ -577,6 +577,10 @@ document.addEventListener("click", async (event) => {
   } else if (button.classList.contains("send-now")) {
     button.disabled = true;
     const report = await flush();
+    if (report.sign_in) {
+      state.signIn = true; // the sign-in has lapsed: sign in again, then they are sent
+      return go("/signin");
+    }
     const sent = Object.values(report.results).filter((r) => r.outcome === "sent").length;
     sentNotice(report.results);
     await outboxRoute();

@@ -38,14 +38,20 @@ export const applications = {
   all: async () => ((await personId()) ? (await values(await store("applications"))).sort((a, b) => (a.saved_at < b.saved_at ? 1 : -1)) : []),
 };
 
-/** The drafts made before signing in become the person's (theirs are kept where both exist). */
-export async function adoptGuestDrafts(person) {
-  const guest = open(GUEST("drafts"));
-  const mine = open(named("drafts", person));
-  for (const [serviceId, draft] of await entries(guest)) {
-    if (!(await get(serviceId, mine))) await set(serviceId, draft, mine);
+/**
+ * What was made on this device before signing in becomes the signed-in person's: drafts
+ * (theirs are kept where both exist) and any outbox entry an older version of the app left
+ * unnamed (sent as them from now on; one that is not theirs comes back to be corrected).
+ */
+export async function adoptGuest(person) {
+  for (const kind of ["drafts", "outbox"]) {
+    const guest = open(GUEST(kind));
+    const mine = open(named(kind, person));
+    for (const [key, value] of await entries(guest)) {
+      if (!(await get(key, mine))) await set(key, value, mine);
+    }
+    await clear(guest);
   }
-  await clear(guest);
 }
 
 /** Remove a person's drafts, outbox and applications (and the device's own drafts). */
