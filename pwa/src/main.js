@@ -307,9 +307,11 @@ async function applicationRoute(id) {
     h("div", { id: "app-actions" }),
     h("p", null, h("button", { type: "button", class: "refresh" }, t("track.refresh")), " ", h("a", { href: "/track" }, t("track.another"))),
     h("p", { class: "refresh-result", role: "status" }));
+  let asked = 0; // the actions of the latest status shown win over any still being made
   const actions = async (shown) => {
     const place = main.querySelector("#app-actions");
     if (!place || !principal) return;
+    const mine = ++asked;
     const { applicationActions } = await import("./views/account.js");
     const element = await applicationActions(shown.view, {
       onChanged: async (view, said) => {
@@ -321,7 +323,7 @@ async function applicationRoute(id) {
         refreshNotices();
       },
     }).catch(() => null);
-    if (place.isConnected) place.replaceChildren(...(element ? [element] : []));
+    if (place.isConnected && mine === asked) place.replaceChildren(...(element ? [element] : []));
   };
   const show = (shown) => {
     const focused = document.activeElement && main.querySelector("#app-view")?.contains(document.activeElement);

@@ -142,7 +142,7 @@ def test_answering_a_request_for_information(stack, page):
     page.wait_for_function(
         "() => document.querySelector('#app-view .status[class*=s-]')?.textContent"
         " === 'তথ্যসহ পুনরায় জমা দেওয়া হয়েছে'")
-    assert page.locator("section.answer").count() == 0
+    page.wait_for_selector("section.answer", state="detached")
     stored = application_on_server(stack, tracking_id)
     assert stored["status"] == "resubmitted"
     assert "9876543210987" in json.dumps(stored, default=str, ensure_ascii=False)
