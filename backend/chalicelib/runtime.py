@@ -16,7 +16,7 @@ from typing import Any
 from . import geo, parameters
 from .catalog_files import load_catalog, load_meta
 from .domain.applications import Applications, utc_now
-from .domain.auth import Limits, SignIn
+from .domain.auth import AuthPolicy, Limits, SignIn
 from .domain.catalog import Catalog, Service
 from .domain.errors import FieldProblem
 from .domain.messages import Text
@@ -154,6 +154,7 @@ def runtime() -> Runtime:
         challenges=DynamoChallenges(), limits=limits, sessions=DynamoSessions(),
         staff=DynamoStaff(), tokens=tokens(), passwords=Argon2Passwords(), sender=queues,
         pepper=partial(pepper, settings), clock=utc_now,
+        policy=AuthPolicy(sends_per_address_per_hour=settings.code_sends_per_address),
     )
     stats = Stats(counters=DynamoCounters(), queues=queues, names=names(catalog), clock=utc_now)
     return Runtime(settings, catalog, validation, applications, outbox, sign_in, limits,

@@ -74,6 +74,8 @@ class Settings:
     sms_outbox_file: Path | None = None
     # Public tracking by id and phone: requests per address (IP) per 10 minutes.
     track_per_address: int = 120
+    # Sign-in codes sent per address (IP) per hour (many phones share one behind mobile NAT).
+    code_sends_per_address: int = 120
 
     def resource(self, suffix: str) -> str:
         """The name of a stage's table, queue or topic: ``nagorik-dev-applications``."""
@@ -170,6 +172,7 @@ def get_settings() -> Settings:
         sms_outbox_file=Path(env["NAGORIK_SMS_OUTBOX"]) if env.get("NAGORIK_SMS_OUTBOX")
         else None,
         track_per_address=_int("NAGORIK_TRACK_PER_ADDRESS", 120),
+        code_sends_per_address=_int("NAGORIK_CODE_SENDS_PER_ADDRESS", 120),
     )
 
 

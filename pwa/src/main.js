@@ -5,8 +5,10 @@ import { TRACK_MESSAGES } from "build-track-messages";
 import { digits, fieldSentence, lang, setLang, t, table, pick } from "./i18n.js";
 import { flush, entryFor, onChange, SYNC_TAG } from "./outbox.js";
 import { NORMALISERS } from "./rules.js";
+import { lapsed, onSessionChange, restore, signOut } from "./session.js";
 import { StatusWatch, checkedAt, fetchApplication, refresh } from "./status.js";
-import { applications, drafts, outbox } from "./store.js";
+import { adoptGuest, applications, drafts, outbox, wipe } from "./store.js";
+import { localPhone } from "./tokens.js";
 import { category, header, home, results } from "./views/home.js";
 import { servicePage } from "./views/service.js";
 import { applicationView, checkedLine, myApplications, outboxView, parseTrackingId, showTrackingId, trackForm } from "./views/track.js";
@@ -14,7 +16,7 @@ import { h, mount, toDOM } from "./vnode.js";
 
 const main = document.getElementById("main");
 const notices = document.getElementById("notices");
-const state = { form: null, route: null, update: null, install: null, flash: null, watch: null, offline: null };
+const state = { form: null, route: null, update: null, install: null, flash: null, watch: null, offline: null, signIn: false };
 const DRAFT_DELAY_MS = 400;
 const FLASH_MS = 8000; // a notice of something done goes away by itself after this long
 const WARM_AFTER_MS = 10000; // the offline set is fetched this long after the page has loaded, once idle
@@ -70,7 +72,9 @@ async function refreshNotices() {
     parts.push(h("span", { class: "flash" }, state.flash.text, state.flash.link
       ? [" ", h("a", { href: state.flash.link.href }, state.flash.link.text)] : null));
   }
-  if (waiting && state.route !== "outbox") {
+  if (waiting && state.signIn && state.route !== "signin") {
+    parts.push(h("a", { href: "/signin", class: "sign-in-again" }, t("notice.sign_in_again", { n: digits(waiting) })));
+  } else if (waiting && state.route !== "outbox") {
     parts.push(h("a", { href: "/outbox" }, t("notice.waiting", { n: digits(waiting) })));
   }
   if (state.update) {
@@ -196,12 +200,49 @@ async function formRoute(id) {
   view.saveNow = save;
   state.form = view;
   main.replaceChildren(view.element);
-  const draft = await drafts.get(id);
+  const [draft, principal] = await Promise.all([drafts.get(id), restore()]);
+  if (principal) showSignedIn(view, principal);
   if (draft) {
     await view.restore(draft.values);
     view.savedAt(t("form.draft_restored", { time: clock(draft.saved_at) }));
     if (draft.error) view.showServer(draft.error);
   }
+  const phone = view.element.querySelector("#f-applicant-phone");
+  if (principal && phone && !phone.value) phone.value = localPhone(principal.phone); // the signed-in number
+}
+
+/** "সাইন ইন করা আছে: ০১৭…" at the top of a form. */
+function showSignedIn(view, principal) {
+  const line = document.createElement("p");
+  line.className = "signed-in-as help";
+  line.textContent = t("account.signed_in_as", { phone: digits(localPhone(principal.phone)) });
+  view.element.querySelector(".draft-status")?.before(line);
+}
+
+/**
+ * Sign in before going on: the sign-in form in place of `hidden` (kept as it is, the form
+ * the citizen filled in), resolved with the principal once signed in. `lead` says why.
+ */
+async function signInFirst(hidden, lead, phone) {
+  const { signInPanel } = await import("./views/account.js");
+  return new Promise((resolve) => {
+    const panel = signInPanel({
+      phone, lead, heading: hidden ? "h2" : "h1",
+      onDone: async (principal) => {
+        await adoptGuest(principal.id);
+        panel.remove();
+        if (hidden) hidden.hidden = false;
+        resolve(principal);
+      },
+    });
+    if (hidden) {
+      hidden.hidden = true;
+      hidden.before(panel);
+    } else main.append(panel);
+    window.scrollTo(0, 0);
+    panel.querySelector("#sign-in-title").focus();
+    panel.querySelector("input")?.focus();
+  });
 }
 
 async function registerSync() {
@@ -215,6 +256,15 @@ async function registerSync() {
 
 async function submit(service, view, body, save) {
   await save();
+  if (!(await restore())) {
+    // a submission is made as a signed-in citizen: sign in first, the form kept meanwhile
+    if (!navigator.onLine) return view.showServer({ message_bn: t("account.sign_in_offline"), message_en: t("account.sign_in_offline") });
+    const applicantPhone = view.element.querySelector("#f-applicant-phone")?.value || localPhone((await lapsed())?.phone);
+    const principal = await signInFirst(view.element, t("account.sign_in_to_submit"), applicantPhone);
+    if (!view.element.isConnected) return null; // left the page meanwhile: the draft is kept
+    showSignedIn(view, principal);
+    await save();
+  }
   const entry = entryFor(body, service.title);
   await outbox.put(entry);
   await drafts.remove(service.id); // the application now lives in the outbox
@@ -222,8 +272,13 @@ async function submit(service, view, body, save) {
     registerSync();
     return go("/outbox", t("outbox.queued"));
   }
-  const result = (await flush(entry.key)).results[entry.key];
+  const report = await flush(entry.key);
+  const result = report.results[entry.key];
   if (result?.outcome === "sent") return go(`/a/${result.application.tracking_id}`, t("track.sent"));
+  if (result?.outcome === "sign_in") {
+    state.signIn = true;
+    return go("/signin");
+  }
   if (result?.outcome === "invalid") {
     await outbox.remove(entry.key);
     await drafts.put(service.id, { values: view.values(), saved_at: new Date().toISOString(), version: service.version });
@@ -235,17 +290,46 @@ async function submit(service, view, body, save) {
 
 async function applicationRoute(id) {
   let record = await applications.get(id);
+  const principal = await restore();
+  if (!record && principal) {
+    const { mine } = await import("./views/account.js");
+    const view = await mine(id).catch(() => null);
+    if (view) {
+      record = { tracking_id: view.tracking_id, service_id: view.service_id, saved_at: new Date().toISOString(), checked_at: new Date().toISOString(), view };
+      await applications.put(record);
+    }
+  }
   if (!record) return go(`/track?id=${id}`);
   title(t("track.title"));
   mount(main,
     h("h1", { class: "visually-hidden" }, t("track.title")),
     h("div", { id: "app-view" }),
+    h("div", { id: "app-actions" }),
     h("p", null, h("button", { type: "button", class: "refresh" }, t("track.refresh")), " ", h("a", { href: "/track" }, t("track.another"))),
     h("p", { class: "refresh-result", role: "status" }));
+  let asked = 0; // the actions of the latest status shown win over any still being made
+  const actions = async (shown) => {
+    const place = main.querySelector("#app-actions");
+    if (!place || !principal) return;
+    const mine = ++asked;
+    const { applicationActions } = await import("./views/account.js");
+    const element = await applicationActions(shown.view, {
+      onChanged: async (view, said) => {
+        record = { ...record, view, checked_at: new Date().toISOString() };
+        await applications.put(record);
+        show(record);
+        main.querySelector(".refresh-result").textContent = said;
+        flash(said);
+        refreshNotices();
+      },
+    }).catch(() => null);
+    if (place.isConnected && mine === asked) place.replaceChildren(...(element ? [element] : []));
+  };
   const show = (shown) => {
     const focused = document.activeElement && main.querySelector("#app-view")?.contains(document.activeElement);
     mount(main.querySelector("#app-view"), applicationView(shown.view, { checked: checkedAt(shown) }));
     if (focused) main.querySelector("#app-title")?.focus();
+    actions(shown);
   };
   show(record);
   const result = main.querySelector(".refresh-result");
@@ -323,6 +407,104 @@ async function trackSubmit(event) {
   }
 }
 
+/** Sign in (again): then the outbox is sent, and the citizen sees their applications. */
+async function signInRoute() {
+  title(t("account.sign_in_title"));
+  const again = state.signIn ? await lapsed() : null;
+  mount(main);
+  const route = location.pathname;
+  signInFirst(null, again ? t("account.sign_in_again") : null, again ? localPhone(again.phone) : "").then(async () => {
+    state.signIn = false;
+    await sendWaiting();
+    if (location.pathname === route) go(route === "/signin" ? "/me" : route, t("account.signed_in"));
+  });
+}
+
+/** "আমার আবেদন": the signed-in citizen's applications from the server, a page at a time. */
+async function mineRoute() {
+  const principal = await restore();
+  if (!principal) return signInRoute();
+  title(t("account.mine_title"));
+  const { minePage, signedInLine } = await import("./views/account.js");
+  mount(main,
+    h("h1", null, t("account.mine_title")),
+    h("p", { class: "signed-in-as help" }, signedInLine(principal), " ",
+      h("button", { type: "button", class: "link sign-out" }, t("account.sign_out"))),
+    h("div", { class: "sign-out-confirm", hidden: true, role: "alertdialog", "aria-labelledby": "sign-out-q" }),
+    h("p", { class: "lead" }, t("account.mine_lead")),
+    h("p", { class: "mine-status", role: "status" }),
+    h("ul", { class: "services mine server" }),
+    h("p", null, h("button", { type: "button", class: "more", hidden: true }, t("account.more"))));
+  const list = main.querySelector("ul.mine");
+  const more = main.querySelector("button.more");
+  const status = main.querySelector(".mine-status");
+  const records = [];
+  let cursor = null;
+  const load = async () => {
+    more.disabled = true;
+    let page;
+    try {
+      page = await minePage(cursor);
+    } catch {
+      const kept = cursor ? [] : await applications.all();
+      status.textContent = t("account.mine_offline");
+      for (const record of kept) list.append(toDOM(myApplications([record], { itemOnly: true })));
+      more.disabled = false;
+      return;
+    }
+    const now = new Date().toISOString();
+    for (const view of page.applications) {
+      const kept = await applications.get(view.tracking_id);
+      const record = { ...(kept || { saved_at: view.created_at }), tracking_id: view.tracking_id, service_id: view.service_id, view, checked_at: now };
+      await applications.put(record);
+      records.push(record);
+      list.append(toDOM(myApplications([record], { itemOnly: true })));
+    }
+    cursor = page.cursor;
+    more.hidden = !cursor;
+    more.disabled = false;
+    status.textContent = records.length ? "" : t("account.mine_empty");
+  };
+  more.addEventListener("click", load);
+  main.querySelector(".sign-out").addEventListener("click", askSignOut);
+  await load();
+  watchMine(records);
+}
+
+/** Sign out; first say what is not sent yet (it would be deleted with the rest). */
+async function askSignOut() {
+  const unsent = (await outbox.all()).length + (await drafts.count());
+  const box = main.querySelector(".sign-out-confirm");
+  if (!unsent) return finishSignOut();
+  mount(box,
+    h("p", { id: "sign-out-q", class: "badge warn" }, t("account.sign_out_unsent", { n: digits(unsent) })),
+    h("p", null,
+      h("button", { type: "button", class: "danger sign-out-anyway", onclick: finishSignOut }, t("account.sign_out_anyway")), " ",
+      h("button", { type: "button", class: "stay", onclick: () => { box.hidden = true; } }, t("account.stay"))));
+  box.hidden = false;
+  box.querySelector(".stay").focus();
+}
+
+async function finishSignOut() {
+  state.watch?.stop();
+  state.form = null;
+  await signOut(async (person) => {
+    await wipe(person);
+    await forgetPersonalCaches();
+  });
+  state.signIn = false;
+  go("/", t("account.signed_out"));
+}
+
+/** Any personal answer an older version of the service worker kept. */
+async function forgetPersonalCaches() {
+  if (typeof caches === "undefined") return;
+  const data = await caches.open("ns-data");
+  for (const request of await data.keys()) {
+    if (/^\/api\/(me|auth|applications)(\/|$)/.test(new URL(request.url).pathname)) await data.delete(request);
+  }
+}
+
 async function opsRoute() {
   const { opsPage } = await import("./views/ops.js"); // ops only: never in a citizen's download
   await opsPage(main);
@@ -345,7 +527,7 @@ async function render(first = false) {
   state.form = null;
   state.watch?.stop();
   state.watch = null;
-  state.route = parts[0] === "outbox" ? "outbox" : path;
+  state.route = ["outbox", "signin"].includes(parts[0]) ? parts[0] : path;
   try {
     if (!parts.length) await homePage(new URLSearchParams(location.search).get("q") || "", first);
     else if (parts[0] === "c" && parts.length === 2) await categoryPage(parts[1]);
@@ -354,6 +536,8 @@ async function render(first = false) {
     else if (parts[0] === "track" && parts.length === 1) await trackRoute();
     else if (parts[0] === "a" && parts.length === 2) await applicationRoute(parts[1]);
     else if (parts[0] === "outbox" && parts.length === 1) await outboxRoute();
+    else if (parts[0] === "me" && parts.length === 1) await mineRoute();
+    else if (parts[0] === "signin" && parts.length === 1) await signInRoute();
     else if (parts[0] === "ops" && parts.length === 1) await opsRoute();
     else notFound();
   } catch (error) {
@@ -395,6 +579,10 @@ document.addEventListener("click", async (event) => {
   } else if (button.classList.contains("send-now")) {
     button.disabled = true;
     const report = await flush();
+    if (report.sign_in) {
+      state.signIn = true; // the sign-in has lapsed: sign in again, then they are sent
+      return go("/signin");
+    }
     const sent = Object.values(report.results).filter((r) => r.outcome === "sent").length;
     sentNotice(report.results);
     await outboxRoute();
@@ -426,6 +614,7 @@ document.addEventListener("submit", (event) => {
 });
 
 window.addEventListener("popstate", () => render());
+onSessionChange(() => refreshNotices());
 
 /** What was just sent, as the notice says it: "… ট্র্যাকিং নম্বর ১২২৬-…", linked to its page. */
 function sentNotice(results) {
@@ -440,7 +629,10 @@ function sentNotice(results) {
 async function sendWaiting() {
   if (!navigator.onLine) return refreshNotices();
   const report = await flush().catch(() => null);
-  if (report) sentNotice(report.results);
+  if (report) {
+    sentNotice(report.results);
+    state.signIn = report.sign_in; // waiting for the citizen to sign in again: the notice asks
+  }
   refreshNotices();
   if (state.route === "outbox") outboxRoute();
 }

@@ -4,6 +4,7 @@
 // phone offline, and never for an application whose status can no longer change. A status
 // that moves, the page coming back into view and the connection returning all start the
 // backoff again from the shortest wait. Each record keeps when it was last checked.
+import { authorized } from "./session.js";
 import { applications } from "./store.js";
 
 /** Statuses that never change again. */
@@ -22,17 +23,19 @@ export async function fetchApplication(id, phone) {
 export const checkedAt = (record) => record.checked_at || record.saved_at;
 
 /**
- * Ask the server about one of this phone's applications. Returns the record updated (and
+ * Ask the server about one of the signed-in citizen's applications (as them: the answer is
+ * theirs alone, kept in their own store). Returns the record updated (and
  * stored, with `checked_at`), or null when no fresh answer came (offline, an old copy, an error).
  */
 export async function refresh(record) {
   let answer;
   try {
-    answer = await fetchApplication(record.tracking_id, record.phone);
+    const response = await authorized(`/api/me/applications/${record.tracking_id}`);
+    answer = { ok: response.ok, body: await response.json().catch(() => null) };
   } catch {
-    return null;
+    return null; // offline, or no one signed in (then there is nothing of theirs to ask about)
   }
-  if (!answer.ok || answer.cached || !answer.body?.tracking_id) return null;
+  if (!answer.ok || !answer.body?.tracking_id) return null;
   const next = { ...record, view: answer.body, checked_at: new Date().toISOString() };
   await applications.put(next);
   return next;

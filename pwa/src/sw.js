@@ -5,6 +5,9 @@
 // * fetch: navigations get the cached shell (the app routes itself), built files are
 //   cache-first (their names carry a content hash), GET /api data is network-first with
 //   the last answer as the fallback; nothing else is touched (POSTs go straight out);
+//   never kept: an answer marked no-store or private, a request that carries a token
+//   (Authorization), anything under /api/me or /api/auth (personal answers: the app keeps
+//   what it needs in the signed-in person's own stores, which signing out wipes);
 // * sync: Background Sync sends the outbox when the connection returns;
 // * warm: asked by the page once it is idle, the rest of the catalog for offline use (below).
 import { ASSETS, PRECACHE, VERSION, WARM } from "sw-manifest";
@@ -52,10 +55,20 @@ async function cacheFirst(request) {
   return response;
 }
 
+const PERSONAL = /^\/api\/(me|auth)(\/|$)/;
+
+/** Whether an answer may be kept for offline use (nothing personal, nothing marked not to). */
+function keepable(request, response) {
+  if (!response.ok || request.headers.has("Authorization")) return false;
+  if (PERSONAL.test(new URL(request.url).pathname)) return false;
+  return !/no-store|private/i.test(response.headers.get("Cache-Control") || "");
+}
+
 async function networkFirst(request) {
+  if (request.headers.has("Authorization") || PERSONAL.test(new URL(request.url).pathname)) return fetch(request);
   try {
     const response = await fetch(request);
-    if (response.ok) (await caches.open(DATA)).put(request, response.clone());
+    if (keepable(request, response)) (await caches.open(DATA)).put(request, response.clone());
     return response;
   } catch (error) {
     const cached = await caches.match(request, { cacheName: DATA });

@@ -8,6 +8,11 @@ from __future__ import annotations
 
 import json
 import random
+import re
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,6 +23,7 @@ from tests.helpers import ROOT
 from tests.stack import RunningStack, running_stack
 
 DIST = ROOT / "pwa" / "dist"
+CATALOG_DIR = ROOT / "pwa" / ".catalog" / "services"
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -25,6 +31,7 @@ CHROMIUM_ARGS = [
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]
 PHONE_SIZE = {"width": 360, "height": 740}
+BROWSER_CODE_SENDS = "100000"
 
 
 @pytest.fixture(scope="session")
@@ -32,7 +39,10 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
     """The embedded stack serving the built app (``make pwa`` builds it)."""
     if not (DIST / "index.html").exists():
         pytest.fail("pwa/dist is missing: build the web app first (make pwa)")
-    with running_stack(tmp_path_factory.mktemp("browser-stack")) as running:
+    # every browser test signs its citizens in from this one address: more codes than the
+    # per-address limit a deployed stage keeps
+    with running_stack(tmp_path_factory.mktemp("browser-stack"),
+                       NAGORIK_CODE_SENDS_PER_ADDRESS=BROWSER_CODE_SENDS) as running:
         yield running
 
 
@@ -128,12 +138,75 @@ def save_json(name: str, value: Any) -> None:
     (ARTIFACTS / name).write_text(json.dumps(value, ensure_ascii=False, indent=2), encoding="utf-8")
 
 
-# --- filling in and sending: every browser test applies through these, so that a step every
-# --- application will need (signing in, once it is required) is added in one place
+# --- signing in: through the app's own form, with the code read from the local SMS outbox
 
-def submit_form(page: Any) -> None:
-    """Press the form's submit button, as a citizen does (before it: nothing else yet)."""
+SIGN_IN_CODE = re.compile(r"কোড ([০-৯]{6})")
+SMS_WAIT_SECONDS = 30
+
+
+def sign_in_codes(web: str, phone: str) -> list[str]:
+    """The sign-in codes texted to a phone (``{web}/dev/sms``), newest first, ASCII digits."""
+    query = urllib.parse.urlencode({"phone": phone})
+    with urllib.request.urlopen(f"{web}/dev/sms?{query}", timeout=30) as answer:
+        messages = json.loads(answer.read())["messages"]
+    found = [SIGN_IN_CODE.search(message["text"]) for message in messages]
+    return [match.group(1).translate(str.maketrans("০১২৩৪৫৬৭৮৯", "0123456789"))
+            for match in found if match]
+
+
+def new_code(web: str, phone: str, before: int) -> str:
+    """The code texted after ``before`` codes had been (the SMS worker sends it shortly)."""
+    deadline = time.monotonic() + SMS_WAIT_SECONDS
+    while True:
+        codes = sign_in_codes(web, phone)
+        if len(codes) > before:
+            return codes[0]
+        if time.monotonic() > deadline:
+            raise AssertionError(f"no sign-in code reached the phone within {SMS_WAIT_SECONDS} s")
+        time.sleep(0.2)
+
+
+def ask_for_code(page: Any, web: str, phone: str) -> str:
+    """On the sign-in form on screen: type the phone, ask for a code; returns the code sent."""
+    before = len(sign_in_codes(web, phone))
+    page.wait_for_selector("form.phone-step", state="visible")
+    page.fill("#si-phone", phone)
+    page.click("form.phone-step button[type=submit]")
+    page.wait_for_selector("form.code-step", state="visible")
+    return new_code(web, phone, before)
+
+
+def complete_sign_in(page: Any, web: str, phone: str) -> None:
+    """Sign in on the sign-in form on screen, as a citizen does: phone, then the SMS code."""
+    code = ask_for_code(page, web, phone)
+    page.fill("#si-code", code)
+    page.click("form.code-step button[type=submit]")
+    page.wait_for_selector("section.sign-in", state="detached")
+
+
+def sign_in(page: Any, web: str, phone: str) -> None:
+    """Sign in from the app's sign-in page; back on "আমার আবেদন" when done."""
+    page.goto(f"{web}/signin")
+    complete_sign_in(page, web, phone)
+    page.wait_for_selector("h1:has-text('আমার আবেদন')")
+
+
+# --- filling in and sending: every browser test applies through these, so that a step every
+# --- application needs (signing in) is added in one place
+
+def submit_form(page: Any, web: str | None = None) -> None:
+    """Press the form's submit button, as a citizen does; when the app asks to sign in first
+    (once the form is valid), sign in with the form's applicant phone, after which the app
+    sends it."""
+    signed_in = page.locator(".signed-in-as").count() > 0
     page.click("form button[type=submit]")
+    if signed_in:
+        return
+    page.wait_for_selector("section.sign-in, .error-summary:not([hidden])")
+    if page.locator("section.sign-in").count():
+        phone = page.input_value("#f-applicant-phone").translate(
+            str.maketrans("০১২৩৪৫৬৭৮৯", "0123456789"))
+        complete_sign_in(page, web or page.url.split("/s/", 1)[0], phone)
 
 
 def open_form(page: Any, web: str, service_id: str) -> None:
@@ -164,20 +237,66 @@ def apply_online(page: Any, web: str, service_id: str = "online-gd-lost-item",
         fill_lost_phone_gd(page, phone)
     else:
         fill_with_example(page, service_id, example_name, phone)
-    submit_form(page)
+    submit_form(page, web)
     page.wait_for_selector(".tid")
     return page.url.rsplit("/", 1)[-1]
 
 
-def decide(stack: RunningStack, tracking_id: str, decision: dict[str, Any]) -> dict[str, Any]:
-    """An office's decision on an application, through the API (as an agency's system sends it)."""
-    import urllib.request
+def demo_staff(stack: RunningStack) -> list[dict[str, Any]]:
+    """The demo staff the stack made (the file it names in its start-up lines)."""
+    line = next(line for line in stack.output if "demo staff" in line)
+    path = Path(line.split("demo staff", 1)[1].split()[0])
+    return json.loads(path.read_text(encoding="utf-8"))
 
+
+def api_call(stack: RunningStack, method: str, path: str, body: Any = None,
+             token: str | None = None, *, headers: dict[str, str] | None = None
+             ) -> dict[str, Any]:
+    """One call to the API; the answer's body (a refusal raises ``HTTPError``)."""
+    headers = {"Content-Type": "application/json", **(headers or {})}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
     request = urllib.request.Request(
-        f"{stack.api}/applications/{tracking_id}/decisions", method="POST",
-        data=json.dumps(decision).encode(), headers={"Content-Type": "application/json"})
+        f"{stack.api}{path}", method=method, headers=headers,
+        data=None if body is None else json.dumps(body).encode())
     with urllib.request.urlopen(request, timeout=30) as answer:
-        return json.loads(answer.read())
+        text = answer.read()
+        return json.loads(text) if text else {}
+
+
+def officer_token(stack: RunningStack, agency_id: str) -> str:
+    """An access token of the demo officer of an agency (signed in by password)."""
+    officer = next(entry for entry in demo_staff(stack)
+                   if entry["role"] == "officer" and entry.get("agency_id") == agency_id)
+    signed_in = api_call(stack, "POST", "/auth/login",
+                         {"phone": officer["phone_local"], "password": officer["password"]})
+    return str(signed_in["access_token"])
+
+
+def application_on_server(stack: RunningStack, tracking_id: str) -> dict[str, Any]:
+    """The stored application (every attribute), by tracking id."""
+    import boto3
+
+    table = boto3.resource("dynamodb", endpoint_url=stack.aws, region_name="ap-south-1",
+                           aws_access_key_id="local", aws_secret_access_key="local")
+    found = table.Table("nagorik-dev-applications").get_item(Key={"tracking_id": tracking_id})
+    return dict(found["Item"])
+
+
+def decide(stack: RunningStack, tracking_id: str, decision: dict[str, Any]) -> dict[str, Any]:
+    """An office's decision on an application, through the API, as an officer of the
+    application's agency (waits until the office has it)."""
+    agency = str(application_on_server(stack, tracking_id)["agency_id"])
+    token = officer_token(stack, agency)
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            return api_call(stack, "POST", f"/applications/{tracking_id}/decisions", decision,
+                            token)
+        except urllib.error.HTTPError as refused:
+            if refused.code != 409 or time.monotonic() > deadline:
+                raise
+            time.sleep(0.3)  # not with the office yet: the worker forwards it shortly
 
 
 def screenshot(page: Any, name: str, *, full_page: bool = False) -> None:

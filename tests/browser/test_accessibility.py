@@ -38,6 +38,7 @@ PAGES = {
     "form-marriage": ("/s/marriage-registration/form", "form .fee-quote h2"),
     "track": ("/track", "form.track"),
     "outbox": ("/outbox", "h1"),
+    "sign-in": ("/signin", "form.phone-step"),
 }
 
 
@@ -96,3 +97,22 @@ def test_the_passport_form_with_every_error_has_no_serious_violations(stack, pag
     submit_form(page)
     page.wait_for_selector(".error-summary:not([hidden]) h3")
     assert violations(page, "form-passport-errors") == []
+
+
+def test_signing_in_and_my_applications_have_no_serious_violations(stack, page):
+    from tests.browser.conftest import apply_online, ask_for_code
+
+    phone = new_phone()
+    page.goto(stack.web + "/signin")
+    code = ask_for_code(page, stack.web, phone)
+    page.fill("#si-code", code[:-1] + str((int(code[-1]) + 1) % 10))  # a wrong code first
+    page.click("form.code-step button[type=submit]")
+    page.wait_for_selector("#si-error:not([hidden])")
+    assert violations(page, "sign-in-code") == []
+    page.fill("#si-code", code)
+    page.click("form.code-step button[type=submit]")
+    page.wait_for_selector("h1:has-text('আমার আবেদন')")
+    tracking_id = apply_online(page, stack.web, phone=phone)
+    page.goto(stack.web + "/me")
+    page.wait_for_selector(f"[data-id='{tracking_id}']")
+    assert violations(page, "my-applications") == []

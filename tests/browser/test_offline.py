@@ -10,6 +10,7 @@ from tests.browser.conftest import (
     applications_on_server,
     fill_lost_phone_gd,
     new_phone,
+    sign_in,
     submit_form,
     wait_for_service_worker,
 )
@@ -20,10 +21,14 @@ FORM = "/s/online-gd-lost-item/form"
 CATALOG = ROOT / "pwa" / ".catalog" / "services"
 
 
-def open_form_once(stack, page):
-    """Visit the home page, the service and its form while online (as a citizen would)."""
+def open_form_once(stack, page, phone=None):
+    """Visit the home page, the service and its form while online (as a citizen would),
+    signed in with ``phone`` when given."""
     page.goto(stack.web + "/")
     wait_for_service_worker(page)
+    if phone:
+        sign_in(page, stack.web, phone)
+        page.goto(stack.web + "/")
     page.click("text=অনলাইন জিডি: হারানো জিনিস বা কাগজপত্র")
     page.wait_for_selector("h2:has-text('যে কাগজপত্র লাগবে')")
     page.click("a.button.primary >> nth=0")
@@ -51,14 +56,15 @@ def test_repeat_visit_offline_shows_home_service_and_opened_form(stack, page, co
 
 
 def test_submit_offline_then_sent_exactly_once_when_back_online(stack, page, context):
-    # GIVEN a form opened once online, then the connection lost and the page reloaded
-    open_form_once(stack, page)
+    # GIVEN a citizen signed in, a form opened once online, then the connection lost and the
+    # page reloaded
+    phone = new_phone()
+    open_form_once(stack, page, phone)
     context.set_offline(True)
     page.reload()
     page.wait_for_selector("#f-form-lost_place-division option[value='6']", state="attached")
 
     # WHEN the citizen fills it in and submits while offline
-    phone = new_phone()
     fill_lost_phone_gd(page, phone)
     submit_form(page)
 
@@ -83,10 +89,14 @@ def test_submit_offline_then_sent_exactly_once_when_back_online(stack, page, con
 
 
 def test_connection_dropped_mid_request_is_sent_once(stack, page, context):
-    # GIVEN a filled form, and a connection that drops after the request reached the server
-    page.goto(stack.web + FORM)
-    wait_for_service_worker(page)
+    # GIVEN a signed-in citizen's filled form, and a connection that drops after the request
+    # reached the server
     phone = new_phone()
+    page.goto(stack.web + "/")
+    wait_for_service_worker(page)
+    sign_in(page, stack.web, phone)
+    page.goto(stack.web + FORM)
+    page.wait_for_selector("form button[type=submit]")
     fill_lost_phone_gd(page, phone)
     dropped: list[str] = []
 
@@ -95,7 +105,8 @@ def test_connection_dropped_mid_request_is_sent_once(stack, page, context):
         key = request.headers["idempotency-key"]
         forwarded = urllib.request.Request(  # the server receives the application and answers...
             stack.web + "/api/applications", data=request.post_data_buffer, method="POST",
-            headers={"Content-Type": "application/json", "Idempotency-Key": key})
+            headers={"Content-Type": "application/json", "Idempotency-Key": key,
+                     "Authorization": request.headers["authorization"]})
         with urllib.request.urlopen(forwarded, timeout=30) as answer:
             assert answer.status in (200, 201)  # Chromium itself may retry a reset POST once
         dropped.append(key)
@@ -147,15 +158,19 @@ def test_draft_survives_closing_the_tab(stack, context):
 
 
 def test_an_application_refused_after_going_out_is_fixed_with_nothing_lost(stack, page, context):
-    # GIVEN a form with rows (two NID corrections), filled online, the district then made one
-    # the server refuses (outside its division), and submitted offline
-    page.goto(stack.web + "/s/nid-correction/form")
+    # GIVEN a signed-in citizen's form with rows (two NID corrections), filled online, the
+    # district then made one the server refuses (outside its division), and submitted offline
+    phone = new_phone()
+    page.goto(stack.web + "/")
     wait_for_service_worker(page)
+    sign_in(page, stack.web, phone)
+    page.goto(stack.web + "/s/nid-correction/form")
+    page.wait_for_selector("form button[type=submit]")
     service = json.loads((CATALOG / "nid-correction.json").read_text(encoding="utf-8"))
     example = load_example(EXAMPLES / "nid-correction" / "valid-bangla-digits-two-corrections.json")
     citizen = Citizen(page)
     citizen.answer("applicant.name", "রহিম উদ্দিন")
-    citizen.answer("applicant.phone", phone := new_phone())
+    citizen.answer("applicant.phone", phone)
     citizen.fill_form(service["form"], example)
     page.evaluate("""() => {
         const district = document.querySelector('[name="form.present_address.district"]');

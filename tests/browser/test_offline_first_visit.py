@@ -14,6 +14,7 @@ from tests.browser.conftest import (
     fill_lost_phone_gd,
     new_phone,
     open_form,
+    sign_in,
     submit_form,
     wait_for_service_worker,
 )
@@ -119,11 +120,12 @@ def test_without_the_offline_set_the_notice_says_exactly_what_works(stack, conte
 
 
 def test_one_notice_bar_however_much_there_is_to_say(stack, page, context):
-    # GIVEN an application waiting to be sent, and the phone offline
+    # GIVEN a signed-in citizen's application waiting to be sent, and the phone offline
     first_visit_home_only(stack, page)
+    sign_in(page, stack.web, phone := new_phone())
     context.set_offline(True)
     open_form(page, stack.web, "online-gd-lost-item")
-    fill_lost_phone_gd(page, new_phone())
+    fill_lost_phone_gd(page, phone)
     submit_form(page)
     page.wait_for_selector(".outbox .s-pending")
     page.goto(stack.web + "/")
@@ -141,11 +143,12 @@ def test_one_notice_bar_however_much_there_is_to_say(stack, page, context):
 
 
 def test_back_online_the_notice_names_what_was_sent_and_the_list_follows_it(stack, page, context):
-    # GIVEN an application submitted offline
+    # GIVEN an application a signed-in citizen submitted offline
     first_visit_home_only(stack, page)
+    sign_in(page, stack.web, phone := new_phone())
     context.set_offline(True)
     open_form(page, stack.web, "online-gd-lost-item")
-    fill_lost_phone_gd(page, new_phone())
+    fill_lost_phone_gd(page, phone)
     submit_form(page)
     page.wait_for_selector(".outbox .s-pending")
 

@@ -14,6 +14,7 @@ from tests.browser.conftest import (
     new_phone,
     open_form,
     screenshot,
+    sign_in,
     submit_form,
 )
 
@@ -86,7 +87,7 @@ def test_no_one_is_asked_while_the_page_is_hidden(stack, page):
     apply_online(page, stack.web)
     status_is(page, IN_REVIEW)
     asked: list[str] = []
-    page.on("request", lambda r: r.method == "GET" and "/api/applications/" in r.url
+    page.on("request", lambda r: r.method == "GET" and "/applications/" in r.url
             and asked.append(r.url))
 
     # WHEN the phone hides the page (another app in front) for a while
@@ -120,11 +121,14 @@ def test_a_rejected_application_shows_no_due_date(stack, page):
 
 
 def test_a_slow_submit_says_it_is_sending_and_takes_no_second_press(stack, page, context):
-    # GIVEN a filled form on a connection where sending takes seconds
+    # GIVEN a signed-in citizen's filled form on a connection where sending takes seconds
+    phone = new_phone()
+    sign_in(page, stack.web, phone)
     open_form(page, stack.web, "online-gd-lost-item")
-    fill_lost_phone_gd(page, new_phone())
+    fill_lost_phone_gd(page, phone)
     posts: list[str] = []
-    page.on("request", lambda r: r.method == "POST" and posts.append(r.url))
+    page.on("request", lambda r: r.method == "POST" and r.url.endswith("/api/applications")
+            and posts.append(r.url))
     cdp = context.new_cdp_session(page)
     cdp.send("Network.enable")
     cdp.send("Network.emulateNetworkConditions", {

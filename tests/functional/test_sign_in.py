@@ -200,3 +200,38 @@ def test_the_cli_adds_lists_and_disables_staff(client) -> None:
     assert refused.status_code == 401
     assert post_json(client, "/auth/login", {"phone": "01900000020",
                                              "password": password}).status_code == 401
+
+
+def test_every_personal_answer_is_marked_not_to_be_kept(client, citizen) -> None:
+    # GIVEN a citizen signed in by code, with an application
+    from tests.helpers import example, submission
+
+    signed_in = sign_in(client)
+    made = post_json(citizen, "/applications",
+                     submission("online-gd-lost-item", example("online-gd-lost-item",
+                                                               "valid-lost-nid")),
+                     **{"Idempotency-Key": "t-no-store-1"})
+    tracking_id = made.json["tracking_id"]
+
+    # WHEN each answer about them is asked for
+    token = bearer(signed_in["access_token"])
+    answers = {
+        "submit": made,
+        "me": get_json(client, "/me", **token),
+        "mine": get_json(client, "/me/applications", **token),
+        "mine one": get_json(client, f"/me/applications/{tracking_id}", **token),
+        "tracking": get_json(client, f"/applications/{tracking_id}?phone={PHONE}"),
+        "cancel": post_json(client, f"/applications/{tracking_id}/cancel", {}, **token),
+        "code": post_json(client, "/auth/otp", {"phone": "01812345678"}),
+        "refresh": post_json(client, "/auth/refresh",
+                             {"refresh_token": signed_in["refresh_token"]}),
+    }
+    answers["logout"] = post_json(client, "/auth/logout",
+                                  {"refresh_token": answers["refresh"].json["refresh_token"]})
+
+    # THEN every one succeeded and says no-store (no browser or service worker keeps it)
+    assert {name: answer.status_code for name, answer in answers.items()} == {
+        "submit": 201, "me": 200, "mine": 200, "mine one": 200, "tracking": 200,
+        "cancel": 200, "code": 202, "refresh": 200, "logout": 204}
+    assert {name: answer.headers.get("Cache-Control") for name, answer in answers.items()} == {
+        name: "no-store" for name in answers}

@@ -102,6 +102,7 @@ export class ServiceForm {
     if (service.check) this.checker = import(service.check).catch(() => null); // cached for offline use
     if (this.element.querySelector("[data-geo], [data-geo-list]")) this.geo = this.fillGeo();
     this.refreshConditions();
+    if (callbacks.answer) this.blank = this.body().form || {};
   }
 
   // --- rendering --------------------------------------------------------------------
@@ -117,6 +118,25 @@ export class ServiceForm {
     const required = new Set(form.required || []);
     const conditional = conditionalFields(form, {});
     const block = (name, schema) => this.field(name, schema, `form.${name}`, required.has(name) || conditional.has(name), name);
+    const answer = this.callbacks.answer;
+    if (answer) {
+      // answering a request for information: the service's fields only, none required here
+      // (only what is filled in is sent, and checked), and a note for the office
+      return h("div", { class: "form-page answer-form" },
+        h("div", { class: "error-summary", tabindex: "-1", hidden: true, "aria-labelledby": "error-summary-title" }),
+        h("form", { novalidate: true, "aria-label": answer.button },
+          sections.map((section) => (bySection.get(section.id).length
+            ? h("fieldset", { class: "section" }, h("legend", null, pick(section.title)),
+              bySection.get(section.id).map(([name, schema]) => this.field(name, schema, `form.${name}`, false, name)))
+            : null)),
+          loose.length ? h("fieldset", { class: "section" }, h("legend", null, t("form.other_section")), loose.map(([n, s]) => this.field(n, s, `form.${n}`, false, n))) : null,
+          h("div", { class: "field" },
+            h("label", { for: "answer-note" }, answer.note),
+            h("textarea", { id: "answer-note", name: "note", maxlength: "1000", rows: "3" })),
+          h("p", { class: "draft-status", role: "status" }),
+          h("section", { class: "fee-quote", hidden: true }),
+          h("button", { type: "submit", class: "primary" }, answer.button)));
+    }
     return h("div", { class: "form-page" },
       h("nav", { class: "crumbs", "aria-label": t("nav.crumbs") },
         h("a", { href: "/" }, t("nav.home")), " › ", h("a", { href: `/s/${this.service.id}` }, pick(this.service.title))),
@@ -708,7 +728,9 @@ export class ServiceForm {
   /** The server's answer (an error body), field by field in the language in use. */
   showServer(error) {
     const message = (item) => (lang() === "bn" ? item.message_bn : item.message_en) || item.message_bn || item.code;
-    const problems = (error.fields || []).map((item) => ({ path: item.path, message: message(item) }));
+    // (an answer's problems are named within the form: "nid" is "form.nid" here)
+    const at = (path) => (this.callbacks.answer && path && !/^(form|applicant)(\.|$)/.test(path) ? `form.${path}` : path);
+    const problems = (error.fields || []).map((item) => ({ path: at(item.path), message: message(item) }));
     if (!problems.length) problems.push({ path: "", message: message(error) });
     this.show(problems, true);
   }
@@ -717,9 +739,44 @@ export class ServiceForm {
     this.status.textContent = text;
   }
 
+  /**
+   * What an answer to a request for information sends: the top-level fields whose value
+   * differs from the empty form's (filled in or changed), or null when none does.
+   */
+  changes() {
+    const now = this.body().form || {};
+    const changed = Object.fromEntries(Object.entries(now).filter(([name, value]) => JSON.stringify(value) !== JSON.stringify(this.blank?.[name])));
+    return Object.keys(changed).length ? changed : null;
+  }
+
+  /** An answer: the form's own rules, on the fields it sends; then `onSubmit(changes, note)`. */
+  async submitAnswer() {
+    const changes = this.changes();
+    if (!changes) {
+      this.show([{ path: "", message: this.callbacks.answer.nothing }], true);
+      return;
+    }
+    const sent = (path) => Object.keys(changes).some((name) => path === `form.${name}` || path.startsWith(`form.${name}.`));
+    const problems = (await this.problems(this.body())).filter((item) => sent(item.path));
+    this.show(problems, true);
+    if (problems.length) return;
+    const note = this.form.note.value.trim();
+    await this.callbacks.onSubmit(changes, note || null);
+  }
+
   async submit(event) {
     event.preventDefault();
     this.submitted = true;
+    if (this.callbacks.answer) {
+      const button = this.form.querySelector("button[type=submit]");
+      button.disabled = true;
+      try {
+        await this.submitAnswer();
+      } finally {
+        button.disabled = false;
+      }
+      return;
+    }
     const problems = await this.check(true);
     if (problems.length) return;
     // a slow connection may take seconds: say so, and take no second press meanwhile

@@ -11,6 +11,7 @@ export function header() {
     h("a", { class: "brand", href: "/" }, t("app.name")),
     h("button", { type: "button", class: "lang", "data-lang": other, lang: other }, t("nav.switch")),
     h("nav", { "aria-label": t("nav.label") },
+      h("a", { href: "/me", id: "mine-link" }, t("nav.mine")),
       h("a", { href: "/track" }, t("nav.track")),
       h("a", { href: "/outbox", id: "outbox-link" }, t("nav.outbox"))));
 }
