@@ -61,7 +61,8 @@ def catalog_built() -> Path:
 # (masking) formatter, every other logger as raw text. At the end of the run it is searched
 # for anything personal or secret; one finding fails the run (see ``pytest_sessionfinish``).
 PERSONAL = {
-    "mobile number": r"(?<![0-9০-৯*])(?:\+?(?:88|৮৮))?(?:0|০)(?:1|১)[3-9৩-৯][0-9০-৯]{8}(?![0-9০-৯])",
+    "mobile number":
+        r"(?<![0-9০-৯*])(?:\+?(?:88|৮৮))?(?:0|০)(?:1|১)[3-9৩-৯][0-9০-৯]{8}(?![0-9০-৯])",
     "NID or birth registration number":
         r"(?<![0-9০-৯*])(?:[0-9০-৯]{17}|[0-9০-৯]{13}|[0-9০-৯]{10})(?![0-9০-৯])",
     "token": r"eyJ[\w-]{10,}\.[\w-]{10,}\.",
@@ -84,7 +85,7 @@ class LogScan:
             def emit(self, record: logging.LogRecord) -> None:
                 try:
                     line = self.format(record)
-                except Exception:  # noqa: BLE001 (a record that cannot be written is not written)
+                except Exception:  # a record that cannot be written is not written
                     return
                 scan.search(line)
 
@@ -122,9 +123,10 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if reporter is not None:
         reporter.write_line(f"the run's logs hold personal data or secrets: {', '.join(kinds)}",
                             red=True)
-        for what, line in scan.findings[:5]:
+        for what, found in scan.findings[:5]:
             # the finding's own text is masked here: the report must not leak it either
+            shown = found
             for pattern in scan.patterns.values():
-                line = pattern.sub("<…>", line)
-            reporter.write_line(f"  {what}: {line}")
+                shown = pattern.sub("<…>", shown)
+            reporter.write_line(f"  {what}: {shown}")
     session.exitstatus = pytest.ExitCode.TESTS_FAILED
