@@ -72,9 +72,10 @@ class ApplicationStore(Protocol):
         ...
 
     def note_dispatch_failure(self, tracking_id: str, reason: str, at: datetime,
-                              attempts: int) -> None:
+                              attempts: int) -> datetime | None:
         """Record why the agency could not take the application (first and last time,
-        attempts), outside the lifecycle: it moves no status and takes no lock."""
+        attempts), outside the lifecycle: it moves no status and takes no lock. Returns
+        the first failure's time (``None`` for an unknown application)."""
         ...
 
     def by_applicant(self, phone: str, *, limit: int, cursor: str | None) -> Page:

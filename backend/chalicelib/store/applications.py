@@ -246,12 +246,13 @@ class DynamoApplicationStore:
             )
 
     def note_dispatch_failure(self, tracking_id: str, reason: str, at: datetime,
-                              attempts: int) -> None:
-        """Record the agency's failure on the application (no version: not a move)."""
+                              attempts: int) -> datetime | None:
+        """Record the agency's failure on the application (no version: not a move); when
+        its first failure was (``None`` if it is gone)."""
         item = ApplicationModel(tracking_id=tracking_id)
         try:
             current = ApplicationModel.get(tracking_id, consistent_read=True,
-                                           attributes_to_get=["dispatch_failure"])
+                                           attributes_to_get=["tracking_id", "dispatch_failure"])
             first = (current.dispatch_failure or {}).get("first_at", at.isoformat())
             item.update(
                 actions=[ApplicationModel.dispatch_failure.set({
@@ -259,11 +260,13 @@ class DynamoApplicationStore:
                     "attempts": attempts,
                 })],
                 condition=ApplicationModel.tracking_id.exists(),
+                add_version_condition=False,  # a note, not a move: no lock to take
             )
         except (ApplicationModel.DoesNotExist, UpdateError):
-            return  # gone, or written meanwhile: the next failure writes it again
+            return None  # gone, or written meanwhile: the next failure writes it again
         except PynamoDBException as error:
             raise ServiceUnavailable("service_unavailable") from error
+        return datetime.fromisoformat(first)
 
     def by_applicant(self, phone: str, *, limit: int, cursor: str | None) -> Page:
         """A citizen's applications, newest first."""
