@@ -96,6 +96,7 @@ ACCESS: dict[str, Access] = {
             "sessions": ("read", "write"),
             "staff": ("read", "write"),
             "staff-phones": ("read",),
+            "callbacks": ("claim",),
         },
         send_to_notifications=True,
         parameters=("holidays",),

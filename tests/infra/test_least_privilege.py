@@ -65,7 +65,7 @@ def test_api_reaches_its_tables_the_secrets_it_needs_the_sms_queue_and_queue_dep
     # THEN it reaches the application and sign-in tables, no other
     assert tables_reached(grant) == {names.table(settings.resource(suffix)) for suffix in (
         "applications", "counters", "idempotency", "outbox", "challenges", "limits",
-        "sessions", "staff", "staff-phones")}
+        "sessions", "staff", "staff-phones", "callbacks")}
     # AND it only adds outbox records (in its transactions), never reads or changes them
     outbox = names.table(settings.outbox_table)
     assert {action for action, targets in grant.items() if outbox in targets} == {
