@@ -225,3 +225,23 @@ def test_circuits_are_per_agency() -> None:
     circuit.failed("police")
     assert circuit.wait_seconds("police") > 0
     assert circuit.wait_seconds("land") == 0
+
+
+def test_a_day_long_outage_costs_each_waiting_message_far_fewer_receives_than_the_limit(
+) -> None:
+    from chalicelib.settings import Settings
+    from chalicelib.workers.dispatch import circuit_wait
+
+    settings = Settings()
+    # GIVEN the agency's circuit open for 24 hours, each probe failing
+    elapsed, receives = 0, 0
+    while elapsed < 24 * 60 * 60:
+        receives += 1
+        remaining = settings.circuit_open_seconds
+        elapsed += circuit_wait(receives, remaining, settings)
+    # THEN a waiting message was received well under the queue's receive limit, and the
+    # retry window (which would move it to the dead-letter queue) is longer than the day
+    assert receives < settings.max_receive_count // 4
+    assert settings.retry_window_hours * 3600 > 24 * 60 * 60
+    # AND it waits no longer than the longest backoff once the agency is back
+    assert circuit_wait(receives, 0, settings) <= settings.retry_max_seconds

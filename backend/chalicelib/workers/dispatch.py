@@ -56,7 +56,17 @@ if TYPE_CHECKING:  # the batch utilities import asyncio: load them in workers on
 
 worker_routes = Blueprint(__name__)
 BATCH_SIZE = 10
-CIRCUIT_JITTER_SECONDS = 10  # spread the waiting messages' return over a few seconds
+
+
+def circuit_wait(receives: int, remaining: int, settings: Settings) -> int:
+    """How long a message waits while its agency's circuit is open: the rest of the open
+    period (plus a little, so the waiting messages do not all return at once), and no
+    less than the backoff of its receive count, so a long outage costs each message a
+    receive every ``retry_max_seconds`` at most (a day: under a hundred) and never
+    reaches the queue's receive limit."""
+    jitter = random.randint(0, max(0, remaining // 6))  # noqa: S311 - spreading, not secret
+    backoff = backoff_seconds(receives, settings.retry_base_seconds, settings.retry_max_seconds)
+    return max(remaining + jitter, backoff)
 
 
 class CircuitOpen(AgencyUnavailable):
@@ -191,8 +201,8 @@ def process_record(record: SQSRecord) -> None:
         runtime().applications.dispatch(tracking_id, guarded(agency_id))
         metrics.add_metric(name="Dispatched", unit="Count", value=1)
     except CircuitOpen as error:
-        wait = (error.retry_after or settings.circuit_open_seconds) + random.randint(  # noqa: S311
-            0, CIRCUIT_JITTER_SECONDS)
+        wait = circuit_wait(int(record.attributes.approximate_receive_count or 1),
+                            error.retry_after or settings.circuit_open_seconds, settings)
         logger.info("agency circuit open; message waits", extra={"retry_in_seconds": wait})
         _queue().retry_later(record.event_source_arn, record.receipt_handle, wait)
         count_by("CircuitWaiting", Agency=agency_id)
