@@ -66,60 +66,67 @@ class FakeAgency:
             return self.plan.popleft() if self.plan else None
 
     def _handler(self) -> type[BaseHTTPRequestHandler]:
-        agency = self
+        return type("Handler", (AgencyRequests,), {"agency": self})
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args: Any) -> None:  # quiet
-                pass
 
-            def _answer(self, status: int, body: Any, headers: dict[str, str] | None = None,
-                        times: int = 1) -> None:
-                raw = json.dumps(body).encode()
-                for _ in range(times):
-                    self.send_response(status)
-                    for name, value in {"Content-Type": "application/json",
-                                        "Content-Length": str(len(raw)),
-                                        **(headers or {})}.items():
-                        self.send_header(name, value)
-                    self.end_headers()
-                    self.wfile.write(raw)
+class AgencyRequests(BaseHTTPRequestHandler):
+    """The fake agency's request handler (``agency`` is set per server)."""
 
-            def do_POST(self) -> None:  # noqa: N802 - the http.server hook's name
-                raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                try:
-                    webhooks.verify(agency.secret, dict(self.headers), raw, now=int(time.time()))
-                except webhooks.BadSignature:
-                    agency.bad_signatures += 1
-                    self._answer(401, {"error": "bad signature"})
-                    return
-                tracking_id = json.loads(raw)["tracking_id"]
-                with agency._lock:
-                    agency.requests.append((self.headers["webhook-id"], tracking_id))
-                step = agency._next()
-                if agency.down:
-                    self._answer(503, {"error": "down"})
-                    return
-                if isinstance(step, tuple) and step[0] == "slow":
-                    time.sleep(step[1])
-                elif isinstance(step, tuple) and step[0] == "status":
-                    headers = {"Retry-After": str(step[2])} if len(step) > 2 else {}  # noqa: PLR2004
-                    self._answer(step[1], {"error": "planned"}, headers)
-                    return
-                elif step == "drop":
-                    self.close_connection = True
-                    self.connection.close()
-                    return
-                elif step == "accept-silently":
-                    agency.hold(tracking_id)
-                    self.close_connection = True
-                    self.connection.close()
-                    return
-                if tracking_id in agency.refusing:
-                    self._answer(422, {"error": "the NID does not match the name"})
-                    return
-                known = tracking_id in agency.held
-                reference = agency.hold(tracking_id)
-                self._answer(409 if known else 201, {"reference": reference},
-                             times=2 if step == "twice" else 1)
+    agency: FakeAgency
 
-        return Handler
+    def log_message(self, *args: Any) -> None:  # quiet
+        pass
+
+    def _answer(self, status: int, body: Any, headers: dict[str, str] | None = None,
+                times: int = 1) -> None:
+        raw = json.dumps(body).encode()
+        for _ in range(times):
+            self.send_response(status)
+            for name, value in {"Content-Type": "application/json",
+                                "Content-Length": str(len(raw)),
+                                **(headers or {})}.items():
+                self.send_header(name, value)
+            self.end_headers()
+            self.wfile.write(raw)
+
+    def _misbehave(self, step: Any, tracking_id: str) -> bool:
+        """Carry out a planned misbehaviour; whether it answered (or hung up)."""
+        if self.agency.down:
+            self._answer(503, {"error": "down"})
+            return True
+        if isinstance(step, tuple) and step[0] == "slow":
+            time.sleep(step[1])
+            return False
+        if isinstance(step, tuple) and step[0] == "status":
+            headers = {"Retry-After": str(step[2])} if len(step) > 2 else {}
+            self._answer(step[1], {"error": "planned"}, headers)
+            return True
+        if step in ("drop", "accept-silently"):
+            if step == "accept-silently":
+                self.agency.hold(tracking_id)
+            self.close_connection = True
+            self.connection.close()
+            return True
+        return False
+
+    def do_POST(self) -> None:
+        raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        try:
+            webhooks.verify(self.agency.secret, dict(self.headers), raw, now=int(time.time()))
+        except webhooks.BadSignature:
+            self.agency.bad_signatures += 1
+            self._answer(401, {"error": "bad signature"})
+            return
+        tracking_id = json.loads(raw)["tracking_id"]
+        with self.agency._lock:
+            self.agency.requests.append((self.headers["webhook-id"], tracking_id))
+        step = self.agency._next()
+        if self._misbehave(step, tracking_id):
+            return
+        if tracking_id in self.agency.refusing:
+            self._answer(422, {"error": "the NID does not match the name"})
+            return
+        known = tracking_id in self.agency.held
+        reference = self.agency.hold(tracking_id)
+        self._answer(409 if known else 201, {"reference": reference},
+                     times=2 if step == "twice" else 1)
