@@ -211,6 +211,11 @@ STATS_SCHEMAS: dict[str, dict[str, Any]] = {
     },
 }
 STATIC_SCHEMAS.update(STATS_SCHEMAS)
+STATIC_SCHEMAS["DeskPage"] = {
+    "type": "object", "required": ["applications", "cursor"],
+    "properties": {"applications": {"type": "array", "items": {"type": "object"}},
+                   "cursor": NULLABLE_TEXT},
+}
 STATIC_SCHEMAS["CallbackAnswer"] = {
     "type": "object", "required": ["tracking_id", "status"],
     "properties": {"tracking_id": TEXT, "status": TEXT},

@@ -280,12 +280,15 @@ class Applications:
         if expected_version is not None and expected_version != application.version:
             raise ConcurrentUpdate("concurrent_update")
         decision = Decision(request["decision"])
+        reason = request.get("reason")
+        if request.get("missing"):  # the fields or documents the applicant must send
+            reason = "; ".join([*([reason] if reason else []), *request["missing"]])
         entry = application.move_to(
             decision.target,
             at=self.clock(),
             actor=principal.actor,
             channel=Channel.AGENCY_DESK,
-            reason=request.get("reason"),
+            reason=reason,
             action=decision.label,
         )
         self.save(application, entry)
