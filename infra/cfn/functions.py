@@ -124,6 +124,12 @@ ACCESS: dict[str, Access] = {
         parameters=("holidays",),
         own_agency_config=True,
     ),
+    # The SLA job: pages through each agency's queue, marks the overdue, writes the
+    # overdue counts (the counters' "current" rows), reads the holiday list.
+    "mark_overdue": Access(
+        tables={"applications": ("read", "write"), "counters": ("read", "write")},
+        parameters=("holidays",),
+    ),
     # The outbox stream's handler: reads each new record, sends it, marks it forwarded.
     "forward_outbox": Access(
         tables={"outbox": ("forward",)},

@@ -92,6 +92,7 @@ class ApplicationModel(Model):
     agency_ref = UnicodeAttribute(null=True)
     due_by = UnicodeAttribute(null=True)
     dispatch_failure = JSONAttribute(null=True)
+    overdue = NumberAttribute(null=True)  # 1 once the SLA job found it past due_by
     consent = UnicodeAttribute(null=True)
     history = ListAttribute(of=HistoryEntryMap)
     version = VersionAttribute()
