@@ -8,7 +8,7 @@ from typing import Any
 
 from chalice import Blueprint, Rate
 
-from ..observability import count_by, logger, metrics
+from ..observability import logger, metrics, record_overdue
 from ..runtime import holidays_or_none, runtime
 
 sla_routes = Blueprint(__name__)
@@ -32,8 +32,7 @@ def mark_overdue(event: Any) -> dict[str, Any]:
     """Mark and count the applications past their due-by day; say how many."""
     run = sla().run()
     total = sum(run.overdue.values())
-    for (agency_id, _service_id), count in run.overdue.items():
-        count_by("Overdue", count, Agency=agency_id)
+    record_overdue(run.overdue)
     metrics.add_metric(name="OverdueApplications", unit="Count", value=total)
     if total:
         logger.warning("applications past their due-by day", extra={"overdue": total})
