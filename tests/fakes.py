@@ -216,3 +216,33 @@ class FakeSender:
     @property
     def last_code(self) -> str:
         return self.sent[-1][1]
+
+
+# --- agencies -----------------------------------------------------------------------
+
+from chalicelib.domain.circuit import CircuitState  # noqa: E402
+
+
+class FakeCircuits:
+    """``CircuitStore`` in a dict, with the same conditional claim of the open period."""
+
+    def __init__(self) -> None:
+        self.items: dict[str, CircuitState] = {}
+
+    def get(self, name: str) -> CircuitState:
+        return self.items.get(name, CircuitState())
+
+    def failed(self, name: str) -> int:
+        state = self.get(name)
+        self.items[name] = replace(state, failures=state.failures + 1)
+        return state.failures + 1
+
+    def open_until(self, name: str, until: int, *, unless_after: int) -> bool:
+        state = self.get(name)
+        if state.open_until > unless_after:
+            return False
+        self.items[name] = replace(state, open_until=until)
+        return True
+
+    def reset(self, name: str) -> None:
+        self.items[name] = CircuitState()

@@ -11,6 +11,9 @@ import json
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import suppress
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
 
 from .aws import client
 from .domain.errors import ServiceUnavailable
@@ -109,6 +112,98 @@ class SqsQueues:
                 ReceiptHandle=receipt_handle,
                 VisibilityTimeout=seconds,
             )
+
+
+    def to_dead_letters(self, agency_id: str, body: str, *, reason: str, first_failed_at: str,
+                        receive_count: int) -> None:
+        """Put a message an agency's worker gave up on in its dead-letter queue, with why and
+        since when (message attributes); ``ServiceUnavailable`` if SQS cannot take it."""
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        attributes = {
+            "reason": reason[:256] or "unknown",
+            "first_failed_at": first_failed_at,
+            "receive_count": str(receive_count),
+        }
+        try:
+            client("sqs").send_message(
+                QueueUrl=self._url_of(self.settings.dead_letter_queue_name(agency_id)),
+                MessageBody=body,
+                MessageAttributes={name: {"DataType": "String", "StringValue": value}
+                                   for name, value in attributes.items()},
+            )
+        except (BotoCoreError, ClientError) as error:
+            raise ServiceUnavailable("service_unavailable") from error
+
+    def dead_letters(self, agency_id: str, *, limit: int = 1000) -> list[DeadLetter]:
+        """The messages in an agency's dead-letter queue (each is hidden for a short while
+        as it is read, then visible again)."""
+        sqs = client("sqs")
+        url = self._url_of(self.settings.dead_letter_queue_name(agency_id))
+        found: dict[str, DeadLetter] = {}
+        for _ in range(limit // 10 + 1):
+            batch = sqs.receive_message(
+                QueueUrl=url, MaxNumberOfMessages=10, VisibilityTimeout=LIST_HIDE_SECONDS,
+                MessageAttributeNames=["All"], AttributeNames=["All"],
+            ).get("Messages", [])
+            fresh = [m for m in batch if m["MessageId"] not in found]
+            if not fresh:
+                break
+            for message in fresh:
+                found[message["MessageId"]] = DeadLetter.of(agency_id, message)
+            if len(found) >= limit:
+                break
+        for letter in found.values():  # visible again for the next reader
+            with suppress(Exception):
+                sqs.change_message_visibility(QueueUrl=url, ReceiptHandle=letter.receipt_handle,
+                                              VisibilityTimeout=0)
+        return list(found.values())
+
+    def redrive(self, letter: DeadLetter) -> None:
+        """Send a dead letter back to its agency's queue (a new message: its receive count
+        starts again), then delete it from the dead-letter queue."""
+        sqs = client("sqs")
+        sqs.send_message(QueueUrl=self.url(letter.agency_id), MessageBody=letter.body)
+        sqs.delete_message(
+            QueueUrl=self._url_of(self.settings.dead_letter_queue_name(letter.agency_id)),
+            ReceiptHandle=letter.receipt_handle)
+
+
+LIST_HIDE_SECONDS = 30
+
+
+@dataclass(frozen=True)
+class DeadLetter:
+    """A message in an agency's dead-letter queue, with what the worker said of it."""
+
+    agency_id: str
+    message_id: str
+    receipt_handle: str
+    body: str
+    tracking_id: str | None
+    reason: str | None
+    first_failed_at: str | None
+    receive_count: int | None
+
+    @classmethod
+    def of(cls, agency_id: str, message: dict[str, Any]) -> DeadLetter:
+        """From an SQS message as ``receive_message`` returns it."""
+        attributes = {name: value.get("StringValue")
+                      for name, value in (message.get("MessageAttributes") or {}).items()}
+        try:
+            parsed = json.loads(message["Body"])
+        except ValueError:
+            parsed = None
+        tracking_id = parsed.get("tracking_id") if isinstance(parsed, dict) else None
+        system = message.get("Attributes") or {}
+        first = attributes.get("first_failed_at")
+        if first is None and system.get("SentTimestamp"):  # moved by the receive limit
+            first = datetime.fromtimestamp(int(system["SentTimestamp"]) / 1000, UTC).isoformat()
+        count = attributes.get("receive_count")
+        return cls(agency_id, message["MessageId"], message["ReceiptHandle"], message["Body"],
+                   tracking_id if isinstance(tracking_id, str) else None,
+                   attributes.get("reason") or ("receive limit" if first else None), first,
+                   int(count) if count and count.isdigit() else None)
 
 
 def backoff_seconds(receive_count: int, base: int, ceiling: int) -> int:

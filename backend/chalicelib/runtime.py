@@ -65,6 +65,10 @@ class SchemaValidation:
         the whole form, merged)."""
         return self._meta("response").validate(body)
 
+    def callback(self, body: Any) -> dict[str, Any]:
+        """An agency callback's body, normalised."""
+        return self._meta("callback").validate(body)
+
     def body(self, name: str, body: Any) -> dict[str, Any]:
         """Any other API body, by its meta-schema's name, normalised."""
         return self._meta(name).validate(body)

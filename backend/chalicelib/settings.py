@@ -24,6 +24,19 @@ SMS_URL_PARAMETER = "sms/url"  # the SMS aggregator's send endpoint
 SMS_KEY_PARAMETER = "sms/api-key"  # its credential
 SMS_SENDER_PARAMETER = "sms/sender"  # the masking name messages come from
 SECURE_PARAMETERS: tuple[str, ...] = (PEPPER_PARAMETER, SMS_KEY_PARAMETER)
+# An agency with an API: its base URL and its whsec_ signing secret (a SecureString),
+# under /<app>/<stage>/agencies/<agency id>/.
+AGENCY_PARAMETERS = "agencies"
+
+
+def agency_url_parameter(agency_id: str) -> str:
+    """The SSM name of an agency's base URL."""
+    return f"{AGENCY_PARAMETERS}/{agency_id}/url"
+
+
+def agency_secret_parameter(agency_id: str) -> str:
+    """The SSM name of an agency's signing secret."""
+    return f"{AGENCY_PARAMETERS}/{agency_id}/secret"
 
 
 def _int(name: str, default: int) -> int:
@@ -64,7 +77,20 @@ class Settings:
     # Worker retries: visibility backoff after the n-th failed receive.
     retry_base_seconds: int = 30
     retry_max_seconds: int = 15 * 60
-    max_receive_count: int = 5
+    # A backstop only: the worker itself moves a message to the dead-letter queue when it
+    # can never be processed or has waited past ``retry_window_hours``; SQS counts every
+    # receive, including each one made while an agency's circuit is open.
+    max_receive_count: int = 500
+    retry_window_hours: int = 72
+    # Agencies with an API: call timeouts, and the circuit that stops calling one that
+    # keeps failing (``circuit_failures`` in a row open it for ``circuit_open_seconds``).
+    agency_connect_timeout_seconds: float = 3.0
+    agency_read_timeout_seconds: float = 10.0
+    circuit_failures: int = 5
+    circuit_open_seconds: int = 60
+    # Locally: a JSON file of {agency_id: {adapter, url, secret}} overriding agencies.json
+    # and SSM, so a tester can point one agency at their own server.
+    agencies_file: Path | None = None
     queue_visibility_seconds: int = 120
     log_level: str = "INFO"
     # Browser origins other than the web app's own that may call the API (CORS).
@@ -163,7 +189,14 @@ def get_settings() -> Settings:
         simulator_failure_rate=_float("NAGORIK_SIMULATOR_FAILURE_RATE", 0.0),
         retry_base_seconds=_int("NAGORIK_RETRY_BASE_SECONDS", 30),
         retry_max_seconds=_int("NAGORIK_RETRY_MAX_SECONDS", 15 * 60),
-        max_receive_count=_int("NAGORIK_MAX_RECEIVE_COUNT", 5),
+        max_receive_count=_int("NAGORIK_MAX_RECEIVE_COUNT", 500),
+        retry_window_hours=_int("NAGORIK_RETRY_WINDOW_HOURS", 72),
+        agency_connect_timeout_seconds=_float("NAGORIK_AGENCY_CONNECT_TIMEOUT_SECONDS", 3.0),
+        agency_read_timeout_seconds=_float("NAGORIK_AGENCY_READ_TIMEOUT_SECONDS", 10.0),
+        circuit_failures=_int("NAGORIK_CIRCUIT_FAILURES", 5),
+        circuit_open_seconds=_int("NAGORIK_CIRCUIT_OPEN_SECONDS", 60),
+        agencies_file=Path(env["NAGORIK_AGENCIES_FILE"]) if env.get("NAGORIK_AGENCIES_FILE")
+        else None,
         queue_visibility_seconds=_int("NAGORIK_QUEUE_VISIBILITY_SECONDS", 120),
         log_level=env.get("LOG_LEVEL", "INFO"),
         cors_origins=tuple(origin.strip() for origin in

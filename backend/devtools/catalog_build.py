@@ -52,7 +52,7 @@ BACKEND = Path(__file__).resolve().parents[1]
 DEFAULT_SOURCE = BACKEND.parent / "schemas"
 DEFAULT_OUT = BACKEND / "chalicelib" / "schemas"
 META_BODIES = ("submission", "decision", "response", "code-request", "code-check", "sign-in",
-               "refresh")
+               "refresh", "callback")
 CHOICE_WIDGETS = ("select", "radio")
 MULTI_CHOICE_WIDGETS = ("checkbox",)
 MAX_REF_DEPTH = 16

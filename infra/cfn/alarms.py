@@ -7,7 +7,12 @@
 - a function failed (Lambda ``Errors``: the handler itself crashed or timed out; records
   a worker reports back as failed are retried and end in the DLQ, which alarms);
 - a function was throttled (concurrency exhausted: requests refused or delayed);
-- the API answers 5xx to more than ``Api5xxAlarmPercent`` % of requests.
+- the API answers 5xx to more than ``Api5xxAlarmPercent`` % of requests;
+- the SLA job found applications past their due-by day (``OverdueApplications``).
+
+Staging and prod require the alarm e-mail (``alarm_email_required`` in ``chalice.json``):
+without an address there the template's ``AlarmEmail`` has no default, so a deploy
+cannot leave alarms unheard.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from .stage import StageConfig
 
 TOPIC = "AlarmTopic"
 FIVE_MINUTES = 300
+SLA_PERIOD = 3600  # the SLA job runs hourly
 RUNBOOK = "See infra/README.md, section Alarms."
 
 
@@ -93,6 +99,8 @@ def _api_5xx_rate(inventory: Inventory) -> dict[str, Any]:
 
 def resources(stage: StageConfig, inventory: Inventory) -> dict[str, Any]:
     """The topic, its optional e-mail subscription, and the alarms."""
+    from chalicelib.observability import NAMESPACE, SERVICE_NAME  # after the stage is set
+
     settings = inventory.settings
     found: dict[str, Any] = {
         TOPIC: {
@@ -113,6 +121,13 @@ def resources(stage: StageConfig, inventory: Inventory) -> dict[str, Any]:
             },
         },
         "Api5xxRateAlarm": _api_5xx_rate(inventory),
+        "OverdueApplicationsAlarm": _alarm(
+            settings.resource("overdue-applications"),
+            "The SLA job found applications kept past their due-by day (see the desk and "
+            "the overdue figures by agency and service).",
+            **{**_over_zero(NAMESPACE, "OverdueApplications", "service", SERVICE_NAME,
+                            "Maximum"), "Period": SLA_PERIOD},
+        ),
     }
     for queue in inventory.queues:
         what = (f"Applications for {queue.agency_id}" if queue.agency_id else

@@ -17,6 +17,8 @@ from chalicelib.settings import (
     SMS_KEY_PARAMETER,
     SMS_SENDER_PARAMETER,
     SMS_URL_PARAMETER,
+    agency_secret_parameter,
+    agency_url_parameter,
 )
 
 from .data import data_key_arn, parameter_arn, path_arn, token_key_arn
@@ -73,6 +75,8 @@ class Access:
     parameters: tuple[str, ...] = ()  # names under /<app>/<stage>/ this template makes
     secrets: tuple[str, ...] = ()  # names under /<app>/<stage>/ ops make (SecureStrings)
     sign_tokens: bool = False  # kms:Sign with the token key
+    own_agency_config: bool = False  # its agency's URL and secret (agencies/<id>/*)
+    agency_secrets: bool = False  # every agency's secret (to verify their callbacks)
     verify_tokens: bool = False  # kms:GetPublicKey of the token key
 
 
@@ -92,12 +96,14 @@ ACCESS: dict[str, Access] = {
             "sessions": ("read", "write"),
             "staff": ("read", "write"),
             "staff-phones": ("read",),
+            "callbacks": ("claim",),
         },
         send_to_notifications=True,
         parameters=("holidays",),
         secrets=(PEPPER_PARAMETER,),
         sign_tokens=True,
         read_queue_depths=True,
+        agency_secrets=True,
     ),
     # The authorizer: the token key's public half, nothing else.
     "authenticated": Access(verify_tokens=True),
@@ -108,11 +114,20 @@ ACCESS: dict[str, Access] = {
         consume_own_queue=True,
         secrets=(SMS_URL_PARAMETER, SMS_KEY_PARAMETER, SMS_SENDER_PARAMETER),
     ),
-    # An agency's worker: its own queue only, the application, its counters, its outbox.
+    # An agency's worker: its own queue and dead-letter queue, the application, its
+    # counters, its outbox, the agency's circuit (a row of the limits table), its own
+    # agency's URL and secret.
     "dispatch_*": Access(
         tables={"applications": ("read", "write"), "counters": ("count",),
-                "outbox": ("append",)},
+                "outbox": ("append",), "limits": ("read", "write")},
         consume_own_queue=True,
+        parameters=("holidays",),
+        own_agency_config=True,
+    ),
+    # The SLA job: pages through each agency's queue, marks the overdue, writes the
+    # overdue counts (the counters' "current" rows), reads the holiday list.
+    "mark_overdue": Access(
+        tables={"applications": ("read", "write"), "counters": ("read", "write")},
         parameters=("holidays",),
     ),
     # The outbox stream's handler: reads each new record, sends it, marks it forwarded.
@@ -163,6 +178,38 @@ def _table_statements(inventory: Inventory, access: Access) -> list[dict[str, An
             "Effect": "Allow",
             "Action": actions,
             "Resource": resources,
+        })
+    return statements
+
+
+def _agency_statements(inventory: Inventory, function: Function,
+                       access: Access) -> list[dict[str, Any]]:
+    """An agency worker's own dead-letter queue, and the SSM parameters a function reads."""
+    statements = []
+    if access.consume_own_queue and access.own_agency_config:
+        queue = inventory.queue_of(function)
+        statements.append({
+            "Sid": "MoveToOwnDeadLetterQueue",
+            "Effect": "Allow",
+            "Action": ["sqs:SendMessage"],
+            "Resource": dead_letter_arn(queue),
+        })
+    secrets = [path_arn(inventory.settings.parameter(name)) for name in access.secrets]
+    if access.own_agency_config:
+        agency_id = function.name.removeprefix("dispatch_").replace("_", "-")
+        secrets += [path_arn(inventory.settings.parameter(agency_url_parameter(agency_id))),
+                    path_arn(inventory.settings.parameter(agency_secret_parameter(agency_id)))]
+    if access.agency_secrets:
+        secrets.append(path_arn(inventory.settings.parameter(agency_secret_parameter("*"))))
+    if access.parameters or secrets:
+        statements.append({
+            "Sid": "ReadParameters",
+            "Effect": "Allow",
+            "Action": ["ssm:GetParameter"],
+            "Resource": [
+                parameter_arn(inventory.settings.parameter(parameter))
+                for parameter in access.parameters
+            ] + secrets,
         })
     return statements
 
@@ -241,16 +288,7 @@ def policy_document(inventory: Inventory, function: Function) -> dict[str, Any]:
             "Action": ["sqs:SendMessage"],
             "Resource": stream_failures_arn(),
         })
-    if access.parameters or access.secrets:
-        statements.append({
-            "Sid": "ReadParameters",
-            "Effect": "Allow",
-            "Action": ["ssm:GetParameter"],
-            "Resource": [
-                parameter_arn(inventory.settings.parameter(parameter))
-                for parameter in access.parameters
-            ] + [path_arn(inventory.settings.parameter(name)) for name in access.secrets],
-        })
+    statements += _agency_statements(inventory, function, access)
     return {"Version": "2012-10-17", "Statement": statements}
 
 

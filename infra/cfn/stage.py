@@ -18,6 +18,7 @@ CHALICE_JSON = ROOT / "chalice.json"
 
 PRICE_CLASSES = ("PriceClass_100", "PriceClass_200", "PriceClass_All")
 
+EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 # Template parameter -> (key in the stage's "infra" block, CloudFormation definition).
 PARAMETERS: dict[str, tuple[str, dict[str, Any]]] = {
     "AlarmEmail": ("alarm_email", {
@@ -85,12 +86,28 @@ class StageConfig:
     infra: dict[str, Any]
     tags: dict[str, str]
 
+    @property
+    def alarm_email_required(self) -> bool:
+        """Whether alarms must reach someone from the first deploy (staging, prod)."""
+        return bool(self.infra.get("alarm_email_required"))
+
     def parameters(self) -> dict[str, Any]:
-        """The template's parameters, each defaulting to this stage's value."""
-        return {
+        """The template's parameters, each defaulting to this stage's value.
+
+        Where the stage requires an alarm e-mail and ``chalice.json`` names none, the
+        parameter has no default and takes only an address: the deploy must give one.
+        """
+        found = {
             parameter: {**definition, "Default": _default(self.infra[key])}
             for parameter, (key, definition) in PARAMETERS.items()
         }
+        if self.alarm_email_required:
+            found["AlarmEmail"]["AllowedPattern"] = EMAIL_PATTERN
+            found["AlarmEmail"]["Description"] = (
+                "Where alarm notifications go (one address; required in this stage).")
+            if not self.infra["alarm_email"]:
+                del found["AlarmEmail"]["Default"]
+        return found
 
     @staticmethod
     def conditions() -> dict[str, Any]:

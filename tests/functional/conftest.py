@@ -17,7 +17,7 @@ from chalicelib.settings import get_settings, reset_settings
 def reset_caches() -> None:
     """Forget every per-process object, as a fresh Lambda would."""
     from chalicelib.tokens import reset_tokens, tokens
-    from chalicelib.workers.dispatch import _queue, adapter_for
+    from chalicelib.workers.dispatch import _queue, adapter_for, circuits
     from chalicelib.workers.notifications import _port
 
     reset_settings()
@@ -27,6 +27,7 @@ def reset_caches() -> None:
     tokens.cache_clear()
     adapter_for.cache_clear()
     _queue.cache_clear()
+    circuits.cache_clear()
     _port.cache_clear()
 
 

@@ -81,6 +81,12 @@ MATRIX = [
     ("POST", "/applications/{id}/decisions", {"anonymous": 401, "owner": 403, "ops": 403,
                                               "entrepreneur": 403, "other officer": 404,
                                               "officer": 200}),
+    ("GET", "/agencies/police/applications", {"anonymous": 401, "owner": 403,
+                                              "entrepreneur": 403, "ops": 403,
+                                              "other officer": 404, "officer": 200}),
+    ("POST", "/applications/{id}/deliver", {"anonymous": 401, "owner": 403, "ops": 403,
+                                            "entrepreneur": 403, "other officer": 404,
+                                            "officer": 409}),
     ("GET", "/applications/{id}?phone=01712345678", {"anonymous": 200}),
     ("GET", "/applications/{id}?phone=01812345678", {"anonymous": 404}),
     ("GET", "/ops/stats", {"anonymous": 401, "owner": 403, "entrepreneur": 403,
@@ -128,8 +134,11 @@ def test_every_route_is_in_the_matrix_or_public_by_design() -> None:
     public = {("GET", "/services"), ("GET", "/services/{service_id}"), ("GET", "/categories"),
               ("GET", "/openapi.json"), ("GET", "/applications/{tracking_id}"),
               ("POST", "/auth/otp"), ("POST", "/auth/otp/verify"), ("POST", "/auth/login"),
-              ("POST", "/auth/refresh"), ("POST", "/auth/logout")}
-    covered = {(method, path.split("?")[0].replace("{id}", "{tracking_id}"))
+              ("POST", "/auth/refresh"), ("POST", "/auth/logout"),
+              # signed by the agency's secret instead (test_agency_callbacks)
+              ("POST", "/agencies/{agency_id}/callbacks")}
+    covered = {(method, path.split("?")[0].replace("{id}", "{tracking_id}")
+                .replace("/agencies/police/", "/agencies/{agency_id}/"))
                for method, path, _ in MATRIX}
     for path, methods in app.routes.items():
         for method, entry in methods.items():

@@ -94,8 +94,9 @@ def test_stage_settings_come_from_chalice_json(stage: Packaged) -> None:
     }
     # AND every template parameter defaults to the stage's "infra" value
     infra = settings["infra"]
-    defaults = {name: spec["Default"] for name, spec in template["Parameters"].items()}
-    assert defaults["AlarmEmail"] == infra["alarm_email"]
+    defaults = {name: spec["Default"] for name, spec in template["Parameters"].items()
+                if "Default" in spec}
+    assert defaults.get("AlarmEmail", "") == infra["alarm_email"]
     assert defaults["AgencyMaxConcurrency"] == str(infra["agency_max_concurrency"])
     assert defaults["Api5xxAlarmPercent"] == str(infra["api_5xx_alarm_percent"])
     assert defaults["TableDeletionProtection"] == str(infra["table_deletion_protection"]).lower()
@@ -129,3 +130,27 @@ def test_prod_protects_its_tables_and_keeps_logs_longest() -> None:
     assert config["prod"]["log_retention_in_days"] == max(
         stage["log_retention_in_days"] for stage in config.values()
     )
+
+
+def test_the_sla_alarm_watches_the_jobs_overdue_count(stage: Packaged) -> None:
+    from chalicelib.observability import NAMESPACE
+
+    alarm = stage.template["Resources"]["OverdueApplicationsAlarm"]["Properties"]
+    assert alarm["Namespace"] == NAMESPACE and alarm["MetricName"] == "OverdueApplications"
+    assert alarm["AlarmActions"] == [{"Ref": "AlarmTopic"}]
+    assert alarm["Threshold"] == 0 and alarm["ComparisonOperator"] == "GreaterThanThreshold"
+
+
+def test_staging_and_prod_cannot_be_deployed_without_an_alarm_email(stage: Packaged) -> None:
+    import re
+
+    email = stage.template["Parameters"]["AlarmEmail"]
+    pattern = re.compile(email["AllowedPattern"])
+    if stage.stage in ("staging", "prod"):
+        # THEN the deploy must give an address: no empty default, nothing but an address
+        assert email.get("Default", "") != "" or "Default" not in email
+        assert "Default" not in email or pattern.fullmatch(email["Default"])
+        assert not pattern.fullmatch("")
+        assert pattern.fullmatch("ops@example.gov.bd")
+    else:
+        assert pattern.fullmatch("")

@@ -65,7 +65,7 @@ def test_api_reaches_its_tables_the_secrets_it_needs_the_sms_queue_and_queue_dep
     # THEN it reaches the application and sign-in tables, no other
     assert tables_reached(grant) == {names.table(settings.resource(suffix)) for suffix in (
         "applications", "counters", "idempotency", "outbox", "challenges", "limits",
-        "sessions", "staff", "staff-phones")}
+        "sessions", "staff", "staff-phones", "callbacks")}
     # AND it only adds outbox records (in its transactions), never reads or changes them
     outbox = names.table(settings.outbox_table)
     assert {action for action, targets in grant.items() if outbox in targets} == {
@@ -99,14 +99,34 @@ def test_each_agency_worker_consumes_only_its_own_queue(stage: Packaged, agency:
     # THEN it receives, deletes and delays messages of its own queue only
     for action in CONSUME:
         assert grant[action] == {names.queue(agency)}, action
-    # AND sends nothing anywhere (a retry is a visibility change, not a new message)
-    assert "sqs:SendMessage" not in grant
-    # AND reaches the applications, counters and outbox tables, not idempotency records
+    # AND sends only to its own dead-letter queue (a retry is a visibility change; a
+    # message it gives up on it moves there itself, with the reason)
+    assert grant["sqs:SendMessage"] == {
+        names.queues[settings.dead_letter_queue_name(agency)]}
+    # AND reaches the applications, counters and outbox tables and its circuit (a row of
+    # the limits table), not idempotency records
     assert tables_reached(grant) == {
         names.table(settings.applications_table), names.table(settings.counters_table),
-        names.table(settings.outbox_table),
+        names.table(settings.outbox_table), names.table(settings.resource("limits")),
     }
     assert grant["ssm:GetParameter"] == {names.holidays()}
+    # AND of the parameters ops make, its own agency's URL and secret only
+    assert ssm_paths(stage.template, function_by_handler(stage.template, handler)) == {
+        settings.parameter(f"agencies/{agency}/url"),
+        settings.parameter(f"agencies/{agency}/secret"),
+    }
+
+
+def ssm_paths(template: dict, function_id: str) -> set[str]:
+    """The SSM paths (made by ops, not the template) a function may read."""
+    found = set()
+    for statement in statements(template, function_id):
+        if "ssm:GetParameter" in as_list(statement["Action"]):
+            for resource in as_list(statement["Resource"]):
+                text = resource.get("Fn::Sub", "") if isinstance(resource, dict) else ""
+                if text.endswith(tuple("abcdefghijklmnopqrstuvwxyz*")) and ":parameter/" in text:
+                    found.add(text.split(":parameter", 1)[1])
+    return found
 
 
 @pytest.mark.parametrize("handler", ["forward_outbox", "sweep_outbox"])

@@ -12,12 +12,12 @@ from ..domain.lifecycle import Application
 class AgencyReceipt:
     """The agency's answer to a forwarded application.
 
-    ``reference`` is the agency's own number for it; ``under_review`` is true when the
-    agency has already started looking at it (the application moves on to
-    ``in_review`` at once).
+    ``reference`` is the agency's own number for it (``None`` for the desk, which has
+    none); ``under_review`` is true when the agency has already started looking at it
+    (the application moves on to ``in_review`` at once).
     """
 
-    reference: str
+    reference: str | None
     under_review: bool
 
 
@@ -25,9 +25,10 @@ class AgencyAdapter(Protocol):
     """Forwards applications to one agency.
 
     ``forward`` must be safe to call twice for the same application (it sends the
-    tracking id as the idempotency key), because a worker may crash after the agency
-    answered and before the answer was recorded. It raises ``AgencyError`` with
-    ``retryable`` set for timeouts and server errors, unset for a refusal.
+    same ``webhook-id``, the tracking id and the step, every time), because a worker may
+    crash after the agency answered and before the answer was recorded. It raises
+    ``AgencyUnavailable`` (retryable: timeouts, connection errors, 5xx, 429, with the
+    agency's ``Retry-After``) or ``AgencyRefused`` (final: the agency refuses the data).
     """
 
     def forward(self, application: Application) -> AgencyReceipt:

@@ -211,10 +211,19 @@ STATS_SCHEMAS: dict[str, dict[str, Any]] = {
     },
 }
 STATIC_SCHEMAS.update(STATS_SCHEMAS)
+STATIC_SCHEMAS["DeskPage"] = {
+    "type": "object", "required": ["applications", "cursor"],
+    "properties": {"applications": {"type": "array", "items": {"type": "object"}},
+                   "cursor": NULLABLE_TEXT},
+}
+STATIC_SCHEMAS["CallbackAnswer"] = {
+    "type": "object", "required": ["tracking_id", "status"],
+    "properties": {"tracking_id": TEXT, "status": TEXT},
+}
 # Request bodies: the bundled meta-schemas the server itself validates with.
 BODY_SCHEMAS = {"Submission": "submission", "Decision": "decision", "Response": "response",
                 "CodeRequest": "code-request", "CodeCheck": "code-check", "SignIn": "sign-in",
-                "Refresh": "refresh"}
+                "Refresh": "refresh", "Callback": "callback"}
 
 
 def _parameters(path: str, doc: Doc) -> list[dict[str, Any]]:

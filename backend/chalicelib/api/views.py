@@ -48,7 +48,39 @@ def application_for(app: Application, catalog: Catalog, audience: Role | None
         view.update(applicant={"name": app.applicant_name, "phone": app.applicant_phone},
                     form=app.form, centre_id=app.centre_id,
                     dispatch_failure=app.dispatch_failure)
+    if audience is Role.OFFICER:
+        view.update(form_fields=form_fields(app, catalog), consent=app.consent)
     return view
+
+
+def form_fields(app: Application, catalog: Catalog) -> list[dict[str, Any]]:
+    """The form as the desk shows it: each answered field with its labels, in form order."""
+    if app.service_id not in catalog.entries:
+        return []
+    return [
+        {"name": name, "label_bn": label.bn, "label_en": label.en, "value": app.form[name]}
+        for name, label in catalog.service(app.service_id).field_labels() if name in app.form
+    ]
+
+
+def desk_row(app: Application, catalog: Catalog, *, overdue: bool) -> dict[str, Any]:
+    """One line of an officer's queue: no form, the deadline and whether it is past."""
+    entry = catalog.entries.get(app.service_id)
+    return {
+        "tracking_id": app.tracking_id,
+        "tracking_id_bn": tracking.display(app.tracking_id, bangla=True),
+        "service_id": app.service_id,
+        "service_title": entry.title._asdict() if entry else None,
+        "status": app.status.value,
+        "status_bn": app.status.label.bn,
+        "status_en": app.status.label.en,
+        "channel": app.channel.value,
+        "created_at": app.created_at.isoformat(),
+        "since": (app.updated_at or app.created_at).isoformat(),
+        "due_by": _day(app.due_by) if app.due_by else None,
+        "overdue": overdue,
+        "version": app.version,
+    }
 
 
 def _collect(app: Application, catalog: Catalog) -> dict[str, Any] | None:

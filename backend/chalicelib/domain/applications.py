@@ -280,12 +280,15 @@ class Applications:
         if expected_version is not None and expected_version != application.version:
             raise ConcurrentUpdate("concurrent_update")
         decision = Decision(request["decision"])
+        reason = request.get("reason")
+        if request.get("missing"):  # the fields or documents the applicant must send
+            reason = "; ".join([*([reason] if reason else []), *request["missing"]])
         entry = application.move_to(
             decision.target,
             at=self.clock(),
             actor=principal.actor,
             channel=Channel.AGENCY_DESK,
-            reason=request.get("reason"),
+            reason=reason,
             action=decision.label,
         )
         self.save(application, entry)
@@ -369,13 +372,16 @@ class Applications:
         self.save(application, *entries)
         return application
 
-    def note_dispatch_failure(self, tracking_id: str, reason: str, attempts: int) -> None:
+    def note_dispatch_failure(self, tracking_id: str, reason: str,
+                              attempts: int) -> datetime | None:
         """Keep, on the application, why its agency could not take it (ops see it beside
-        the message in the dead-letter queue). Unknown ids are ignored."""
+        the message in the dead-letter queue); when it first failed. Unknown ids are
+        ignored (``None``)."""
         canonical = tracking.parse(tracking_id)
-        if canonical is not None:
-            self.store.note_dispatch_failure(canonical, reason[:MAX_REASON], self.clock(),
-                                             attempts)
+        if canonical is None:
+            return None
+        return self.store.note_dispatch_failure(canonical, reason[:MAX_REASON], self.clock(),
+                                                attempts)
 
 
 def parse_tracking_id(text: str) -> str:

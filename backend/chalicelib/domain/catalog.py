@@ -136,6 +136,17 @@ class Service(ServiceFacts):
                 values={"current": self.version},
             )
 
+    def field_labels(self) -> list[tuple[str, Text]]:
+        """Top-level form fields and their labels (Bangla and English), in form order."""
+        properties = self.document["form"].get("properties", {})
+        ordered = sorted(properties.items(),
+                         key=lambda item: (item[1].get("x-ui", {}).get("order", 0), item[0]))
+        found = []
+        for name, spec in ordered:
+            label = spec.get("x-ui", {}).get("label") or {}
+            found.append((name, Text(label.get("bn") or name, label.get("en") or name)))
+        return found
+
     def address_fields(self) -> list[str]:
         """Top-level form fields that are addresses, in form order."""
         properties = self.document["form"].get("properties", {})

@@ -141,13 +141,30 @@ class ServiceUnavailable(NagorikError):
 class AgencyError(Exception):
     """An agency adapter could not complete a call. Not an HTTP error.
 
-    ``retryable`` tells the worker whether to try again later (timeouts, 5xx) or to
-    give up and let the message reach the dead-letter queue (the agency refused it).
+    ``retryable`` tells the worker whether to try again later (timeouts, connection
+    errors, 5xx, 429) or to give up and move the message to the dead-letter queue (the
+    agency refused the data). ``retry_after`` is the agency's own ``Retry-After`` in
+    seconds, when it sent one.
     """
 
-    def __init__(self, message: str, *, retryable: bool) -> None:
+    def __init__(self, message: str, *, retryable: bool, retry_after: int | None = None) -> None:
         super().__init__(message)
         self.retryable = retryable
+        self.retry_after = retry_after
+
+
+class AgencyUnavailable(AgencyError):
+    """The agency cannot take the application now; the same call may succeed later."""
+
+    def __init__(self, message: str, *, retry_after: int | None = None) -> None:
+        super().__init__(message, retryable=True, retry_after=retry_after)
+
+
+class AgencyRefused(AgencyError):
+    """The agency refused the application's data: sending it again will not help."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, retryable=False)
 
 
 class PoisonMessage(Exception):

@@ -111,6 +111,10 @@ ERRORS: dict[str, Text] = {
         "আগে সাইন ইন করুন (বা আবার সাইন ইন করুন: আগের সাইন-ইনের মেয়াদ শেষ)।",
         "Sign in first (or again: the last sign-in has expired).",
     ),
+    "callback_unauthorized": Text(
+        "দপ্তরের বার্তার স্বাক্ষর, সময় বা দপ্তর যাচাই করা যায়নি।",
+        "The office's message could not be verified (signature, time or office).",
+    ),
     "forbidden": Text(
         "আপনার ভূমিকায় এটি করা যায় না।",
         "Your role cannot do this.",

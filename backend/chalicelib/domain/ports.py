@@ -34,6 +34,17 @@ class Claim:
 
 
 @dataclass(frozen=True)
+class CallbackRecord:
+    """An agency callback acted on: the answer it got, kept until ``expires_at``."""
+
+    agency_id: str
+    webhook_id: str
+    tracking_id: str
+    answer: dict[str, Any]
+    expires_at: int
+
+
+@dataclass(frozen=True)
 class Page:
     """One page of a listing and the opaque cursor of the next (``None`` at the end)."""
 
@@ -62,19 +73,27 @@ class ApplicationStore(Protocol):
         ...
 
     def record(self, application: Application, *entries: HistoryEntry,
-               outbox: OutboxRecord | None = None, form: dict[str, Any] | None = None) -> None:
+               outbox: OutboxRecord | None = None, form: dict[str, Any] | None = None,
+               callback: CallbackRecord | None = None) -> None:
         """Persist moves already applied to ``application`` in memory, with their outbox
-        record (and, when given, the form they change), atomically.
+        record (and, when given, the form they change and the callback that made them),
+        atomically.
 
         Written only if the stored version is still ``application.version``; raises
-        ``ConcurrentUpdate`` otherwise. Updates ``application.version`` on success.
+        ``ConcurrentUpdate`` otherwise, ``CallbackSeen`` if the callback was recorded
+        meanwhile. Updates ``application.version`` on success.
         """
         ...
 
+    def callback(self, agency_id: str, webhook_id: str) -> CallbackRecord | None:
+        """An agency callback already acted on, if it is still kept."""
+        ...
+
     def note_dispatch_failure(self, tracking_id: str, reason: str, at: datetime,
-                              attempts: int) -> None:
+                              attempts: int) -> datetime | None:
         """Record why the agency could not take the application (first and last time,
-        attempts), outside the lifecycle: it moves no status and takes no lock."""
+        attempts), outside the lifecycle: it moves no status and takes no lock. Returns
+        the first failure's time (``None`` for an unknown application)."""
         ...
 
     def by_applicant(self, phone: str, *, limit: int, cursor: str | None) -> Page:
@@ -108,9 +127,17 @@ class FormValidation(Protocol):
         """The body of ``POST /applications/{id}/responses`` (``form`` and ``note``)."""
         ...
 
+    def callback(self, body: Any) -> dict[str, Any]:
+        """The body of ``POST /agencies/{id}/callbacks``."""
+        ...
+
 
 class TrackingIdTaken(Exception):
     """The random tracking id collided with an existing one; draw another."""
+
+
+class CallbackSeen(Exception):
+    """The agency's callback was acted on by another request first."""
 
 
 class KeyAlreadyClaimed(Exception):

@@ -26,10 +26,24 @@ from ..domain.bangla import dhaka_date
 from ..domain.errors import ConcurrentUpdate, ServiceUnavailable
 from ..domain.lifecycle import Application, Channel, HistoryEntry, Status
 from ..domain.outbox import OutboxRecord
-from ..domain.ports import Claim, KeyAlreadyClaimed, Page, TrackingIdTaken
+from ..domain.ports import (
+    CallbackRecord,
+    CallbackSeen,
+    Claim,
+    KeyAlreadyClaimed,
+    Page,
+    TrackingIdTaken,
+)
 from ..domain.stats import scopes_for
 from .cursors import decode_cursor, read_page
-from .models import ApplicationModel, CounterModel, HistoryEntryMap, IdempotencyModel, OutboxModel
+from .models import (
+    ApplicationModel,
+    CallbackModel,
+    CounterModel,
+    HistoryEntryMap,
+    IdempotencyModel,
+    OutboxModel,
+)
 from .outbox import outbox_model
 
 
@@ -171,9 +185,10 @@ class DynamoApplicationStore:
         return to_application(item)
 
     def record(self, application: Application, *entries: HistoryEntry,
-               outbox: OutboxRecord | None = None, form: dict[str, Any] | None = None) -> None:
+               outbox: OutboxRecord | None = None, form: dict[str, Any] | None = None,
+               callback: CallbackRecord | None = None) -> None:
         """Persist moves, guarded by the version read; count each move; add the outbox
-        record."""
+        record and the callback that made them."""
         if not entries:
             return
         item = to_model(application)
@@ -199,12 +214,20 @@ class DynamoApplicationStore:
 
         def fill(transaction: TransactWrite) -> None:
             transaction.update(item, actions=actions)
+            if callback is not None:  # second, so a refusal of it is reason 1
+                transaction.save(CallbackModel(
+                    id=f"{callback.agency_id}#{callback.webhook_id}",
+                    tracking_id=callback.tracking_id, answer=callback.answer,
+                    expiration=callback.expires_at,
+                ), condition=CallbackModel.id.does_not_exist())
             self._count(transaction, application, entries)
             _put_outbox(transaction, outbox)
 
         try:
             self._commit(move, fill)
         except TransactWriteError as error:
+            if callback is not None and _conditional_failure(error, 1):
+                raise CallbackSeen(callback.webhook_id) from error
             if _conditional_failure(error, 0):
                 raise ConcurrentUpdate("concurrent_update") from error
             raise ServiceUnavailable("service_unavailable") from error
@@ -246,12 +269,13 @@ class DynamoApplicationStore:
             )
 
     def note_dispatch_failure(self, tracking_id: str, reason: str, at: datetime,
-                              attempts: int) -> None:
-        """Record the agency's failure on the application (no version: not a move)."""
+                              attempts: int) -> datetime | None:
+        """Record the agency's failure on the application (no version: not a move); when
+        its first failure was (``None`` if it is gone)."""
         item = ApplicationModel(tracking_id=tracking_id)
         try:
             current = ApplicationModel.get(tracking_id, consistent_read=True,
-                                           attributes_to_get=["dispatch_failure"])
+                                           attributes_to_get=["tracking_id", "dispatch_failure"])
             first = (current.dispatch_failure or {}).get("first_at", at.isoformat())
             item.update(
                 actions=[ApplicationModel.dispatch_failure.set({
@@ -259,11 +283,26 @@ class DynamoApplicationStore:
                     "attempts": attempts,
                 })],
                 condition=ApplicationModel.tracking_id.exists(),
+                add_version_condition=False,  # a note, not a move: no lock to take
             )
         except (ApplicationModel.DoesNotExist, UpdateError):
-            return  # gone, or written meanwhile: the next failure writes it again
+            return None  # gone, or written meanwhile: the next failure writes it again
         except PynamoDBException as error:
             raise ServiceUnavailable("service_unavailable") from error
+        return datetime.fromisoformat(first)
+
+    def callback(self, agency_id: str, webhook_id: str) -> CallbackRecord | None:
+        """An agency callback already acted on (``None`` once expired, even before TTL)."""
+        try:
+            row = CallbackModel.get(f"{agency_id}#{webhook_id}", consistent_read=True)
+        except CallbackModel.DoesNotExist:
+            return None
+        except GetError as error:
+            raise ServiceUnavailable("service_unavailable") from error
+        if int(row.expiration) < int(time.time()):
+            return None
+        return CallbackRecord(agency_id, webhook_id, row.tracking_id, row.answer,
+                              int(row.expiration))
 
     def by_applicant(self, phone: str, *, limit: int, cursor: str | None) -> Page:
         """A citizen's applications, newest first."""

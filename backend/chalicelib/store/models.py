@@ -92,6 +92,7 @@ class ApplicationModel(Model):
     agency_ref = UnicodeAttribute(null=True)
     due_by = UnicodeAttribute(null=True)
     dispatch_failure = JSONAttribute(null=True)
+    overdue = NumberAttribute(null=True)  # 1 once the SLA job found it past due_by
     consent = UnicodeAttribute(null=True)
     history = ListAttribute(of=HistoryEntryMap)
     version = VersionAttribute()
@@ -307,13 +308,29 @@ class StaffModel(Model):
     by_role = StaffRoleIndex()
 
 
+class CallbackModel(Model):
+    """An agency callback already acted on, by ``<agency>#<webhook-id>``: written in the
+    transaction of the move it made, with the answer it got, and kept (TTL) long enough
+    that a replay gets that answer again instead of a second move."""
+
+    class Meta:
+        table_name = "nagorik-dev-callbacks"
+        region = "ap-south-1"
+        billing_mode = "PAY_PER_REQUEST"
+
+    id = UnicodeAttribute(hash_key=True)
+    tracking_id = UnicodeAttribute()
+    answer = JSONAttribute()
+    expiration = NumberAttribute()
+
+
 MODELS: tuple[type[Model], ...] = (
     ApplicationModel, CounterModel, IdempotencyModel, OutboxModel,
-    ChallengeModel, LimitModel, SessionModel, StaffModel, StaffPhoneModel,
+    ChallengeModel, LimitModel, SessionModel, StaffModel, StaffPhoneModel, CallbackModel,
 )
 TTL_ATTRIBUTES: dict[type[Model], str] = {
     IdempotencyModel: "expiration", OutboxModel: "expiration", ChallengeModel: "expiration",
-    LimitModel: "expiration", SessionModel: "expiration",
+    LimitModel: "expiration", SessionModel: "expiration", CallbackModel: "expiration",
 }
 # Tables whose stream a worker consumes, and what each stream record carries.
 STREAMS: dict[type[Model], str] = {OutboxModel: "NEW_IMAGE"}
@@ -331,6 +348,7 @@ def bind(settings: Settings) -> None:
         SessionModel: settings.resource("sessions"),
         StaffModel: settings.resource("staff"),
         StaffPhoneModel: settings.resource("staff-phones"),
+        CallbackModel: settings.resource("callbacks"),
     }
     for model, table_name in names.items():
         model.Meta.table_name = table_name
