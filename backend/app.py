@@ -6,6 +6,7 @@ from chalicelib.api.applications import application_routes
 from chalicelib.api.auth import auth_routes
 from chalicelib.api.authorizer import authorizer_routes
 from chalicelib.api.catalog import catalog_routes
+from chalicelib.api.centres import centre_routes
 from chalicelib.api.cors import add_preflight_routes
 from chalicelib.api.middleware import http_context, worker_context
 from chalicelib.api.openapi import openapi_routes
@@ -25,6 +26,7 @@ app.register_blueprint(authorizer_routes)
 app.register_blueprint(auth_routes)
 app.register_blueprint(catalog_routes)
 app.register_blueprint(application_routes)
+app.register_blueprint(centre_routes)
 app.register_blueprint(openapi_routes)
 app.register_blueprint(stats_routes)
 app.register_blueprint(worker_routes)

@@ -18,6 +18,7 @@ from .catalog_files import load_catalog, load_meta
 from .domain.applications import Applications, utc_now
 from .domain.auth import Limits, SignIn
 from .domain.catalog import Catalog, Service
+from .domain.centres import Centres
 from .domain.errors import FieldProblem
 from .domain.messages import Text
 from .domain.outbox import OutboxForwarder
@@ -98,6 +99,7 @@ class Runtime:
     limits: Limits
     clock: Callable[[], datetime]
     stats: Stats
+    centres: Centres
 
 
 def names(catalog: Catalog) -> Names:
@@ -131,6 +133,7 @@ def runtime() -> Runtime:
     from .store import models
     from .store.applications import DynamoApplicationStore
     from .store.auth import DynamoChallenges, DynamoLimits, DynamoSessions, DynamoStaff
+    from .store.centres import DynamoCentres
     from .store.outbox import DynamoOutboxStore
     from .store.stats import DynamoCounters
     from .tokens import tokens
@@ -156,8 +159,9 @@ def runtime() -> Runtime:
         pepper=partial(pepper, settings), clock=utc_now,
     )
     stats = Stats(counters=DynamoCounters(), queues=queues, names=names(catalog), clock=utc_now)
+    centres = Centres(store=DynamoCentres(), check_area=geo.check_address)
     return Runtime(settings, catalog, validation, applications, outbox, sign_in, limits,
-                   utc_now, stats)
+                   utc_now, stats, centres)
 
 
 def reset_runtime() -> None:

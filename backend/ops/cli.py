@@ -6,7 +6,8 @@
 ``.devdata/stack.json``); otherwise ``AWS_ENDPOINT_URL``, when set, or AWS itself with
 the usual credentials. Every command has ``--help``; every failure says why and exits
 non-zero. Each capability adds its own group or command in its own module, registered at
-the bottom: ``users`` (staff accounts), ``stats`` (the ops figures), ``seed`` (demo data).
+the bottom: ``users`` (staff accounts), ``stats`` (the ops figures), ``seed`` (demo data),
+``centres`` (the centre registry).
 """
 
 from __future__ import annotations
@@ -92,11 +93,12 @@ def run() -> None:
 
 def register() -> None:
     """Add every capability's command group."""
-    from ops import seed, stats, users
+    from ops import centres, seed, stats, users
 
     main.add_command(users.users)
     main.add_command(stats.stats)
     main.add_command(seed.seed_command)
+    main.add_command(centres.centres)
 
 
 register()

@@ -92,6 +92,7 @@ ACCESS: dict[str, Access] = {
             "sessions": ("read", "write"),
             "staff": ("read", "write"),
             "staff-phones": ("read",),
+            "centres": ("read",),
         },
         send_to_notifications=True,
         parameters=("holidays",),

@@ -211,6 +211,28 @@ STATS_SCHEMAS: dict[str, dict[str, Any]] = {
     },
 }
 STATIC_SCHEMAS.update(STATS_SCHEMAS)
+AREA = {"oneOf": [{"type": "object", "required": ["id", "name"],
+                   "properties": {"id": TEXT, "name": BILINGUAL}}, {"type": "null"}]}
+CENTRE_SCHEMAS: dict[str, dict[str, Any]] = {
+    "Centre": {
+        "type": "object",
+        "required": ["id", "type", "type_name", "name", "division", "district", "upazila",
+                     "union", "address", "hours", "demo"],
+        "properties": {
+            "id": TEXT, "type": {"enum": ["udc", "pourashava_dc", "city_dc", "nagorik_sheba",
+                                          "epost"]},
+            "type_name": BILINGUAL, "name": BILINGUAL, "division": AREA, "district": AREA,
+            "upazila": AREA, "union": AREA, "address": BILINGUAL, "hours": BILINGUAL,
+            "demo": {"type": "boolean"},
+        },
+    },
+    "CentrePage": {
+        "type": "object", "required": ["centres", "cursor"],
+        "properties": {"centres": {"type": "array", "items": _schema("Centre")},
+                       "cursor": NULLABLE_TEXT},
+    },
+}
+STATIC_SCHEMAS.update(CENTRE_SCHEMAS)
 # Request bodies: the bundled meta-schemas the server itself validates with.
 BODY_SCHEMAS = {"Submission": "submission", "Decision": "decision", "Response": "response",
                 "CodeRequest": "code-request", "CodeCheck": "code-check", "SignIn": "sign-in",

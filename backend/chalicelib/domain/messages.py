@@ -324,3 +324,54 @@ FIELD_ERRORS: dict[str, Text] = {
         "'{label_bn}' ইংরেজি বর্ণে লিখুন।", "Write '{label_en}' in English letters."
     ),
 }
+
+# Centres: their types, and the labels of their fields (the CSV's columns and the
+# locator's query), so an error names the field in both languages.
+CENTRE_TYPES: dict[str, Text] = {
+    "udc": Text("ইউনিয়ন ডিজিটাল সেন্টার", "Union Digital Centre"),
+    "pourashava_dc": Text("পৌরসভা ডিজিটাল সেন্টার", "Pourashava Digital Centre"),
+    "city_dc": Text("সিটি ডিজিটাল সেন্টার", "City Digital Centre"),
+    "nagorik_sheba": Text("নাগরিক সেবা কেন্দ্র", "Nagorik Sheba Centre"),
+    "epost": Text("ই-পোস্ট সেন্টার", "e-Post Centre"),
+}
+CENTRE_FIELDS: dict[str, Text] = {
+    "id": Text("কেন্দ্রের আইডি", "Centre id"),
+    "type": Text("কেন্দ্রের ধরন", "Centre type"),
+    "name_bn": Text("কেন্দ্রের নাম (বাংলা)", "Centre name (Bangla)"),
+    "name_en": Text("কেন্দ্রের নাম (ইংরেজি)", "Centre name (English)"),
+    "division": Text("বিভাগ", "Division"),
+    "district": Text("জেলা", "District"),
+    "upazila": Text("উপজেলা", "Upazila"),
+    "union": Text("ইউনিয়ন", "Union"),
+    "address_bn": Text("ঠিকানা (বাংলা)", "Address (Bangla)"),
+    "address_en": Text("ঠিকানা (ইংরেজি)", "Address (English)"),
+    "hours_bn": Text("খোলার সময় (বাংলা)", "Opening hours (Bangla)"),
+    "hours_en": Text("খোলার সময় (ইংরেজি)", "Opening hours (English)"),
+    "demo": Text("ডেমো", "Demo"),
+    "cursor": Text("পরের পাতার চিহ্ন", "Page cursor"),
+}
+CENTRE_ERRORS: dict[str, Text] = {
+    "centre_not_found": Text("এই কেন্দ্রটি পাওয়া যায়নি।", "This centre was not found."),
+    "columns_missing": Text(
+        "ফাইলে এই কলামগুলো নেই: {columns}।", "The file lacks these columns: {columns}."),
+    "columns_unknown": Text(
+        "ফাইলে অচেনা কলাম আছে: {columns}।", "The file has unknown columns: {columns}."),
+    "file_unreadable": Text(
+        "ফাইলটি পড়া যায়নি: UTF-8 এনকোডিংয়ের CSV ফাইল দিন।",
+        "The file could not be read: give a UTF-8 encoded CSV file."),
+}
+ERRORS.update(CENTRE_ERRORS)
+FIELD_ERRORS.update({
+    "duplicate_row": Text(
+        "'{label_bn}' এই ফাইলের {row_bn} নম্বর সারিতে আগেই আছে।",
+        "'{label_en}' already appears in row {row} of this file."),
+    "row_width": Text(
+        "এই সারিতে কলামের সংখ্যা শিরোনামের সাথে মেলে না ({found_bn}টি, হওয়ার কথা {expected_bn}টি)।",
+        "This row has {found} columns where the header has {expected}."),
+    "yes_no": Text("'{label_bn}'-এ yes বা no লিখুন।", "Write yes or no in '{label_en}'."),
+})
+# The demo centres ``make dev`` seeds (one per district, marked demo).
+DEMO_CENTRE_NAME = Text("ডেমো ডিজিটাল সেন্টার, {district_bn}", "Demo digital centre, {district_en}")
+DEMO_CENTRE_ADDRESS = Text("ইউনিয়ন পরিষদ ভবন, {union_bn}, {upazila_bn}, {district_bn}",
+                           "Union Parishad building, {union_en}, {upazila_en}, {district_en}")
+DEMO_CENTRE_HOURS = Text("রবি–বৃহস্পতি সকাল ৯টা–বিকাল ৫টা", "Sun–Thu 9 am–5 pm")

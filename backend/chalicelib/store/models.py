@@ -307,9 +307,61 @@ class StaffModel(Model):
     by_role = StaffRoleIndex()
 
 
+class CentreUpazilaIndex(GlobalSecondaryIndex):
+    """A district's centres by upazila, then type: ``begins_with`` narrows to an upazila
+    (``<upazila>#``) or an upazila's centres of one type (``<upazila>#<type>#``)."""
+
+    class Meta:
+        index_name = "by-district-upazila"
+        projection = AllProjection()
+
+    district_id = UnicodeAttribute(hash_key=True)
+    upazila_key = UnicodeAttribute(range_key=True)  # <upazila>#<type>#<id>
+
+
+class CentreTypeIndex(GlobalSecondaryIndex):
+    """A district's centres by type (``begins_with(<type>#)``), then upazila."""
+
+    class Meta:
+        index_name = "by-district-type"
+        projection = AllProjection()
+
+    district_id = UnicodeAttribute(hash_key=True)
+    type_key = UnicodeAttribute(range_key=True)  # <type>#<upazila>#<id>
+
+
+class CentreModel(Model):
+    """A centre of the registry, keyed by its id (``nagorik centres import`` writes it)."""
+
+    class Meta:
+        table_name = "nagorik-dev-centres"
+        region = "ap-south-1"
+        billing_mode = "PAY_PER_REQUEST"
+
+    id = UnicodeAttribute(hash_key=True)
+    type = UnicodeAttribute()
+    name_bn = UnicodeAttribute()
+    name_en = UnicodeAttribute()
+    division_id = UnicodeAttribute()
+    district_id = UnicodeAttribute()
+    upazila_id = UnicodeAttribute()
+    union_id = UnicodeAttribute(null=True)
+    address_bn = UnicodeAttribute()
+    address_en = UnicodeAttribute()
+    hours_bn = UnicodeAttribute()
+    hours_en = UnicodeAttribute()
+    demo = NumberAttribute(default=0)
+    upazila_key = UnicodeAttribute()
+    type_key = UnicodeAttribute()
+    updated_at = UnicodeAttribute()
+
+    by_district_upazila = CentreUpazilaIndex()
+    by_district_type = CentreTypeIndex()
+
+
 MODELS: tuple[type[Model], ...] = (
     ApplicationModel, CounterModel, IdempotencyModel, OutboxModel,
-    ChallengeModel, LimitModel, SessionModel, StaffModel, StaffPhoneModel,
+    ChallengeModel, LimitModel, SessionModel, StaffModel, StaffPhoneModel, CentreModel,
 )
 TTL_ATTRIBUTES: dict[type[Model], str] = {
     IdempotencyModel: "expiration", OutboxModel: "expiration", ChallengeModel: "expiration",
@@ -331,6 +383,7 @@ def bind(settings: Settings) -> None:
         SessionModel: settings.resource("sessions"),
         StaffModel: settings.resource("staff"),
         StaffPhoneModel: settings.resource("staff-phones"),
+        CentreModel: settings.resource("centres"),
     }
     for model, table_name in names.items():
         model.Meta.table_name = table_name
