@@ -10,6 +10,7 @@ from chalicelib.api.centres import centre_routes
 from chalicelib.api.cors import add_preflight_routes
 from chalicelib.api.middleware import http_context, worker_context
 from chalicelib.api.openapi import openapi_routes
+from chalicelib.api.receipts import receipt_routes
 from chalicelib.api.stats import stats_routes
 from chalicelib.workers.dispatch import worker_routes
 from chalicelib.workers.notifications import notification_routes
@@ -27,6 +28,7 @@ app.register_blueprint(auth_routes)
 app.register_blueprint(catalog_routes)
 app.register_blueprint(application_routes)
 app.register_blueprint(centre_routes)
+app.register_blueprint(receipt_routes)
 app.register_blueprint(openapi_routes)
 app.register_blueprint(stats_routes)
 app.register_blueprint(worker_routes)

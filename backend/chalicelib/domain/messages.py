@@ -375,3 +375,56 @@ DEMO_CENTRE_NAME = Text("ডেমো ডিজিটাল সেন্টা�
 DEMO_CENTRE_ADDRESS = Text("ইউনিয়ন পরিষদ ভবন, {union_bn}, {upazila_bn}, {district_bn}",
                            "Union Parishad building, {union_en}, {upazila_en}, {district_en}")
 DEMO_CENTRE_HOURS = Text("রবি–বৃহস্পতি সকাল ৯টা–বিকাল ৫টা", "Sun–Thu 9 am–5 pm")
+# Assisted applications: the envelope's extra parts, as the error names them.
+ASSISTED_FIELDS: dict[str, Text] = {
+    "consent": Text("নাগরিকের সম্মতি", "Citizen's consent"),
+    "consent.challenge_id": Text("সম্মতি কোডের অনুরোধ", "Consent code request"),
+    "consent.code": Text("সম্মতির কোড", "Consent code"),
+    "consent.method": Text("সম্মতির ধরন", "Consent method"),
+    "consent.reason": Text("কোড ছাড়া সম্মতির কারণ", "Why consent is recorded without a code"),
+    "payment": Text("পরিশোধ", "Payment"),
+    "payment.mfs_provider": Text("মোবাইল ব্যাংকিং সেবা", "Mobile banking provider"),
+    "payment.mfs_reference": Text("লেনদেন নম্বর", "Transaction reference"),
+    "payment.service_charge_bdt": Text("সেবা মূল্য (টাকা)", "Service charge (taka)"),
+}
+FIELD_ERRORS.update({
+    "assisted_only": Text(
+        "'{label_bn}' শুধু কেন্দ্র থেকে করা আবেদনে দেওয়া যায়।",
+        "'{label_en}' is only given on an application made at a centre."),
+    "mfs_only": Text(
+        "'{label_bn}' শুধু মোবাইল ব্যাংকিংয়ে পরিশোধ হলে দিন।",
+        "Give '{label_en}' only when paid by mobile banking."),
+    "over_cap": Text(
+        "'{label_bn}' এই সেবার সর্বোচ্চ সেবা মূল্য ৳{cap_bn}-এর বেশি হতে পারে না।",
+        "'{label_en}' cannot be more than this service's cap of Tk {cap}."),
+    "whole_poisha": Text(
+        "'{label_bn}' টাকা ও পয়সায় লিখুন (দশমিকের পরে সর্বোচ্চ দুই অঙ্ক)।",
+        "Write '{label_en}' in taka and poisha (at most two decimals)."),
+    "consent_code_wrong": Text(
+        "'{label_bn}' মেলেনি বা মেয়াদ শেষ; নাগরিকের ফোনে আসা নতুন কোড দিন।",
+        "'{label_en}' does not match or has expired; give the new code sent to the "
+        "citizen's phone."),
+})
+# The ledger's query.
+LEDGER_FIELDS: dict[str, Text] = {
+    "date": Text("তারিখ", "Date"),
+    "from": Text("শুরুর তারিখ", "From date"),
+    "to": Text("শেষের তারিখ", "To date"),
+}
+FIELD_ERRORS.update({
+    "date_or_range": Text(
+        "'{label_bn}' দিলে শুরু ও শেষের তারিখ দেবেন না (একদিন অথবা একটি সময়সীমা)।",
+        "Give '{label_en}' or a from/to range, not both."),
+})
+# Receipts and their public verification.
+RECEIPT_ERRORS: dict[str, Text] = {
+    "receipt_not_genuine": Text(
+        "এই রসিদটি আসল নয়: ট্র্যাকিং নম্বর ও যাচাই কোড মেলেনি।",
+        "This receipt is not genuine: the tracking number and the check code do not match."),
+}
+ERRORS.update(RECEIPT_ERRORS)
+RECEIPT_GENUINE = Text("রসিদটি আসল।", "This receipt is genuine.")
+PAYMENT_METHODS: dict[str, Text] = {
+    "cash": Text("নগদ", "Cash"),
+    "mfs": Text("মোবাইল ব্যাংকিং", "Mobile banking"),
+}

@@ -93,6 +93,7 @@ class ApplicationModel(Model):
     due_by = UnicodeAttribute(null=True)
     dispatch_failure = JSONAttribute(null=True)
     consent = UnicodeAttribute(null=True)
+    assisted = JSONAttribute(null=True)  # domain.assisted.Assisted, for a centre's
     history = ListAttribute(of=HistoryEntryMap)
     version = VersionAttribute()
 
@@ -359,9 +360,31 @@ class CentreModel(Model):
     by_district_type = CentreTypeIndex()
 
 
+class LedgerModel(Model):
+    """A centre's ledger entry: one per assisted application, written in the transaction
+    that creates it; a day or a range is one Query on centre + ``<day>#...``."""
+
+    class Meta:
+        table_name = "nagorik-dev-ledger"
+        region = "ap-south-1"
+        billing_mode = "PAY_PER_REQUEST"
+
+    centre_id = UnicodeAttribute(hash_key=True)
+    entry_key = UnicodeAttribute(range_key=True)  # <dhaka day>#<created_at>#<tracking id>
+    tracking_id = UnicodeAttribute()
+    service_id = UnicodeAttribute()
+    entrepreneur_id = UnicodeAttribute()
+    created_at = UnicodeAttribute()
+    fee_poisha = NumberAttribute(null=True)
+    service_charge_poisha = NumberAttribute()
+    payment_method = UnicodeAttribute()
+    mfs_provider = UnicodeAttribute(null=True)
+
+
 MODELS: tuple[type[Model], ...] = (
     ApplicationModel, CounterModel, IdempotencyModel, OutboxModel,
     ChallengeModel, LimitModel, SessionModel, StaffModel, StaffPhoneModel, CentreModel,
+    LedgerModel,
 )
 TTL_ATTRIBUTES: dict[type[Model], str] = {
     IdempotencyModel: "expiration", OutboxModel: "expiration", ChallengeModel: "expiration",
@@ -384,6 +407,7 @@ def bind(settings: Settings) -> None:
         StaffModel: settings.resource("staff"),
         StaffPhoneModel: settings.resource("staff-phones"),
         CentreModel: settings.resource("centres"),
+        LedgerModel: settings.resource("ledger"),
     }
     for model, table_name in names.items():
         model.Meta.table_name = table_name
