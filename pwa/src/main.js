@@ -356,6 +356,7 @@ async function render(first = false) {
     else if (parts[0] === "outbox" && parts.length === 1) await outboxRoute();
     else if (parts[0] === "ops" && parts.length === 1) await opsRoute();
     else if (parts[0] === "centres" && parts.length === 1) await (await import("./views/centres.js")).centresPage(main, mount, title, new URLSearchParams(location.search));
+    else if (parts[0] === "receipt" && parts.length === 2) await (await import("./views/receipt.js")).receiptPage(main, mount, title, parts[1]);
     else if (parts[0] === "verify" && parts.length === 2) await (await import("./views/verify.js")).verifyPage(main, mount, title, parts[1], new URLSearchParams(location.search).get("c"));
     else notFound();
   } catch (error) {

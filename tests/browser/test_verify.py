@@ -1,15 +1,17 @@
-"""The receipt's QR code leads to a page that says plainly whether the receipt is genuine,
-and shows nothing about the person."""
+"""The centre locator; the printable receipt (A4 and 80 mm paper); and the page its QR code
+leads to, which says plainly whether the receipt is genuine and shows nothing personal."""
 
 from __future__ import annotations
 
 import json
+import re
 import urllib.request
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from tests.browser.conftest import new_phone, screenshot
-from tests.browser.test_ops_dashboard import account
+from tests.browser.test_ops_dashboard import account, sign_in
 from tests.helpers import example, submission
 from tests.stack import RunningStack
 
@@ -25,9 +27,9 @@ def call(stack: RunningStack, path: str, body: Any = None, **headers: str) -> An
         return json.loads(response.read())
 
 
-def at_the_centre(stack: RunningStack, phone: str) -> str:
+def at_the_centre(stack: RunningStack, phone: str, *, tracking_id_only: bool = False) -> str:
     """A demo entrepreneur applies for a citizen (consent recorded); returns the
-    receipt's verify link."""
+    receipt's verify link (or the tracking id)."""
     who = account(stack, "entrepreneur")
     token = call(stack, "/auth/login", {"phone": who["phone_local"],
                                         "password": who["password"]})["access_token"]
@@ -37,6 +39,8 @@ def at_the_centre(stack: RunningStack, phone: str) -> str:
         "consent": {"method": "recorded", "reason": "নাগরিকের ফোনে চার্জ নেই"},
         "payment": {"method": "cash", "service_charge_bdt": 20}},
         **signed, **{"Idempotency-Key": f"verify-{phone}"})
+    if tracking_id_only:
+        return str(made["tracking_id"])
     return str(call(stack, f"/applications/{made['tracking_id']}/receipt",
                     **signed)["verify_url"])
 
@@ -80,3 +84,40 @@ def test_the_locator_lists_a_districts_centres_with_address_and_hours(stack, pag
     assert "district=47" in page.url
     assert page.locator("#centre-upazila option").count() > 1
     screenshot(page, "centres-dhaka")
+
+
+def pdf_width_points(pdf: bytes) -> float:
+    """The width of the first page of a PDF, in points (1 mm = 2.835 pt)."""
+    match = re.search(rb"/MediaBox\s*\[\s*0\s+0\s+([0-9.]+)\s+([0-9.]+)\s*\]", pdf)
+    assert match, "no MediaBox in the PDF"
+    return float(match.group(1))
+
+
+def test_the_receipt_prints_on_a4_and_on_80mm_paper(stack, page):
+    # GIVEN an application made at a centre, and its entrepreneur signed in on the tablet
+    tracking_id = at_the_centre(stack, new_phone(), tracking_id_only=True)
+    sign_in(page, stack, account(stack, "entrepreneur"))
+    page.wait_for_selector("form.ops-sign-in", state="detached")  # signed in (not ops)
+    # WHEN they open its receipt
+    page.goto(f"{stack.web}/receipt/{tracking_id}")
+    try:
+        page.wait_for_selector(".receipt .receipt-qr img")
+    finally:
+        screenshot(page, "receipt-screen")
+    text = page.locator(".receipt").inner_text()
+    # THEN it shows the id in Bangla digits, the fee and charge in taka, both calendars
+    bangla_id = tracking_id.translate(str.maketrans("0123456789", "০১২৩৪৫৬৭৮৯"))
+    assert bangla_id[:4] in text.replace("-", "") or bangla_id[:4] in text
+    assert "৳২০.০০" in text and "সেবা মূল্য" in text and "সরকারি ফি" in text
+    assert "ডেমো ডিজিটাল সেন্টার" in text and "উদ্যোক্তা" in text
+    assert re.search("(বৈশাখ|জ্যৈষ্ঠ|আষাঢ়|শ্রাবণ|ভাদ্র|আশ্বিন|কার্তিক|অগ্রহায়ণ|পৌষ|মাঘ|ফাল্গুন|চৈত্র)", text)
+    assert page.locator(".receipt-qr img").get_attribute("src").startswith("data:image/svg+xml")
+    page.wait_for_function("document.querySelector('.receipt-qr img').naturalWidth > 0")
+    # AND printed for A4 the page is A4, for the thermal printer it is 80 mm wide
+    page.evaluate("document.documentElement.classList.add('print-a4')")
+    assert abs(pdf_width_points(page.pdf(prefer_css_page_size=True)) - 595.3) < 2
+    page.evaluate("document.documentElement.classList.replace('print-a4', 'print-80')")
+    thermal = page.pdf(prefer_css_page_size=True)
+    assert abs(pdf_width_points(thermal) - 226.8) < 2
+    (Path(__file__).resolve().parents[2] / "test-artifacts" / "receipt-80mm.pdf").write_bytes(
+        thermal)

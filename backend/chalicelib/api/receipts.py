@@ -8,6 +8,7 @@ the submission date and the centre's name, never with anything about the person.
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 import segno
@@ -39,6 +40,15 @@ def verify_url(application: Application, request: Any) -> str:
         site = f"https://{host}"
     code = runtime().receipts.code_for(application)
     return f"{site}/verify/{application.tracking_id}?c={code}"
+
+
+def qr_svg(url: str) -> str:
+    """The URL as a QR code: a standalone SVG document (with its namespace, so that it
+    can be shown inline or as an image)."""
+    out = io.BytesIO()
+    segno.make(url, error="m").save(out, kind="svg", scale=4, border=2, xmldecl=False,
+                                    svgns=True, nl=False)
+    return out.getvalue().decode("utf-8")
 
 
 def _centre(centre_id: str | None) -> dict[str, Any] | None:
@@ -106,7 +116,7 @@ def application_receipt(tracking_id: str) -> Response:
         "entrepreneur": _entrepreneur(application),
         "consent_recorded": application.consent == "no_code",
         "verify_url": url,
-        "qr_svg": segno.make(url, error="m").svg_inline(scale=4, border=2),
+        "qr_svg": qr_svg(url),
     }, headers={"Cache-Control": "no-store"})
 
 
