@@ -7,10 +7,12 @@ from chalicelib.api.auth import auth_routes
 from chalicelib.api.authorizer import authorizer_routes
 from chalicelib.api.callbacks import callback_routes
 from chalicelib.api.catalog import catalog_routes
+from chalicelib.api.centres import centre_routes
 from chalicelib.api.cors import add_preflight_routes
 from chalicelib.api.desk import desk_routes
 from chalicelib.api.middleware import http_context, worker_context
 from chalicelib.api.openapi import openapi_routes
+from chalicelib.api.receipts import receipt_routes
 from chalicelib.api.stats import stats_routes
 from chalicelib.workers.dispatch import worker_routes
 from chalicelib.workers.notifications import notification_routes
@@ -30,6 +32,8 @@ app.register_blueprint(catalog_routes)
 app.register_blueprint(application_routes)
 app.register_blueprint(callback_routes)
 app.register_blueprint(desk_routes)
+app.register_blueprint(centre_routes)
+app.register_blueprint(receipt_routes)
 app.register_blueprint(openapi_routes)
 app.register_blueprint(stats_routes)
 app.register_blueprint(worker_routes)

@@ -246,3 +246,36 @@ class FakeCircuits:
 
     def reset(self, name: str) -> None:
         self.items[name] = CircuitState()
+# --- centres ------------------------------------------------------------------------
+
+from chalicelib.domain.centres import Centre, CentrePage, CentreType  # noqa: E402
+
+
+class FakeCentres:
+    """``CentreStore`` in a dict; pages ordered as the store's indexes order them, the
+    cursor the last id of a page."""
+
+    def __init__(self) -> None:
+        self.items: dict[str, Centre] = {}
+        self.writes = 0
+
+    def put(self, centre: Centre) -> bool:
+        self.writes += 1
+        new = centre.id not in self.items
+        self.items[centre.id] = centre
+        return new
+
+    def get(self, centre_id: str) -> Centre | None:
+        return self.items.get(centre_id)
+
+    def in_area(self, district_id: str, *, upazila_id: str | None, type: CentreType | None,
+                limit: int, cursor: str | None) -> CentrePage:
+        found = sorted(
+            (c for c in self.items.values() if c.district_id == district_id
+             and upazila_id in (None, c.upazila_id) and type in (None, c.type)),
+            key=lambda c: (c.upazila_id, c.type.value, c.id))
+        if cursor is not None:
+            ids = [c.id for c in found]
+            found = found[ids.index(cursor) + 1:] if cursor in ids else []
+        page = found[:limit]
+        return CentrePage(page, page[-1].id if len(found) > limit else None)

@@ -18,12 +18,15 @@ from .catalog_files import load_catalog, load_meta
 from .domain.applications import Applications, utc_now
 from .domain.auth import AuthPolicy, Limits, SignIn
 from .domain.catalog import Catalog, Service
-from .domain.errors import FieldProblem
+from .domain.centres import Centres
+from .domain.errors import FieldProblem, ServiceUnavailable
+from .domain.ledger import Ledger
 from .domain.messages import Text
 from .domain.outbox import OutboxForwarder
+from .domain.receipts import Receipts
 from .domain.stats import Names, Stats
 from .observability import logger
-from .settings import PEPPER_PARAMETER, Settings, get_settings
+from .settings import PEPPER_PARAMETER, RECEIPT_KEY_PARAMETER, Settings, get_settings
 from .validation import FormValidator, QuickCheck, load_quick_check
 
 
@@ -102,6 +105,9 @@ class Runtime:
     limits: Limits
     clock: Callable[[], datetime]
     stats: Stats
+    centres: Centres
+    ledger: Ledger
+    receipts: Receipts
 
 
 def names(catalog: Catalog) -> Names:
@@ -127,6 +133,22 @@ def pepper(settings: Settings) -> bytes:
     return str(value).encode()
 
 
+def receipt_key(settings: Settings) -> bytes:
+    """The HMAC key of receipts' check codes (an SSM SecureString, cached);
+    ``ServiceUnavailable`` when SSM cannot give it."""
+    try:
+        value = parameters.read(settings, RECEIPT_KEY_PARAMETER,
+                                max_age=PEPPER_MAX_AGE_SECONDS, decrypt=True)
+    except Exception as error:  # Powertools' GetParameterError and what SSM raises
+        raise ServiceUnavailable("service_unavailable") from error
+    return str(value).encode()
+
+
+def consent_check(sign_in: SignIn, challenge_id: str, code: str, phone: str) -> None:
+    """Use up the consent code sent to ``phone`` (``SignIn.check_code``, same limits)."""
+    sign_in.check_code(challenge_id, code, purpose="consent", phone=phone)
+
+
 @cache
 def runtime() -> Runtime:
     """The process's runtime, built on first use."""
@@ -135,6 +157,8 @@ def runtime() -> Runtime:
     from .store import models
     from .store.applications import DynamoApplicationStore
     from .store.auth import DynamoChallenges, DynamoLimits, DynamoSessions, DynamoStaff
+    from .store.centres import DynamoCentres
+    from .store.ledger import DynamoLedger
     from .store.outbox import DynamoOutboxStore
     from .store.stats import DynamoCounters
     from .tokens import tokens
@@ -143,14 +167,6 @@ def runtime() -> Runtime:
     models.bind(settings)
     catalog = load_catalog(settings.schemas_dir)
     validation = SchemaValidation(settings)
-    applications = Applications(
-        catalog=catalog,
-        store=DynamoApplicationStore(),
-        validation=validation,
-        district_of=geo.district_of,
-        holidays=partial(holidays_or_none, settings),
-        claim_seconds=settings.idempotency_ttl_seconds,
-    )
     queues = SqsQueues(settings)
     outbox = OutboxForwarder(store=DynamoOutboxStore(), queues=queues, clock=utc_now)
     limits = DynamoLimits()
@@ -160,9 +176,22 @@ def runtime() -> Runtime:
         pepper=partial(pepper, settings), clock=utc_now,
         policy=AuthPolicy(sends_per_address_per_hour=settings.code_sends_per_address),
     )
+    applications = Applications(
+        catalog=catalog,
+        store=DynamoApplicationStore(),
+        validation=validation,
+        district_of=geo.district_of,
+        holidays=partial(holidays_or_none, settings),
+        claim_seconds=settings.idempotency_ttl_seconds,
+        consent_check=partial(consent_check, sign_in),
+    )
     stats = Stats(counters=DynamoCounters(), queues=queues, names=names(catalog), clock=utc_now)
+    centres = Centres(store=DynamoCentres(), check_area=geo.check_address)
+    ledger = Ledger(store=DynamoLedger(), clock=utc_now,
+                    centre_exists=lambda centre_id: centres.store.get(centre_id) is not None)
+    receipts = Receipts(key=partial(receipt_key, settings), find=applications.store.get)
     return Runtime(settings, catalog, validation, applications, outbox, sign_in, limits,
-                   utc_now, stats)
+                   utc_now, stats, centres, ledger, receipts)
 
 
 def reset_runtime() -> None:

@@ -23,7 +23,9 @@ PEPPER_PARAMETER = "secrets/pepper"  # HMAC key for sign-in codes and limit keys
 SMS_URL_PARAMETER = "sms/url"  # the SMS aggregator's send endpoint
 SMS_KEY_PARAMETER = "sms/api-key"  # its credential
 SMS_SENDER_PARAMETER = "sms/sender"  # the masking name messages come from
-SECURE_PARAMETERS: tuple[str, ...] = (PEPPER_PARAMETER, SMS_KEY_PARAMETER)
+RECEIPT_KEY_PARAMETER = "secrets/receipt-key"  # HMAC key of receipts' check codes
+SECURE_PARAMETERS: tuple[str, ...] = (PEPPER_PARAMETER, SMS_KEY_PARAMETER,
+                                      RECEIPT_KEY_PARAMETER)
 # An agency with an API: its base URL and its whsec_ signing secret (a SecureString),
 # under /<app>/<stage>/agencies/<agency id>/.
 AGENCY_PARAMETERS = "agencies"
@@ -102,6 +104,9 @@ class Settings:
     track_per_address: int = 120
     # Sign-in codes sent per address (IP) per hour (many phones share one behind mobile NAT).
     code_sends_per_address: int = 120
+    # The web app's address, for the verify URL a receipt's QR code carries
+    # (``https://example.gov.bd``); unset, the address the request came to.
+    site_url: str | None = None
 
     def resource(self, suffix: str) -> str:
         """The name of a stage's table, queue or topic: ``nagorik-dev-applications``."""
@@ -206,6 +211,7 @@ def get_settings() -> Settings:
         else None,
         track_per_address=_int("NAGORIK_TRACK_PER_ADDRESS", 120),
         code_sends_per_address=_int("NAGORIK_CODE_SENDS_PER_ADDRESS", 120),
+        site_url=(env.get("NAGORIK_SITE_URL") or "").rstrip("/") or None,
     )
 
 

@@ -1,4 +1,5 @@
-"""Demo staff for the local stack: an ops admin and an officer for every agency.
+"""Demo data for the local stack: one demo centre per district; an ops admin, an officer
+for every agency and an entrepreneur for a few of the demo centres.
 
 Made once per data folder (kept across restarts), with random passwords listed in
 ``<data dir>/demo-accounts.json`` so a developer can sign in as each role. Local only:
@@ -13,16 +14,57 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from chalicelib import geo
 from chalicelib.agencies.registry import agencies
 from chalicelib.domain.access import Role
 from chalicelib.domain.auth import StaffAccount
+from chalicelib.domain.centres import Centre, CentreType
 from chalicelib.domain.errors import Conflict
+from chalicelib.domain.messages import DEMO_CENTRE_ADDRESS, DEMO_CENTRE_HOURS, DEMO_CENTRE_NAME
 from chalicelib.passwords import Argon2Passwords
 from chalicelib.settings import Settings
 from chalicelib.store.auth import DynamoStaff
+from chalicelib.store.centres import DynamoCentres
 
 ACCOUNTS_FILE = "demo-accounts.json"
 OPS_PHONE = "+8801900000001"
+# Districts whose demo centre has entrepreneurs (two, for two tablets): Dhaka,
+# Chattogram, Rajshahi, Sylhet, Rangpur.
+ENTREPRENEUR_DISTRICTS = ("47", "8", "15", "36", "59")
+
+
+def _first(level: str, parent_id: str) -> geo.Area:
+    return min((area for area in geo.level_areas(level).values() if area.parent_id == parent_id),
+               key=lambda area: int(area.id))
+
+
+def demo_centres() -> list[Centre]:
+    """One demo union digital centre per district, in its first upazila's first union."""
+    found = []
+    for district in sorted(geo.level_areas("district").values(), key=lambda a: int(a.id)):
+        upazila = _first("upazila", district.id)
+        union = _first("union", upazila.id)
+        names = {f"{level}_{lang}": getattr(area, f"name_{lang}")
+                 for level, area in (("district", district), ("upazila", upazila),
+                                     ("union", union)) for lang in ("bn", "en")}
+        found.append(Centre(
+            id=f"demo-{district.id}", type=CentreType.UDC,
+            name=DEMO_CENTRE_NAME.format(**names), division_id=district.parent_id or "",
+            district_id=district.id, upazila_id=upazila.id, union_id=union.id,
+            address=DEMO_CENTRE_ADDRESS.format(**names), hours=DEMO_CENTRE_HOURS, demo=True,
+        ))
+    return found
+
+
+def seed_centres() -> int:
+    """Write the demo centres that do not exist yet; return how many were written."""
+    store = DynamoCentres()
+    written = 0
+    for centre in demo_centres():
+        if store.get(centre.id) is None:
+            store.put(centre)
+            written += 1
+    return written
 
 
 def demo_accounts() -> list[dict[str, Any]]:
@@ -33,11 +75,20 @@ def demo_accounts() -> list[dict[str, Any]]:
         found.append({"id": f"u-demo-officer-{agency.id}", "role": Role.OFFICER.value,
                       "name": f"Demo officer ({agency.name.en})", "agency_id": agency.id,
                       "phone": f"+88019000000{number:02d}"})
+    for number, district in enumerate(ENTREPRENEUR_DISTRICTS):
+        for tablet in (1, 2):
+            found.append({
+                "id": f"u-demo-entrepreneur-{district}-{tablet}", "role": Role.ENTREPRENEUR.value,
+                "name": f"Demo entrepreneur {tablet} (demo-{district})",
+                "centre_id": f"demo-{district}",
+                "phone": f"+88019000001{number * 2 + tablet - 1:02d}"})
     return found
 
 
 def seed(settings: Settings, data_dir: Path) -> Path:
-    """Create the demo accounts that do not exist yet; return the file that lists them."""
+    """Create the demo centres and accounts that do not exist yet; return the file that
+    lists the accounts."""
+    seed_centres()
     path = data_dir / ACCOUNTS_FILE
     known = {entry["id"]: entry for entry in
              (json.loads(path.read_text(encoding="utf-8")) if path.exists() else [])}

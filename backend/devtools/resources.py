@@ -15,6 +15,7 @@ from chalicelib.domain.bangla import fixed_date_holidays, now_dhaka
 from chalicelib.settings import (
     HOLIDAYS_PARAMETER,
     PEPPER_PARAMETER,
+    RECEIPT_KEY_PARAMETER,
     SECURE_PARAMETERS,
     SMS_KEY_PARAMETER,
     SMS_SENDER_PARAMETER,
@@ -106,9 +107,11 @@ def ensure_parameters(settings: Settings, *, seed_holidays: bool = False) -> Non
 
 
 def ensure_secrets(settings: Settings) -> None:
-    """The SecureStrings ops would set: a random pepper, and the local SMS stand-ins."""
+    """The SecureStrings ops would set: a random pepper and receipt key, and the local SMS
+    stand-ins."""
     ssm = client("ssm")
-    values = {PEPPER_PARAMETER: secrets.token_hex(32), SMS_KEY_PARAMETER: "local",
+    values = {PEPPER_PARAMETER: secrets.token_hex(32),
+              RECEIPT_KEY_PARAMETER: secrets.token_hex(32), SMS_KEY_PARAMETER: "local",
               SMS_URL_PARAMETER: "https://sms.invalid/send", SMS_SENDER_PARAMETER: "NAGORIK"}
     for name, value in values.items():
         path = settings.parameter(name)

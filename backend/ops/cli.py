@@ -7,7 +7,8 @@
 the usual credentials. Every command has ``--help``; every failure says why and exits
 non-zero. Each capability adds its own group or command in its own module, registered at
 the bottom: ``users`` (staff accounts), ``stats`` (the ops figures), ``seed`` (demo data),
-``dlq`` (the agencies' dead-letter queues).
+``dlq`` (the agencies' dead-letter queues),
+``centres`` (the centre registry).
 """
 
 from __future__ import annotations
@@ -93,12 +94,13 @@ def run() -> None:
 
 def register() -> None:
     """Add every capability's command group."""
-    from ops import dlq, seed, stats, users
+    from ops import centres, dlq, seed, stats, users
 
     main.add_command(users.users)
     main.add_command(dlq.dlq)
     main.add_command(stats.stats)
     main.add_command(seed.seed_command)
+    main.add_command(centres.centres)
 
 
 register()

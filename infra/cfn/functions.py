@@ -14,6 +14,7 @@ from typing import Any
 
 from chalicelib.settings import (
     PEPPER_PARAMETER,
+    RECEIPT_KEY_PARAMETER,
     SMS_KEY_PARAMETER,
     SMS_SENDER_PARAMETER,
     SMS_URL_PARAMETER,
@@ -81,9 +82,10 @@ class Access:
 
 
 ACCESS: dict[str, Access] = {
-    # Submit (idempotent), track, decide, sign in: the tables, each write's outbox
-    # record, the holiday list, the pepper, the token key to sign with. It sends sign-in
-    # codes to the SMS worker's queue and nothing else: moves go through the outbox.
+    # Submit (idempotent), track, decide, sign in, centres, ledgers, receipts: the tables,
+    # each write's outbox record, the holiday list, the pepper and the receipt key, the
+    # token key to sign with. It sends sign-in and consent codes to the SMS worker's queue
+    # and nothing else: moves go through the outbox.
     # The ops figures read the counters and the queues' depths (attributes only).
     "api_handler": Access(
         tables={
@@ -97,10 +99,12 @@ ACCESS: dict[str, Access] = {
             "staff": ("read", "write"),
             "staff-phones": ("read",),
             "callbacks": ("claim",),
+            "centres": ("read",),
+            "ledger": ("append", "read"),
         },
         send_to_notifications=True,
         parameters=("holidays",),
-        secrets=(PEPPER_PARAMETER,),
+        secrets=(PEPPER_PARAMETER, RECEIPT_KEY_PARAMETER),
         sign_tokens=True,
         read_queue_depths=True,
         agency_secrets=True,

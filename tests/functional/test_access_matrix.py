@@ -7,6 +7,7 @@ their routes' rows here.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
@@ -53,6 +54,7 @@ def under_review(callers) -> str:
 
 def call(client: Any, method: str, path: str) -> Any:
     bodies = {"decisions": {"decision": "needs_info", "reason": "ছবি দিন"},
+              "consents": {"phone": "01812345678"},
               "responses": {"form": {"details": "আরও বিস্তারিত"}}}
     if method == "GET":
         return get_json(client, path)
@@ -66,8 +68,11 @@ def call(client: Any, method: str, path: str) -> Any:
 MATRIX = [
     ("GET", "/me", {"anonymous": 401, "owner": 200, "entrepreneur": 200, "officer": 200,
                     "ops": 200}),
-    ("POST", "/applications", {"anonymous": 401, "owner": 201, "entrepreneur": 403,
+    # an entrepreneur may submit, with consent and payment (the matrix's body has neither)
+    ("POST", "/applications", {"anonymous": 401, "owner": 201, "entrepreneur": 422,
                                "officer": 403, "ops": 403}),
+    ("POST", "/consents", {"anonymous": 401, "owner": 403, "entrepreneur": 202,
+                           "officer": 403, "ops": 403}),
     ("GET", "/me/applications", {"anonymous": 401, "owner": 200, "other citizen": 200,
                                  "entrepreneur": 403, "officer": 403, "ops": 403}),
     ("GET", "/me/applications/{id}", {"anonymous": 401, "owner": 200, "other citizen": 404,
@@ -87,10 +92,17 @@ MATRIX = [
     ("POST", "/applications/{id}/deliver", {"anonymous": 401, "owner": 403, "ops": 403,
                                             "entrepreneur": 403, "other officer": 404,
                                             "officer": 409}),
-    ("GET", "/applications/{id}?phone=01712345678", {"anonymous": 200}),
-    ("GET", "/applications/{id}?phone=01812345678", {"anonymous": 404}),
+    # "centre-1" is the entrepreneur's centre, not in the registry: ops get its 404
+    ("GET", "/centres/centre-1/ledger", {"anonymous": 401, "owner": 403, "entrepreneur": 200,
+                                         "officer": 403, "ops": 404}),
+    ("GET", "/centres/centre-2/ledger", {"entrepreneur": 404}),
+    ("GET", "/applications/{id}/receipt", {"anonymous": 401, "owner": 200,
+                                           "other citizen": 404, "entrepreneur": 404,
+                                           "officer": 403, "ops": 200}),
     ("GET", "/ops/stats", {"anonymous": 401, "owner": 403, "entrepreneur": 403,
                            "officer": 403, "ops": 200}),
+    ("GET", "/applications/{id}?phone=01712345678", {"anonymous": 200}),
+    ("GET", "/applications/{id}?phone=01812345678", {"anonymous": 404}),
 ]
 
 
@@ -117,6 +129,26 @@ def test_a_foreign_application_answers_exactly_like_an_unknown_one(
     assert foreign.json == unknown.json
 
 
+def test_another_centres_application_answers_like_an_unknown_one(as_role) -> None:
+    # GIVEN an application made at centre A
+    centre_a = as_role("entrepreneur", centre_id="centre-a", phone="+8801900000030",
+                       id="u-test-a")
+    centre_b = as_role("entrepreneur", centre_id="centre-b", phone="+8801900000031",
+                       id="u-test-b")
+    body = {**submission(GD, example(GD, "valid-lost-nid"), phone="01812345678"),
+            "consent": {"method": "recorded", "reason": "ফোন নেই"},
+            "payment": {"method": "cash", "service_charge_bdt": 20}}
+    made = post_json(centre_a, "/applications", body, **{"Idempotency-Key": "matrix-0003"})
+    assert made.status_code == 201, made.json
+    tracking_id = made.json["tracking_id"]
+    # THEN centre A's entrepreneur reads it, centre B's gets the unknown id's answer
+    assert get_json(centre_a, f"/me/applications/{tracking_id}").status_code == 200
+    foreign = get_json(centre_b, f"/me/applications/{tracking_id}")
+    unknown = get_json(centre_b, f"/me/applications/{UNKNOWN}")
+    assert foreign.status_code == unknown.status_code == 404
+    assert foreign.json == unknown.json
+
+
 def test_the_history_names_who_did_each_move(callers: dict[str, Any], under_review: str) -> None:
     decided = call(callers["officer"], "POST", f"/applications/{under_review}/decisions")
     history = decided.json["history"]
@@ -134,11 +166,13 @@ def test_every_route_is_in_the_matrix_or_public_by_design() -> None:
     public = {("GET", "/services"), ("GET", "/services/{service_id}"), ("GET", "/categories"),
               ("GET", "/openapi.json"), ("GET", "/applications/{tracking_id}"),
               ("POST", "/auth/otp"), ("POST", "/auth/otp/verify"), ("POST", "/auth/login"),
-              ("POST", "/auth/refresh"), ("POST", "/auth/logout"),
+              ("POST", "/auth/refresh"), ("POST", "/auth/logout"), ("GET", "/centres"),
+              ("GET", "/centres/{centre_id}"), ("GET", "/verify/{tracking_id}"),
               # signed by the agency's secret instead (test_agency_callbacks)
               ("POST", "/agencies/{agency_id}/callbacks")}
-    covered = {(method, path.split("?")[0].replace("{id}", "{tracking_id}")
-                .replace("/agencies/police/", "/agencies/{agency_id}/"))
+    covered = {(method, re.sub(r"/centres/centre-[0-9]+", "/centres/{centre_id}",
+                               path.split("?")[0].replace("{id}", "{tracking_id}")
+                               .replace("/agencies/police/", "/agencies/{agency_id}/")))
                for method, path, _ in MATRIX}
     for path, methods in app.routes.items():
         for method, entry in methods.items():

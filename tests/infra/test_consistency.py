@@ -15,6 +15,7 @@ from chalicelib.agencies.registry import agency_ids
 from chalicelib.aws import client, reset_clients
 from chalicelib.settings import (
     PEPPER_PARAMETER,
+    RECEIPT_KEY_PARAMETER,
     SMS_KEY_PARAMETER,
     SMS_SENDER_PARAMETER,
     SMS_URL_PARAMETER,
@@ -237,7 +238,8 @@ def test_local_stack_creates_what_the_template_declares(stage: Packaged) -> None
     assert tables == template_tables(stage.template)
     assert queues == template_queues(stage.template)
     made_by_ops = {settings.parameter(name) for name in (
-        PEPPER_PARAMETER, SMS_KEY_PARAMETER, SMS_SENDER_PARAMETER, SMS_URL_PARAMETER)}
+        PEPPER_PARAMETER, RECEIPT_KEY_PARAMETER, SMS_KEY_PARAMETER, SMS_SENDER_PARAMETER,
+        SMS_URL_PARAMETER)}
     assert made_by_ops <= set(parameters)  # the local stack makes stand-ins for them all
     parameters = {name: value for name, value in parameters.items() if name not in made_by_ops}
     assert parameters == {

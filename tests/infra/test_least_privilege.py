@@ -65,7 +65,7 @@ def test_api_reaches_its_tables_the_secrets_it_needs_the_sms_queue_and_queue_dep
     # THEN it reaches the application and sign-in tables, no other
     assert tables_reached(grant) == {names.table(settings.resource(suffix)) for suffix in (
         "applications", "counters", "idempotency", "outbox", "challenges", "limits",
-        "sessions", "staff", "staff-phones", "callbacks")}
+        "sessions", "staff", "staff-phones", "callbacks", "centres", "ledger")}
     # AND it only adds outbox records (in its transactions), never reads or changes them
     outbox = names.table(settings.outbox_table)
     assert {action for action, targets in grant.items() if outbox in targets} == {
@@ -80,6 +80,14 @@ def test_api_reaches_its_tables_the_secrets_it_needs_the_sms_queue_and_queue_dep
     counters = names.table(settings.counters_table)
     assert {action for action, targets in grant.items() if counters in targets} == {
         "dynamodb:UpdateItem", "dynamodb:GetItem", "dynamodb:Query"}
+    # AND it only reads the centre registry (the import writes it, with ops' own rights)
+    centres = names.table(settings.resource("centres"))
+    assert {action for action, targets in grant.items() if centres in targets} == {
+        "dynamodb:GetItem", "dynamodb:Query"}
+    # AND it adds ledger entries (in its transactions) and reads them, never changes one
+    ledger = names.table(settings.resource("ledger"))
+    assert {action for action, targets in grant.items() if ledger in targets} == {
+        "dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:Query"}
     # AND of the agency queues it reads only their depths (the ops figures), every agency's
     # queue and dead-letter queue: it never receives or deletes (the outbox's stream sends)
     sqs = {action for action in grant if action.startswith("sqs:")}

@@ -10,14 +10,14 @@ from typing import Any
 
 from chalice import Blueprint, Response
 
-from ..domain.access import Principal
+from ..domain.access import Principal, Role, require
 from ..domain.lifecycle import Application
 from ..observability import count_by, logger, metrics
 from ..runtime import runtime
 from . import views
 from .authorizer import authenticated, principal_of
 from .errors import json_response, translating
-from .limits import limit_by_address
+from .limits import address_of, limit_by_address
 from .openapi import documented
 from .requests import idempotency_key, if_match_version, json_body, query
 
@@ -44,7 +44,8 @@ def _answer(application: Application, principal: Principal | None,
 
 @application_routes.route("/applications", methods=["POST"], content_types=["*/*"],
                           authorizer=authenticated)
-@documented("Submit an application (idempotent by key); a citizen, for themself", {
+@documented("Submit an application (idempotent by key): a citizen for themself, or an "
+            "entrepreneur for a citizen (with consent and payment)", {
     200: "Application", 201: "Application", **BODY_ERRORS, 404: "Error", 409: "Error",
     **SIGNED_IN,
 }, body="Submission", headers={"Idempotency-Key": (IDEMPOTENCY_KEY, True)}, secured=True)
@@ -52,11 +53,14 @@ def _answer(application: Application, principal: Principal | None,
 def submit_application() -> Response:
     """Submit an application.
 
-    Needs a signed-in citizen whose number is the applicant's, and an
-    ``Idempotency-Key`` header. 201 with the application; 200 with it again when the
-    same key and body come back; 400 (malformed JSON, missing key), 401, 403 (not a
-    citizen), 404 (unknown service), 409 (key reused with another body, outdated form),
-    413, 415, 422 (every invalid field).
+    Needs a signed-in citizen whose number is the applicant's, or an entrepreneur
+    sending the citizen's ``consent`` and the ``payment``, and an ``Idempotency-Key``
+    header. 201 with the application; 200 with it again when the same key and body come
+    back; 400 (malformed JSON, missing key), 401, 403 (neither citizen nor entrepreneur),
+    404 (unknown service), 409 (key reused with another body, outdated form, a service
+    not offered at centres), 413, 415, 422 (every invalid field, a wrong or expired
+    consent code, a service charge over the cap), 429 (the citizen's phone is locked
+    after wrong codes).
     """
     request = application_routes.current_request
     principal = principal_of(request)
@@ -67,10 +71,36 @@ def submit_application() -> Response:
     logger.thread_safe_append_keys(replayed=submitted.replayed)
     if not submitted.replayed:
         metrics.add_metric(name="ApplicationsSubmitted", unit="Count", value=1)
+        if application.consent == "no_code":
+            metrics.add_metric(name="ConsentsWithoutCode", unit="Count", value=1)
         count_by("Submitted", ServiceId=application.service_id, Agency=application.agency_id)
     response = _answer(application, principal, 200 if submitted.replayed else 201)
     response.headers["Location"] = f"/me/applications/{application.tracking_id}"
     return response
+
+
+@application_routes.route("/consents", methods=["POST"], content_types=["*/*"],
+                          authorizer=authenticated)
+@documented("An entrepreneur asks for the citizen's consent: a code sent to their phone", {
+    202: "CodeSent", **BODY_ERRORS, **SIGNED_IN,
+}, body="CodeRequest", secured=True)
+@translating
+def request_consent() -> Response:
+    """A 6-digit consent code by SMS to the citizen's ``phone``, under the limits of a
+    sign-in code; the citizen tells it to the entrepreneur, who sends it with the
+    application (``consent: {challenge_id, code}``).
+
+    202 with ``{"challenge_id", "expires_in", "resend_after"}``; 400, 413, 415; 401; 403
+    (not an entrepreneur); 422 (not a Bangladeshi mobile number); 429 (wait).
+    """
+    request = application_routes.current_request
+    require(principal_of(request), Role.ENTREPRENEUR)
+    body = runtime().validation.body("code-request", json_body(request))
+    sent = runtime().sign_in.request_code(body["phone"], address=address_of(request),
+                                          purpose="consent")
+    metrics.add_metric(name="ConsentCodesSent", unit="Count", value=1)
+    return json_response({"challenge_id": sent.challenge_id, "expires_in": sent.expires_in,
+                          "resend_after": sent.resend_after}, 202, {"Cache-Control": "no-store"})
 
 
 @application_routes.route("/applications/{tracking_id}", methods=["GET"])

@@ -220,6 +220,101 @@ STATIC_SCHEMAS["CallbackAnswer"] = {
     "type": "object", "required": ["tracking_id", "status"],
     "properties": {"tracking_id": TEXT, "status": TEXT},
 }
+AREA = {"oneOf": [{"type": "object", "required": ["id", "name"],
+                   "properties": {"id": TEXT, "name": BILINGUAL}}, {"type": "null"}]}
+CENTRE_SCHEMAS: dict[str, dict[str, Any]] = {
+    "Centre": {
+        "type": "object",
+        "required": ["id", "type", "type_name", "name", "division", "district", "upazila",
+                     "union", "address", "hours", "demo"],
+        "properties": {
+            "id": TEXT, "type": {"enum": ["udc", "pourashava_dc", "city_dc", "nagorik_sheba",
+                                          "epost"]},
+            "type_name": BILINGUAL, "name": BILINGUAL, "division": AREA, "district": AREA,
+            "upazila": AREA, "union": AREA, "address": BILINGUAL, "hours": BILINGUAL,
+            "demo": {"type": "boolean"},
+        },
+    },
+    "CentrePage": {
+        "type": "object", "required": ["centres", "cursor"],
+        "properties": {"centres": {"type": "array", "items": _schema("Centre")},
+                       "cursor": NULLABLE_TEXT},
+    },
+}
+MONEY = {"type": "object", "required": ["poisha", "bdt"],
+         "properties": {"poisha": {"type": "integer"}, "bdt": TEXT}}
+LEDGER_SUM: dict[str, Any] = {"type": "object",
+              "required": ["applications", "fees", "fees_unknown", "service_charges",
+                           "collected"],
+              "properties": {"applications": {"type": "integer", "minimum": 0}, "fees": MONEY,
+                             "fees_unknown": {"type": "integer", "minimum": 0},
+                             "service_charges": MONEY, "collected": MONEY}}
+CENTRE_SCHEMAS["Ledger"] = {
+    "type": "object", "required": ["centre_id", "from", "to", "entries", "totals"],
+    "description": "The totals are the sums of the entries. fee_poisha is null where the "
+                   "service's fee rules do not give the amount (fees_unknown counts them).",
+    "properties": {
+        "centre_id": TEXT, "from": {"type": "string", "format": "date"},
+        "to": {"type": "string", "format": "date"},
+        "entries": {"type": "array", "items": {
+            "type": "object",
+            "required": ["tracking_id", "date", "service_id", "fee_poisha",
+                         "service_charge_poisha", "payment_method"],
+            "properties": {"tracking_id": TEXT, "date": {"type": "string", "format": "date"},
+                           "created_at": {"type": "string", "format": "date-time"},
+                           "service_id": TEXT, "entrepreneur_id": TEXT,
+                           "fee_poisha": {"type": ["integer", "null"]},
+                           "fee_bdt": NULLABLE_TEXT,
+                           "service_charge_poisha": {"type": "integer"},
+                           "service_charge_bdt": TEXT,
+                           "payment_method": {"enum": ["cash", "mfs"]},
+                           "mfs_provider": NULLABLE_TEXT}}},
+        "totals": {**LEDGER_SUM, "required": [*LEDGER_SUM["required"], "by_method"],
+                   "properties": {**LEDGER_SUM["properties"], "by_method": {
+                       "type": "object", "required": ["cash", "mfs"],
+                       "properties": {"cash": LEDGER_SUM, "mfs": LEDGER_SUM}}}},
+    },
+}
+MONEY_TEXT = {"type": ["string", "null"], "description": "taka, two decimals"}
+POISHA = {"type": ["integer", "null"]}
+CENTRE_SCHEMAS["Receipt"] = {
+    "type": "object",
+    "required": ["tracking_id", "tracking_id_bn", "service_title", "agency_name", "submitted",
+                 "fee_poisha", "service_charge_poisha", "centre", "entrepreneur",
+                 "verify_url", "qr_svg"],
+    "properties": {
+        "tracking_id": TEXT, "tracking_id_bn": TEXT, "tracking_id_display": TEXT,
+        "service_id": TEXT, "service_title": NAME, "agency_name": NAME,
+        "applicant_name": TEXT, "channel": TEXT,
+        "submitted": {"type": "object", "required": ["date", "date_bn", "bangla_date_bn"],
+                      "properties": {"date": {"type": "string", "format": "date"},
+                                     "date_bn": TEXT, "bangla_date_bn": TEXT,
+                                     "at": {"type": "string", "format": "date-time"}}},
+        "fee_poisha": POISHA, "fee_bdt": MONEY_TEXT, "fee_confirmed": {"type": "boolean"},
+        "service_charge_poisha": POISHA, "service_charge_bdt": MONEY_TEXT,
+        "total_poisha": POISHA, "total_bdt": MONEY_TEXT,
+        "payment_method": NAME,
+        "centre": {"oneOf": [{"type": "object", "required": ["id", "name"],
+                              "properties": {"id": TEXT, "name": NAME}}, {"type": "null"}]},
+        "entrepreneur": {"oneOf": [{"type": "object", "required": ["id", "name"],
+                                    "properties": {"id": TEXT, "name": NULLABLE_TEXT}},
+                                   {"type": "null"}]},
+        "consent_recorded": {"type": "boolean"},
+        "verify_url": {"type": "string", "format": "uri"},
+        "qr_svg": {"type": "string", "description": "the verify URL as a QR code, inline SVG"},
+    },
+}
+CENTRE_SCHEMAS["Verification"] = {
+    "type": "object",
+    "required": ["genuine", "message", "service_title", "status", "submitted", "centre_name"],
+    "description": "Nothing about the person: the service, its status, the day, the centre.",
+    "properties": {
+        "genuine": {"const": True}, "message": BILINGUAL, "tracking_id_bn": TEXT,
+        "service_title": NAME, "status": TEXT, "status_name": BILINGUAL,
+        "submitted": DAY, "centre_name": NAME,
+    },
+}
+STATIC_SCHEMAS.update(CENTRE_SCHEMAS)
 # Request bodies: the bundled meta-schemas the server itself validates with.
 BODY_SCHEMAS = {"Submission": "submission", "Decision": "decision", "Response": "response",
                 "CodeRequest": "code-request", "CodeCheck": "code-check", "SignIn": "sign-in",

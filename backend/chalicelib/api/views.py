@@ -15,6 +15,11 @@ from ..domain.lifecycle import Application, HistoryEntry, Status
 FINISHED = frozenset({Status.APPROVED, Status.REJECTED, Status.DELIVERED, Status.CANCELLED})
 
 
+def day_view(day: date) -> dict[str, str]:
+    """A day in both calendars, Bangla digits, with the ISO date beside."""
+    return _day(day)
+
+
 def _day(day: date) -> dict[str, str]:
     return {
         "date": day.isoformat(),
@@ -43,6 +48,8 @@ def application_for(app: Application, catalog: Catalog, audience: Role | None
     """An application as ``audience`` sees it: the applicant (and the public tracking
     page) without the form; staff of its centre or agency with the form and the applicant."""
     view = application(app, catalog)
+    if app.assisted is not None:
+        view["assisted"] = assisted(app, staff=audience in (Role.OFFICER, Role.ENTREPRENEUR))
     if audience in (Role.OFFICER, Role.ENTREPRENEUR):
         view["history"] = [history_entry(item, staff=True) for item in app.history]
         view.update(applicant={"name": app.applicant_name, "phone": app.applicant_phone},
@@ -81,6 +88,20 @@ def desk_row(app: Application, catalog: Catalog, *, overdue: bool) -> dict[str, 
         "overdue": overdue,
         "version": app.version,
     }
+def assisted(app: Application, *, staff: bool) -> dict[str, Any]:
+    """How an application made at a centre was made: the centre, consent, fee and charge.
+
+    A consent recorded without a code is flagged (``consent_recorded``) for the agency;
+    its reason and the entrepreneur's id are shown to staff only.
+    """
+    record = app.assisted
+    assert record is not None
+    view = {"centre_id": app.centre_id, "consent": app.consent,
+            "consent_recorded": app.consent == "no_code", **record.view()}
+    if staff:
+        view.update(entrepreneur_id=record.entrepreneur_id,
+                    consent_reason=record.consent_reason, mfs_reference=record.mfs_reference)
+    return view
 
 
 def _collect(app: Application, catalog: Catalog) -> dict[str, Any] | None:

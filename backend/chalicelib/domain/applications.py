@@ -25,6 +25,8 @@ from typing import Any, Protocol
 
 from . import tracking
 from .access import Principal, Role, application_for, require
+from .assisted import CODE, NO_CODE, Assisted, assisted_record, consent_problems, payment_problems
+from .assisted import problem as assisted_problem
 from .bangla import add_working_days, dhaka_date
 from .catalog import Catalog, Service
 from .errors import (
@@ -35,8 +37,10 @@ from .errors import (
     NotFound,
     PoisonMessage,
     ServiceUnavailable,
+    Unauthorized,
     ValidationFailed,
 )
+from .fees import quote
 from .lifecycle import Application, Channel, Decision, HistoryEntry, Status
 from .messages import Text
 from .outbox import outbox_for
@@ -85,6 +89,14 @@ def fingerprint(body: Any) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
+def no_consent_codes(challenge_id: str, code: str, phone: str) -> None:
+    """The consent check of a platform that sends no codes: every code is refused."""
+    raise Unauthorized("code_invalid")
+
+
+ASSISTED_PARTS = ("consent", "payment")
+
+
 class Applications:
     """Everything that happens to an application, from submission to decision."""
 
@@ -99,6 +111,7 @@ class Applications:
         new_tracking_id: Callable[[int, date], str] = tracking.new_tracking_id,
         holidays: Callable[[], frozenset[date]] = frozenset,
         claim_seconds: int = 24 * 60 * 60,
+        consent_check: Callable[[str, str, str], None] = no_consent_codes,
     ) -> None:
         self.catalog = catalog
         self.store = store
@@ -108,6 +121,9 @@ class Applications:
         self.new_tracking_id = new_tracking_id
         self.holidays = holidays
         self.claim_seconds = claim_seconds
+        # (challenge id, code, applicant's phone): uses the code up, or raises
+        # ``Unauthorized`` (wrong, expired, used, another phone's) or ``TooManyRequests``.
+        self.consent_check = consent_check
 
     # --- submit --------------------------------------------------------------------
 
@@ -115,15 +131,21 @@ class Applications:
         """Validate and store a new application (and its message to the agency), once per
         idempotency key of this caller.
 
-        A citizen applies for themself: the applicant's phone must be their own.
+        A citizen applies for themself: the applicant's phone must be their own. An
+        entrepreneur applies for a citizen at their centre (channel ``assisted``), with the
+        citizen's consent and the payment (``consent``, ``payment``); the government fee
+        is the service's rules applied to the answers, the service charge is refused
+        above a known cap.
         Returns the application (201) or, for a key this caller already used with the
         same body, the application made then (200). Raises ``ValidationFailed`` (every
-        invalid field), ``NotFound`` (unknown service), ``Conflict`` (key used with
-        another body, outdated form version, channel not offered), ``Forbidden`` (a
-        role that does not apply).
+        invalid field, a wrong or expired consent code, a charge over the cap),
+        ``NotFound`` (unknown service), ``Conflict`` (key used with another body, outdated
+        form version, channel not offered), ``Forbidden`` (a role that does not apply),
+        ``TooManyRequests`` (the applicant's phone is locked after wrong codes).
         """
-        require(principal, Role.CITIZEN)
-        channel = Channel.SELF
+        require(principal, Role.CITIZEN, Role.ENTREPRENEUR)
+        assisting = principal.role is Role.ENTREPRENEUR
+        channel = Channel.ASSISTED if assisting else Channel.SELF
         claim_key = f"{principal.id}#{key}"  # one caller's keys never meet another's
         digest = fingerprint(body)
         try:
@@ -138,6 +160,14 @@ class Applications:
                 return earlier
             raise
         now = self.clock()
+        phone = normalise_mobile(envelope["applicant"]["phone"]) or ""
+        assisted: Assisted | None = None
+        if assisting:
+            earlier = self._earlier(claim_key, digest)  # before the code is used up
+            if earlier is not None:
+                return earlier
+            assisted = self._assisted(envelope, service, form, phone=phone, principal=principal,
+                                      now=now)
         district = self._district(service, form)
         for _ in range(MAX_ID_ATTEMPTS):
             application = Application.submit(
@@ -147,11 +177,14 @@ class Applications:
                 service_version=envelope["service_version"],
                 agency_id=service.agency,
                 applicant_name=envelope["applicant"]["name"],
-                applicant_phone=normalise_mobile(envelope["applicant"]["phone"]) or "",
+                applicant_phone=phone,
                 form=form,
                 channel=channel,
                 created_at=now,
                 district_id=district,
+                centre_id=principal.centre_id if assisting else None,
+                consent=(NO_CODE if assisted.consent_reason else CODE) if assisted else None,
+                assisted=assisted,
             )
             application.version = FIRST_VERSION
             claim = Claim(claim_key, digest, application.tracking_id,
@@ -168,6 +201,27 @@ class Applications:
                     raise Conflict("idempotency_key_reused") from None
                 return earlier
         raise ServiceUnavailable("service_unavailable")  # pragma: no cover - 8 collisions
+
+    def _assisted(self, envelope: dict[str, Any], service: Service, form: dict[str, Any], *,
+                  phone: str, principal: Principal, now: datetime) -> Assisted:
+        """The fee, the charge and the payment, once the citizen's consent is checked:
+        the code last, so that a form to fix never uses it up."""
+        consent, payment = envelope["consent"], envelope["payment"]
+        assisted, problems = assisted_record(
+            entrepreneur_id=principal.id, consent=consent, payment=payment,
+            quote=quote(service, form, on=dhaka_date(now)))
+        if assisted is None:
+            raise ValidationFailed("validation_failed", fields=problems)
+        if consent.get("method") != "recorded":
+            try:
+                self.consent_check(str(consent["challenge_id"]), str(consent["code"]), phone)
+            except Unauthorized:
+                raise ValidationFailed("validation_failed", fields=[
+                    assisted_problem("consent.code", "consent_code_wrong")]) from None
+            except ValidationFailed:  # not six digits
+                raise ValidationFailed("validation_failed", fields=[
+                    assisted_problem("consent.code", "otp_code")]) from None
+        return assisted
 
     def _earlier(self, key: str, digest: str) -> Submitted | None:
         """The application an earlier request with this key and body made, if any.
@@ -194,10 +248,19 @@ class Applications:
         envelope, problems = self.validation.submission(body)
         applicant = envelope.get("applicant") if isinstance(envelope, dict) else None
         phone = applicant.get("phone") if isinstance(applicant, dict) else None
-        if (not any(p.path == "applicant.phone" for p in problems)
-                and normalise_mobile(phone or "") not in (None, principal.phone)):
-            problems.append(FieldProblem.of("applicant.phone", "not_own_phone", Text(
-                "আবেদনকারীর মোবাইল নম্বর", "Applicant's mobile number")))
+        if principal.role is Role.ENTREPRENEUR:
+            shown = {p.path.split(".")[0] for p in problems}
+            if "consent" not in shown:
+                problems += consent_problems(envelope.get("consent"))
+            if "payment" not in shown:
+                problems += payment_problems(envelope.get("payment"))
+        else:
+            problems += [assisted_problem(part, "assisted_only") for part in ASSISTED_PARTS
+                         if isinstance(envelope, dict) and part in envelope]
+            if (not any(p.path == "applicant.phone" for p in problems)
+                    and normalise_mobile(phone or "") not in (None, principal.phone)):
+                problems.append(FieldProblem.of("applicant.phone", "not_own_phone", Text(
+                    "আবেদনকারীর মোবাইল নম্বর", "Applicant's mobile number")))
         unusable = {"service_id", "service_version", "form"}
         if any(problem.path.split(".")[0] in unusable for problem in problems):
             raise ValidationFailed("validation_failed", fields=problems)

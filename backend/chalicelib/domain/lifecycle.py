@@ -17,6 +17,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
+from .assisted import Assisted
 from .errors import IllegalTransition
 from .messages import Text
 
@@ -183,6 +184,8 @@ class Application:
     # typed the code sent to their phone) or "no_code" (the centre recorded it without
     # one); ``None`` for a citizen's own application.
     consent: str | None = None
+    # Made at a centre: the entrepreneur, the fee, the service charge, the payment.
+    assisted: Assisted | None = None
     version: int | None = None
 
     @classmethod

@@ -328,3 +328,107 @@ FIELD_ERRORS: dict[str, Text] = {
         "'{label_bn}' ইংরেজি বর্ণে লিখুন।", "Write '{label_en}' in English letters."
     ),
 }
+
+# Centres: their types, and the labels of their fields (the CSV's columns and the
+# locator's query), so an error names the field in both languages.
+CENTRE_TYPES: dict[str, Text] = {
+    "udc": Text("ইউনিয়ন ডিজিটাল সেন্টার", "Union Digital Centre"),
+    "pourashava_dc": Text("পৌরসভা ডিজিটাল সেন্টার", "Pourashava Digital Centre"),
+    "city_dc": Text("সিটি ডিজিটাল সেন্টার", "City Digital Centre"),
+    "nagorik_sheba": Text("নাগরিক সেবা কেন্দ্র", "Nagorik Sheba Centre"),
+    "epost": Text("ই-পোস্ট সেন্টার", "e-Post Centre"),
+}
+CENTRE_FIELDS: dict[str, Text] = {
+    "id": Text("কেন্দ্রের আইডি", "Centre id"),
+    "type": Text("কেন্দ্রের ধরন", "Centre type"),
+    "name_bn": Text("কেন্দ্রের নাম (বাংলা)", "Centre name (Bangla)"),
+    "name_en": Text("কেন্দ্রের নাম (ইংরেজি)", "Centre name (English)"),
+    "division": Text("বিভাগ", "Division"),
+    "district": Text("জেলা", "District"),
+    "upazila": Text("উপজেলা", "Upazila"),
+    "union": Text("ইউনিয়ন", "Union"),
+    "address_bn": Text("ঠিকানা (বাংলা)", "Address (Bangla)"),
+    "address_en": Text("ঠিকানা (ইংরেজি)", "Address (English)"),
+    "hours_bn": Text("খোলার সময় (বাংলা)", "Opening hours (Bangla)"),
+    "hours_en": Text("খোলার সময় (ইংরেজি)", "Opening hours (English)"),
+    "demo": Text("ডেমো", "Demo"),
+    "cursor": Text("পরের পাতার চিহ্ন", "Page cursor"),
+}
+CENTRE_ERRORS: dict[str, Text] = {
+    "centre_not_found": Text("এই কেন্দ্রটি পাওয়া যায়নি।", "This centre was not found."),
+    "columns_missing": Text(
+        "ফাইলে এই কলামগুলো নেই: {columns}।", "The file lacks these columns: {columns}."),
+    "columns_unknown": Text(
+        "ফাইলে অচেনা কলাম আছে: {columns}।", "The file has unknown columns: {columns}."),
+    "file_unreadable": Text(
+        "ফাইলটি পড়া যায়নি: UTF-8 এনকোডিংয়ের CSV ফাইল দিন।",
+        "The file could not be read: give a UTF-8 encoded CSV file."),
+}
+ERRORS.update(CENTRE_ERRORS)
+FIELD_ERRORS.update({
+    "duplicate_row": Text(
+        "'{label_bn}' এই ফাইলের {row_bn} নম্বর সারিতে আগেই আছে।",
+        "'{label_en}' already appears in row {row} of this file."),
+    "row_width": Text(
+        "এই সারিতে কলামের সংখ্যা শিরোনামের সাথে মেলে না ({found_bn}টি, হওয়ার কথা {expected_bn}টি)।",
+        "This row has {found} columns where the header has {expected}."),
+    "yes_no": Text("'{label_bn}'-এ yes বা no লিখুন।", "Write yes or no in '{label_en}'."),
+})
+# The demo centres ``make dev`` seeds (one per district, marked demo).
+DEMO_CENTRE_NAME = Text("ডেমো ডিজিটাল সেন্টার, {district_bn}", "Demo digital centre, {district_en}")
+DEMO_CENTRE_ADDRESS = Text("ইউনিয়ন পরিষদ ভবন, {union_bn}, {upazila_bn}, {district_bn}",
+                           "Union Parishad building, {union_en}, {upazila_en}, {district_en}")
+DEMO_CENTRE_HOURS = Text("রবি–বৃহস্পতি সকাল ৯টা–বিকাল ৫টা", "Sun–Thu 9 am–5 pm")
+# Assisted applications: the envelope's extra parts, as the error names them.
+ASSISTED_FIELDS: dict[str, Text] = {
+    "consent": Text("নাগরিকের সম্মতি", "Citizen's consent"),
+    "consent.challenge_id": Text("সম্মতি কোডের অনুরোধ", "Consent code request"),
+    "consent.code": Text("সম্মতির কোড", "Consent code"),
+    "consent.method": Text("সম্মতির ধরন", "Consent method"),
+    "consent.reason": Text("কোড ছাড়া সম্মতির কারণ", "Why consent is recorded without a code"),
+    "payment": Text("পরিশোধ", "Payment"),
+    "payment.mfs_provider": Text("মোবাইল ব্যাংকিং সেবা", "Mobile banking provider"),
+    "payment.mfs_reference": Text("লেনদেন নম্বর", "Transaction reference"),
+    "payment.service_charge_bdt": Text("সেবা মূল্য (টাকা)", "Service charge (taka)"),
+}
+FIELD_ERRORS.update({
+    "assisted_only": Text(
+        "'{label_bn}' শুধু কেন্দ্র থেকে করা আবেদনে দেওয়া যায়।",
+        "'{label_en}' is only given on an application made at a centre."),
+    "mfs_only": Text(
+        "'{label_bn}' শুধু মোবাইল ব্যাংকিংয়ে পরিশোধ হলে দিন।",
+        "Give '{label_en}' only when paid by mobile banking."),
+    "over_cap": Text(
+        "'{label_bn}' এই সেবার সর্বোচ্চ সেবা মূল্য ৳{cap_bn}-এর বেশি হতে পারে না।",
+        "'{label_en}' cannot be more than this service's cap of Tk {cap}."),
+    "whole_poisha": Text(
+        "'{label_bn}' টাকা ও পয়সায় লিখুন (দশমিকের পরে সর্বোচ্চ দুই অঙ্ক)।",
+        "Write '{label_en}' in taka and poisha (at most two decimals)."),
+    "consent_code_wrong": Text(
+        "'{label_bn}' মেলেনি বা মেয়াদ শেষ; নাগরিকের ফোনে আসা নতুন কোড দিন।",
+        "'{label_en}' does not match or has expired; give the new code sent to the "
+        "citizen's phone."),
+})
+# The ledger's query.
+LEDGER_FIELDS: dict[str, Text] = {
+    "date": Text("তারিখ", "Date"),
+    "from": Text("শুরুর তারিখ", "From date"),
+    "to": Text("শেষের তারিখ", "To date"),
+}
+FIELD_ERRORS.update({
+    "date_or_range": Text(
+        "'{label_bn}' দিলে শুরু ও শেষের তারিখ দেবেন না (একদিন অথবা একটি সময়সীমা)।",
+        "Give '{label_en}' or a from/to range, not both."),
+})
+# Receipts and their public verification.
+RECEIPT_ERRORS: dict[str, Text] = {
+    "receipt_not_genuine": Text(
+        "এই রসিদটি আসল নয়: ট্র্যাকিং নম্বর ও যাচাই কোড মেলেনি।",
+        "This receipt is not genuine: the tracking number and the check code do not match."),
+}
+ERRORS.update(RECEIPT_ERRORS)
+RECEIPT_GENUINE = Text("রসিদটি আসল।", "This receipt is genuine.")
+PAYMENT_METHODS: dict[str, Text] = {
+    "cash": Text("নগদ", "Cash"),
+    "mfs": Text("মোবাইল ব্যাংকিং", "Mobile banking"),
+}

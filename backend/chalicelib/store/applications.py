@@ -1,5 +1,5 @@
-"""The application store on DynamoDB: conditional writes, counters and the outbox in the
-same transaction.
+"""The application store on DynamoDB: conditional writes, counters, the outbox and (for a
+centre's application) its ledger entry in the same transaction.
 
 Every write is one ``TransactWriteItems``: the application (guarded by its version,
 or by non-existence when new) together with the day's counters (a few rows per move:
@@ -22,8 +22,10 @@ from pynamodb.exceptions import GetError, PynamoDBException, TransactWriteError,
 from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
+from ..domain.assisted import Assisted
 from ..domain.bangla import dhaka_date
 from ..domain.errors import ConcurrentUpdate, ServiceUnavailable
+from ..domain.ledger import entry_for
 from ..domain.lifecycle import Application, Channel, HistoryEntry, Status
 from ..domain.outbox import OutboxRecord
 from ..domain.ports import (
@@ -36,12 +38,14 @@ from ..domain.ports import (
 )
 from ..domain.stats import scopes_for
 from .cursors import decode_cursor, read_page
+from .ledger import ledger_model
 from .models import (
     ApplicationModel,
     CallbackModel,
     CounterModel,
     HistoryEntryMap,
     IdempotencyModel,
+    LedgerModel,
     OutboxModel,
 )
 from .outbox import outbox_model
@@ -77,6 +81,7 @@ def to_model(application: Application, *, new: bool = False) -> ApplicationModel
         agency_ref=application.agency_ref,
         due_by=application.due_by.isoformat() if application.due_by else None,
         consent=application.consent,
+        assisted=application.assisted.to_dict() if application.assisted else None,
         history=[HistoryEntryMap(**entry.to_dict()) for entry in application.history],
     )
     if not new and application.version is not None:
@@ -105,6 +110,7 @@ def to_application(item: ApplicationModel) -> Application:
         due_by=date.fromisoformat(item.due_by) if item.due_by else None,
         dispatch_failure=item.dispatch_failure,
         consent=item.consent,
+        assisted=Assisted.from_dict(item.assisted) if item.assisted else None,
         version=item.version,
     )
 
@@ -148,11 +154,16 @@ class DynamoApplicationStore:
         )
 
 
+        entry = entry_for(application)
+
         def fill(transaction: TransactWrite) -> None:
             transaction.save(item, condition=ApplicationModel.tracking_id.does_not_exist())
             transaction.save(record, condition=unclaimed)
             self._count(transaction, application, application.history)
             _put_outbox(transaction, outbox)
+            if entry is not None:  # a centre's: its ledger entry, in the same write
+                transaction.save(ledger_model(entry),
+                                 condition=LedgerModel.entry_key.does_not_exist())
 
         try:
             self._commit(f"create:{claim.key}:{application.tracking_id}", fill)

@@ -94,6 +94,7 @@ class ApplicationModel(Model):
     dispatch_failure = JSONAttribute(null=True)
     overdue = NumberAttribute(null=True)  # 1 once the SLA job found it past due_by
     consent = UnicodeAttribute(null=True)
+    assisted = JSONAttribute(null=True)  # domain.assisted.Assisted, for a centre's
     history = ListAttribute(of=HistoryEntryMap)
     version = VersionAttribute()
 
@@ -324,9 +325,83 @@ class CallbackModel(Model):
     expiration = NumberAttribute()
 
 
+class CentreUpazilaIndex(GlobalSecondaryIndex):
+    """A district's centres by upazila, then type: ``begins_with`` narrows to an upazila
+    (``<upazila>#``) or an upazila's centres of one type (``<upazila>#<type>#``)."""
+
+    class Meta:
+        index_name = "by-district-upazila"
+        projection = AllProjection()
+
+    district_id = UnicodeAttribute(hash_key=True)
+    upazila_key = UnicodeAttribute(range_key=True)  # <upazila>#<type>#<id>
+
+
+class CentreTypeIndex(GlobalSecondaryIndex):
+    """A district's centres by type (``begins_with(<type>#)``), then upazila."""
+
+    class Meta:
+        index_name = "by-district-type"
+        projection = AllProjection()
+
+    district_id = UnicodeAttribute(hash_key=True)
+    type_key = UnicodeAttribute(range_key=True)  # <type>#<upazila>#<id>
+
+
+class CentreModel(Model):
+    """A centre of the registry, keyed by its id (``nagorik centres import`` writes it)."""
+
+    class Meta:
+        table_name = "nagorik-dev-centres"
+        region = "ap-south-1"
+        billing_mode = "PAY_PER_REQUEST"
+
+    id = UnicodeAttribute(hash_key=True)
+    type = UnicodeAttribute()
+    name_bn = UnicodeAttribute()
+    name_en = UnicodeAttribute()
+    division_id = UnicodeAttribute()
+    district_id = UnicodeAttribute()
+    upazila_id = UnicodeAttribute()
+    union_id = UnicodeAttribute(null=True)
+    address_bn = UnicodeAttribute()
+    address_en = UnicodeAttribute()
+    hours_bn = UnicodeAttribute()
+    hours_en = UnicodeAttribute()
+    demo = NumberAttribute(default=0)
+    upazila_key = UnicodeAttribute()
+    type_key = UnicodeAttribute()
+    updated_at = UnicodeAttribute()
+
+    by_district_upazila = CentreUpazilaIndex()
+    by_district_type = CentreTypeIndex()
+
+
+class LedgerModel(Model):
+    """A centre's ledger entry: one per assisted application, written in the transaction
+    that creates it; a day or a range is one Query on centre + ``<day>#...``."""
+
+    class Meta:
+        table_name = "nagorik-dev-ledger"
+        region = "ap-south-1"
+        billing_mode = "PAY_PER_REQUEST"
+
+    centre_id = UnicodeAttribute(hash_key=True)
+    entry_key = UnicodeAttribute(range_key=True)  # <dhaka day>#<created_at>#<tracking id>
+    tracking_id = UnicodeAttribute()
+    service_id = UnicodeAttribute()
+    entrepreneur_id = UnicodeAttribute()
+    created_at = UnicodeAttribute()
+    fee_poisha = NumberAttribute(null=True)
+    service_charge_poisha = NumberAttribute()
+    payment_method = UnicodeAttribute()
+    mfs_provider = UnicodeAttribute(null=True)
+
+
 MODELS: tuple[type[Model], ...] = (
     ApplicationModel, CounterModel, IdempotencyModel, OutboxModel,
     ChallengeModel, LimitModel, SessionModel, StaffModel, StaffPhoneModel, CallbackModel,
+    CentreModel, LedgerModel,
 )
 TTL_ATTRIBUTES: dict[type[Model], str] = {
     IdempotencyModel: "expiration", OutboxModel: "expiration", ChallengeModel: "expiration",
@@ -349,6 +424,8 @@ def bind(settings: Settings) -> None:
         StaffModel: settings.resource("staff"),
         StaffPhoneModel: settings.resource("staff-phones"),
         CallbackModel: settings.resource("callbacks"),
+        CentreModel: settings.resource("centres"),
+        LedgerModel: settings.resource("ledger"),
     }
     for model, table_name in names.items():
         model.Meta.table_name = table_name
