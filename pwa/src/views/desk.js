@@ -17,14 +17,15 @@ const DECIDABLE = new Set(["in_review", "resubmitted"]);
 const state = { root: null, principal: null, status: "in_review", rows: [], cursor: null, asked: 0 };
 
 const STYLE = `
-.desk-bar{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:center;justify-content:space-between}
+.desk-who{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:center;margin:0}
 .desk-tabs{display:flex;flex-wrap:wrap;gap:.5rem;margin:1rem 0}
 .desk-tabs button[aria-pressed=true]{background:var(--green);color:#fff;font-weight:700}
 .desk-table{width:100%;border-collapse:collapse;background:#fff;border:1px solid var(--line)}
 .desk-table caption{text-align:left;font-weight:600;padding:.25rem 0}
 .desk-table th,.desk-table td{padding:.5rem .75rem;border-bottom:1px solid var(--line);text-align:left;vertical-align:middle}
 .desk-table thead th{background:#eef2ef}
-.desk-table button{width:100%;justify-content:flex-start;font-weight:700}
+.desk-table button{width:100%;justify-content:flex-start;font-weight:700;font-size:1.05rem}
+.desk-tid{white-space:nowrap;font-variant-numeric:tabular-nums}
 .desk-table tr.overdue{background:#fdf1f0}
 .badge.late{background:var(--red);color:#fff;font-weight:700}
 .desk-more{margin:1rem 0}
@@ -44,7 +45,8 @@ button.danger{border-color:var(--red);color:var(--red)}
 .desk-message.error{border-color:var(--red);background:#fff}
 @media (max-width:40rem){
 .desk-table thead{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
-.desk-table,.desk-table tbody,.desk-table tr,.desk-table th,.desk-table td{display:block}
+.desk-table,.desk-table caption,.desk-table tbody,.desk-table tr,.desk-table th,.desk-table td{display:block}
+.desk-table caption{padding:.25rem .75rem}
 .desk-table tr{border-bottom:2px solid var(--line);padding:.25rem 0}
 .desk-table td,.desk-table th{border:0;padding:.2rem .75rem}
 .desk-table td[data-label]::before{content:attr(data-label) ": ";font-weight:600}
@@ -164,10 +166,9 @@ async function queuePage(principal) {
   };
   mount(state.root,
     h("h1", { tabindex: "-1" }, t("desk.title")),
-    h("div", { class: "desk-bar" },
-      h("p", { class: "lead" }, t("desk.lead")),
-      h("p", { class: "desk-who" }, principal.phone ? t("desk.signed_in_as", { phone: localPhone(principal.phone) }) : null, " ",
-        h("button", { type: "button", onclick: leave }, t("desk.sign_out")))),
+    h("p", { class: "lead" }, t("desk.lead")),
+    h("p", { class: "desk-who" }, principal.phone ? h("span", null, t("desk.signed_in_as", { phone: localPhone(principal.phone) })) : null,
+      h("button", { type: "button", onclick: leave }, t("desk.sign_out"))),
     h("div", { class: "desk-tabs", role: "group", "aria-label": t("desk.tabs.label") },
       TABS.map((status) => h("button", { type: "button", "data-status": status, "aria-pressed": String(status === state.status), onclick: choose(status) }, t(`desk.tabs.${status}`)))),
     h("div", { id: "desk-view" }));
@@ -197,7 +198,7 @@ async function loadQueue(more = false) {
 function queueRow(row) {
   const id = row.tracking_id_bn && lang() === "bn" ? row.tracking_id_bn : row.tracking_id;
   return h("tr", { class: row.overdue ? "overdue" : null, "data-id": row.tracking_id },
-    h("th", { scope: "row" }, h("button", { type: "button", class: "desk-open", "aria-label": t("desk.open", { id }), onclick: () => openApplication(row.tracking_id) }, h("span", { class: "tid" }, id))),
+    h("th", { scope: "row" }, h("button", { type: "button", class: "desk-open", "aria-label": t("desk.open", { id }), onclick: () => openApplication(row.tracking_id) }, h("span", { class: "desk-tid" }, id))),
     h("td", { "data-label": t("desk.columns.service") }, pick(row.service_title) || row.service_id),
     h("td", { "data-label": t("desk.columns.since") }, moment(row.since)),
     h("td", { "data-label": t("desk.columns.due_by") }, row.due_by ? day(row.due_by) : t("desk.no_due")),
