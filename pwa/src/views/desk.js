@@ -8,6 +8,7 @@
 // (both no-store, and sent with Authorization, which the service worker never caches).
 // Nothing about the application or the officer goes into the page's address.
 import { formatMoment, toAsciiDigits } from "../bangla.js";
+import { loadService } from "../catalog.js";
 import { digits, lang, pick, t, table } from "../i18n.js";
 import { ApiError, authorized, restore, signInWithPassword, signOut } from "../session.js";
 import { h, mount } from "../vnode.js";
@@ -228,6 +229,7 @@ async function openApplication(trackingId, notice) {
   mount(view, h("p", { role: "status" }, t("desk.loading")));
   try {
     const application = await call(`/api/me/applications/${encodeURIComponent(trackingId)}`, { cache: "no-store" });
+    state.service = await loadService(application.service_id).catch(() => null);
     renderApplication(application, notice);
   } catch (error) {
     if (failed(error)) return;
@@ -238,11 +240,19 @@ async function openApplication(trackingId, notice) {
 
 const backButton = () => h("p", null, h("button", { type: "button", class: "desk-back", onclick: () => loadQueue() }, t("desk.back")));
 
-function value(answer) {
+/** An answer as the officer reads it: a choice by its label (from the service's form), a day
+ * as a date, yes or no; anything else as the citizen gave it. */
+function value(answer, property = {}) {
   if (answer === true) return t("desk.application.yes");
   if (answer === false) return t("desk.application.no");
-  if (Array.isArray(answer)) return answer.map(value).join(", ");
-  if (answer && typeof answer === "object") return Object.values(answer).map(value).filter(Boolean).join(", ");
+  if (Array.isArray(answer)) return answer.map((item) => value(item, property.items)).join(", ");
+  if (answer && typeof answer === "object") return Object.entries(answer).map(([name, item]) => value(item, property.properties?.[name])).filter(Boolean).join(", ");
+  const widget = property?.["x-ui"]?.widget;
+  const option = property?.["x-ui"]?.options?.[answer];
+  if (option) return pick(option);
+  const paper = widget === undefined && state.service?.documents?.find((item) => item.id === answer);
+  if (paper && property?.enum) return pick(paper.name);
+  if (widget === "date" && /^\d{4}-\d{2}-\d{2}$/.test(answer)) return day(answer);
   return answer == null ? "" : String(answer);
 }
 
@@ -273,7 +283,7 @@ function renderApplication(application, notice) {
         pair("consent", h("span", { class: "desk-consent" }, consentText(application)))),
       h("section", { "aria-labelledby": "desk-h-form" },
         h("h3", { id: "desk-h-form" }, t("desk.application.form")),
-        h("dl", { class: "desk-dl desk-form" }, fields.map((field) => [h("dt", null, label(field)), h("dd", null, value(field.value))]))),
+        h("dl", { class: "desk-dl desk-form" }, fields.map((field) => [h("dt", null, label(field)), h("dd", null, value(field.value, state.service?.form?.properties?.[field.name]))]))),
       h("section", { "aria-labelledby": "desk-h-history" },
         h("h3", { id: "desk-h-history" }, t("desk.application.history")),
         h("ol", { class: "desk-history" }, (application.history || []).map((entry) => h("li", null,
