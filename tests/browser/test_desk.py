@@ -133,6 +133,9 @@ def test_an_officer_reviews_rejects_without_reason_approves_and_delivers(
     open_application(page, tracking_id)
     labels = page.locator(".desk-form dt").all_inner_texts()
     assert labels and any(any("\u0980" <= ch <= "\u09ff" for ch in label) for label in labels)
+    answers = page.locator(".desk-form dd").all_inner_texts()
+    assert "জাতীয় পরিচয়পত্র" in answers  # a choice by its label, not its code
+    assert any("ঢাকা" in answer for answer in answers)  # an address by its areas' names
     assert page.locator(".desk-history li").count() >= 2
     assert page.locator(".desk-consent").inner_text().strip()
     screenshot(page, "desk-application-1280", full_page=True)

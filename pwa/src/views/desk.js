@@ -9,6 +9,7 @@
 // Nothing about the application or the officer goes into the page's address.
 import { formatMoment, toAsciiDigits } from "../bangla.js";
 import { loadService } from "../catalog.js";
+import { loadGeo, unionsOf } from "../geo.js";
 import { digits, lang, pick, t, table } from "../i18n.js";
 import { ApiError, authorized, restore, signInWithPassword, signOut } from "../session.js";
 import { h, mount } from "../vnode.js";
@@ -230,6 +231,7 @@ async function openApplication(trackingId, notice) {
   try {
     const application = await call(`/api/me/applications/${encodeURIComponent(trackingId)}`, { cache: "no-store" });
     state.service = await loadService(application.service_id).catch(() => null);
+    state.places = await places(application.form_fields || []).catch(() => ({}));
     renderApplication(application, notice);
   } catch (error) {
     if (failed(error)) return;
@@ -240,13 +242,30 @@ async function openApplication(trackingId, notice) {
 
 const backButton = () => h("p", null, h("button", { type: "button", class: "desk-back", onclick: () => loadQueue() }, t("desk.back")));
 
+const AREAS = ["division", "district", "upazila", "union"];
+
+/** The names of the areas an application's addresses name: {"district:47": {bn, en}, ...}. */
+async function places(fields) {
+  const addresses = fields.map((field) => field.value).filter((answer) => answer && typeof answer === "object" && !Array.isArray(answer) && answer.district);
+  if (!addresses.length) return {};
+  const geo = await loadGeo();
+  const found = {};
+  const keep = (kind, rows) => rows.forEach(([id, , bn, en]) => { found[`${kind}:${id}`] = { bn, en }; });
+  for (const kind of AREAS.slice(0, 3)) keep(kind, geo[kind] || []);
+  for (const address of addresses) if (address.union) keep("union", await unionsOf(address.district).catch(() => []));
+  return found;
+}
+
 /** An answer as the officer reads it: a choice by its label (from the service's form), a day
  * as a date, yes or no; anything else as the citizen gave it. */
 function value(answer, property = {}) {
   if (answer === true) return t("desk.application.yes");
   if (answer === false) return t("desk.application.no");
   if (Array.isArray(answer)) return answer.map((item) => value(item, property.items)).join(", ");
-  if (answer && typeof answer === "object") return Object.entries(answer).map(([name, item]) => value(item, property.properties?.[name])).filter(Boolean).join(", ");
+  if (answer && typeof answer === "object") {
+    return Object.entries(answer).map(([name, item]) => (AREAS.includes(name) && state.places?.[`${name}:${item}`]
+      ? pick(state.places[`${name}:${item}`]) : value(item, property.properties?.[name]))).filter(Boolean).join(", ");
+  }
   const widget = property?.["x-ui"]?.widget;
   const option = property?.["x-ui"]?.options?.[answer];
   if (option) return pick(option);
