@@ -259,7 +259,10 @@ def soak(*, clients: int, applications: int, drop: float, agency_failures: float
     """Run the whole soak; return its report."""
     env = {"NAGORIK_SIMULATOR_FAILURE_RATE": str(agency_failures),
            "NAGORIK_SIMULATOR_LATENCY_MS": "5", "NAGORIK_RETRY_BASE_SECONDS": "1",
-           "NAGORIK_RETRY_MAX_SECONDS": "4", "LOG_LEVEL": "WARNING"}
+           "NAGORIK_RETRY_MAX_SECONDS": "4", "LOG_LEVEL": "WARNING",
+           # a failing agency's circuit opens as in a stage, but for as long as the longest
+           # retry: the soak counts loss, and the fault tests the circuit's long waits
+           "NAGORIK_CIRCUIT_OPEN_SECONDS": "4"}
     with running_stack(data_dir, **env) as stack, serving(DroppingProxy(stack.api, drop)) as proxy:
         outcome = Outcome()
         tokens = [sign_in_citizen(stack.api, stack.web, phone_of(number))["access_token"]

@@ -332,11 +332,14 @@ function mountDistrictTable(figures) {
   const holder = document.getElementById("ops-district-table");
   if (!holder) return;
   const open = holder.querySelector("details")?.open;
-  const seen = new Set(figures.groups.district.map((group) => Number(group.key)));
+  // the 64 districts of the map: applications without a district (id 0) are in the totals
+  const known = state.names ? new Set(Object.keys(state.names).map(Number)) : null;
+  const placed = figures.groups.district.filter((group) => !known || known.has(Number(group.key)));
+  const seen = new Set(placed.map((group) => Number(group.key)));
   const quiet = Object.entries(state.names || {}).filter(([id]) => !seen.has(Number(id)))
     .map(([id, name]) => ({ key: id, name: { bn: name, en: name }, counts: {}, total: 0 }));
   mount(holder, h("details", { class: "ops-district-table", open: Boolean(open) }, h("summary", null, tt("map.table")),
-    groupTable("district", [...figures.groups.district, ...quiet], tt("groups.district"))));
+    groupTable("district", [...placed, ...quiet], tt("groups.district"))));
 }
 
 function renderFigures() {
