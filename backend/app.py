@@ -22,7 +22,7 @@ from chalicelib.workers.sla import sla_routes
 # Powertools writes the logs; Chalice's own handler would print every line twice.
 app = Chalice(app_name="nagorik", configure_logs=False)
 
-app.register_middleware(http_context, "http")
+app.register_middleware(http_context(app), "http")
 app.register_middleware(worker_context, "sqs")
 app.register_middleware(worker_context, "scheduled")
 app.register_middleware(worker_context, "dynamodb")

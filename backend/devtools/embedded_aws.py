@@ -115,6 +115,11 @@ def uninstall() -> None:
     _tokens.clear()
 
 
+def forget_client_tokens() -> None:
+    """Forget every transaction's client token (a test's moto emptied between tests)."""
+    _tokens.clear()
+
+
 @contextmanager
 def consistent_view() -> Iterator[None]:
     """Hold both locks: nothing changes in DynamoDB or SQS until the block ends."""

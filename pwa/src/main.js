@@ -33,11 +33,12 @@ async function offlineShare() {
   if (state.offline) return state.offline;
   const catalog = await loadIndex().catch(() => null);
   if (!catalog || typeof caches === "undefined") return { services: 0, total: 0 };
-  let services = 0;
-  for (const entry of catalog.services) {
+  // all at once: one by one, fifty services' lookups kept the offline notice away for a second
+  const kept = await Promise.all(catalog.services.map(async (entry) => {
     const [doc, check] = await Promise.all([caches.match(entry.doc), entry.check ? caches.match(entry.check) : true]);
-    if (doc && check) services += 1;
-  }
+    return Boolean(doc && check);
+  }));
+  const services = kept.filter(Boolean).length;
   const share = { services, total: catalog.services.length };
   if (services === share.total) state.offline = share; // complete: it stays so for this version
   return share;

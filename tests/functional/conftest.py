@@ -31,15 +31,86 @@ def reset_caches() -> None:
     _port.cache_clear()
 
 
-@pytest.fixture
-def aws() -> Iterator[None]:
-    """Moto in-process with this stage's tables and queues created."""
-    from devtools.resources import ensure_all
+class _Moto:
+    """One in-process moto for the whole tier, emptied between tests.
 
+    Creating twenty tables, thirty queues and their parameters costs seconds a test;
+    emptying them costs milliseconds. What a test may change is put back: every item,
+    stream record, message and transaction token goes, and the parameters return to
+    the values they were created with. Tables and queues a test's settings need are
+    created the first time a test uses those settings.
+    """
+
+    def __init__(self) -> None:
+        self.prepared: set[tuple[str, str]] = set()
+        self.parameters: dict[str, dict[str, list[Any]]] = {}
+
+    def prepare(self) -> None:
+        from devtools.resources import ensure_all
+
+        settings = get_settings()
+        key = (settings.resource(""), settings.region)
+        if key not in self.prepared:
+            ensure_all(settings)
+            self.prepared.add(key)
+            self.parameters[settings.region] = {
+                name: list(versions)
+                for name, versions in dict.items(self._ssm(settings.region)._parameters)}
+
+    @staticmethod
+    def _ssm(region: str) -> Any:
+        from moto.core import DEFAULT_ACCOUNT_ID
+        from moto.ssm.models import ssm_backends
+
+        return ssm_backends[DEFAULT_ACCOUNT_ID][region]
+
+    def empty(self) -> None:
+        from collections import defaultdict
+
+        from moto.core import DEFAULT_ACCOUNT_ID
+        from moto.dynamodb.models import dynamodb_backends
+        from moto.dynamodb.models.table import StreamShard
+        from moto.sqs.models import sqs_backends
+
+        from devtools import embedded_aws
+
+        with embedded_aws.consistent_view():
+            embedded_aws.forget_client_tokens()
+            for region in {region for _, region in self.prepared}:
+                for table in dynamodb_backends[DEFAULT_ACCOUNT_ID][region].tables.values():
+                    table.items = defaultdict(dict)
+                    table.__dict__.pop("_gsi", None)  # devtools/embedded_aws.py's index maps
+                    table.__dict__.pop("_gsi_keys", None)
+                    if table.stream_shard is not None:
+                        table.stream_shard = StreamShard(DEFAULT_ACCOUNT_ID, table)
+                for queue in sqs_backends[DEFAULT_ACCOUNT_ID][region].queues.values():
+                    queue._messages = []
+                    queue._pending_messages = set()
+                    queue.deleted_messages = set()
+                    queue.last_purged_at = None
+                parameters = self._ssm(region)._parameters
+                baseline = self.parameters[region]
+                for name in [name for name in dict.keys(parameters) if name not in baseline]:
+                    dict.__delitem__(parameters, name)
+                for name, versions in baseline.items():
+                    dict.__setitem__(parameters, name, list(versions))
+
+
+@pytest.fixture(scope="package")
+def _moto() -> Iterator[_Moto]:
+    """The tier's moto: started once, stopped after the tier's last test."""
     with mock_aws():
-        reset_caches()
-        ensure_all(get_settings())
-        yield
+        yield _Moto()
+    reset_caches()
+
+
+@pytest.fixture
+def aws(_moto: _Moto) -> Iterator[None]:
+    """Moto in-process with this stage's tables and queues, empty, as a fresh stage has."""
+    reset_caches()
+    _moto.prepare()
+    yield
+    _moto.empty()
     reset_caches()
 
 

@@ -169,3 +169,22 @@ def test_a_correlation_id_that_is_not_one_is_not_echoed(client, sent: str) -> No
 def test_a_correlation_id_that_is_one_is_echoed(client) -> None:
     response = get_json(client, "/services", **{"X-Correlation-Id": "web-2026-12-01.a1:b2"})
     assert response.headers["X-Correlation-Id"] == "web-2026-12-01.a1:b2"
+
+
+def test_a_query_parameter_the_route_does_not_take_is_a_400_naming_it(citizen) -> None:
+    """A misspelt ``cursor`` would silently restart the list; it is refused instead."""
+    response = citizen.http.get("/me/applications?curser=abc")
+    body = json.loads(response.body)
+    assert response.status_code == 400
+    assert body["code"] == "query_invalid"
+    [problem] = body["fields"]
+    assert problem["path"] == "curser" and problem["code"] == "unknown_parameter"
+    assert "curser" in problem["message_bn"] and "curser" in problem["message_en"]
+    assert citizen.http.get("/me/applications").status_code == 200
+
+
+def test_a_route_without_query_parameters_refuses_any(client) -> None:
+    response = client.http.get("/categories?x=1")
+    assert response.status_code == 400
+    assert json.loads(response.body)["fields"][0]["path"] == "x"
+    assert client.http.get("/services?q=birth").status_code == 200

@@ -13,8 +13,11 @@ from chalice import Response
 from chalice.app import Request
 
 from ..observability import logger, metrics
+from ..domain.errors import BadRequest, FieldProblem, cut
+from ..domain.messages import Text
 from .cors import cors_headers
 from .errors import CHALICE_CODES, error_response, within_budget
+from .openapi import documented_routes
 
 
 def _chalice_error_code(response: Response) -> str | None:
@@ -34,8 +37,44 @@ def _chalice_error_code(response: Response) -> str | None:
 _CORRELATION_ID = re.compile(r"^[A-Za-z0-9._:\-]{1,64}$")
 
 
-def http_context(event: Request, get_response: Callable[[Request], Response]) -> Response:
-    """Wrap every HTTP request."""
+Middleware = Callable[[Request, Callable[[Request], Response]], Response]
+
+
+def _unknown_parameters(event: Request, known: dict[tuple[str, str], frozenset[str]]
+                        ) -> Response | None:
+    """A 400 naming the first query parameter the route's description does not list.
+
+    A parameter nobody reads is a caller's mistake (a misspelt ``cursor`` silently
+    restarts the list); answering 200 would hide it.
+    """
+    context: dict[str, Any] = event.context or {}
+    allowed = known.get((context.get("resourcePath") or "", event.method))
+    if allowed is None:
+        return None
+    unknown = sorted(set(event.query_params or {}) - allowed)
+    if not unknown:
+        return None
+    name = cut(unknown[0])
+    return error_response(BadRequest("query_invalid", fields=[
+        FieldProblem.of(name, "unknown_parameter", Text(name, name))]))
+
+
+def http_context(app: Any) -> Middleware:
+    """The middleware wrapping every HTTP request to ``app`` (call after its routes)."""
+    known: dict[tuple[str, str], frozenset[str]] = {}
+
+    def middleware(event: Request, get_response: Callable[[Request], Response]) -> Response:
+        if not known:  # the routes, read once they are all registered
+            known.update({route: frozenset(doc.query) for route, doc in
+                          documented_routes(app).items() if doc is not None})
+        return _wrapped(event, get_response, known)
+
+    return middleware
+
+
+def _wrapped(event: Request, get_response: Callable[[Request], Response],
+             known: dict[tuple[str, str], frozenset[str]]) -> Response:
+    """Wrap one HTTP request."""
     headers: Any = event.headers or {}
     context: dict[str, Any] = event.context or {}
     sent = headers.get("x-correlation-id")
@@ -45,7 +84,7 @@ def http_context(event: Request, get_response: Callable[[Request], Response]) ->
         correlation_id=correlation_id, method=event.method, path=context.get("resourcePath")
     )
     try:
-        response = get_response(event)
+        response = _unknown_parameters(event, known) or get_response(event)
         failed = response.status_code >= HTTPStatus.BAD_REQUEST
         code = _chalice_error_code(response) if failed else None
         if code is not None:

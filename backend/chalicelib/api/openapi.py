@@ -336,7 +336,8 @@ def _parameters(path: str, doc: Doc) -> list[dict[str, Any]]:
 
 def _responses(doc: Doc) -> dict[str, Any]:
     found: dict[str, Any] = {}
-    for status, schema in sorted(doc.responses.items()):
+    # Every route answers 400 to a query parameter it does not take (api/middleware.py).
+    for status, schema in sorted({400: "Error", **doc.responses}.items()):
         entry: dict[str, Any] = {"description": REASONS.get(status, str(status))}
         if schema is not None:
             entry["content"] = {JSON: {"schema": _schema(schema)}}

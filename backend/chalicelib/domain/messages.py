@@ -228,6 +228,10 @@ FIELD_ERRORS: dict[str, Text] = {
         "'{label_bn}' নামে কোনো ঘর এই ফর্মে নেই।", "This form has no field '{label_en}'."
     ),
     "invalid": Text("'{label_bn}' সঠিক নয়।", "'{label_en}' is not valid."),
+    "unknown_parameter": Text(
+        "এই ঠিকানা '{label_bn}' নামে কোনো খোঁজার মান নেয় না।",
+        "This address takes no query parameter '{label_en}'.",
+    ),
     "not_own_phone": Text(
         "'{label_bn}' হতে হবে যে নম্বরে আপনি সাইন ইন করেছেন।",
         "'{label_en}' must be the number you signed in with.",

@@ -428,7 +428,8 @@ def bind(settings: Settings) -> None:
         LedgerModel: settings.resource("ledger"),
     }
     for model, table_name in names.items():
-        model.Meta.table_name = table_name
-        model.Meta.region = settings.region
-        model.Meta.host = settings.endpoint_url
+        place = (table_name, settings.region, settings.endpoint_url)
+        if tuple(getattr(model.Meta, key, None) for key in ("table_name", "region", "host")) == place:
+            continue  # its connection (and botocore session) serve these settings still
+        model.Meta.table_name, model.Meta.region, model.Meta.host = place
         model._connection = None  # forget a connection made for other settings
