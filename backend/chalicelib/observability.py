@@ -12,7 +12,10 @@ import re
 import warnings
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics, single_metric
+from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools.metrics.provider.cloudwatch_emf.cloudwatch import (
+    AmazonCloudWatchEMFProvider,
+)
 from aws_lambda_powertools.logging.formatter import LambdaPowertoolsFormatter
 
 from .settings import get_settings
@@ -64,14 +67,21 @@ DIMENSIONS = ("ServiceId", "Agency", "Kind")
 
 def count_by(name: str, value: float = 1, *, unit: str = "Count", **dimensions: str) -> None:
     """Emit ``name`` once per dimension given, each alone (``ServiceId=..., Agency=...``
-    makes two metrics, not their product), as an EMF line written at once."""
-    for dimension, key in dimensions.items():
+    makes two metrics, not their product), as one EMF line written at once: one document
+    with a dimension set per dimension (half the work and the log bytes of one each)."""
+    if not dimensions:
+        return
+    for dimension in dimensions:
         if dimension not in DIMENSIONS:
             raise ValueError(f"{dimension} is not one of the metric dimensions {DIMENSIONS}")
-        with single_metric(name=name, unit=unit, value=value,  # type: ignore[arg-type]
-                           namespace=NAMESPACE,
-                           default_dimensions={"service": SERVICE_NAME}) as metric:
-            metric.add_dimension(name=dimension, value=str(key))
+    emf = AmazonCloudWatchEMFProvider(namespace=NAMESPACE, service=SERVICE_NAME,
+                                      default_dimensions={"service": SERVICE_NAME})
+    (first, key), *others = dimensions.items()
+    emf.add_dimension(name=first, value=str(key))
+    for dimension, key in others:
+        emf.add_dimensions(**{dimension: str(key)})
+    emf.add_metric(name=name, unit=unit, value=value)  # type: ignore[arg-type]
+    emf.flush_metrics()
 
 
 def record_overdue(counts: dict[tuple[str, str], int]) -> None:

@@ -16,7 +16,7 @@ from tests.helpers import post_json
 
 
 def emitted(text: str) -> list[dict[str, Any]]:
-    """Every EMF metric printed: name, dimensions (set), value."""
+    """Every metric the EMF lines printed make: name, dimensions, value."""
     found = []
     for line in text.splitlines():
         try:
@@ -26,12 +26,14 @@ def emitted(text: str) -> list[dict[str, Any]]:
         if not isinstance(record, dict):
             continue
         for directive in record.get("_aws", {}).get("CloudWatchMetrics", []):
+            # CloudWatch makes one metric of each dimension set a document lists
             for metric in directive["Metrics"]:
-                dimensions = {name: record[name] for name in directive["Dimensions"][0]}
-                value = record[metric["Name"]]
-                found.append({"namespace": directive["Namespace"], "name": metric["Name"],
-                              "dimensions": dimensions,
-                              "value": sum(value) if isinstance(value, list) else value})
+                for names in directive["Dimensions"]:
+                    dimensions = {name: record[name] for name in names}
+                    value = record[metric["Name"]]
+                    found.append({"namespace": directive["Namespace"], "name": metric["Name"],
+                                  "dimensions": dimensions,
+                                  "value": sum(value) if isinstance(value, list) else value})
     return found
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import threading
+import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -316,3 +317,77 @@ def test_an_officer_of_another_agency_gets_404(world: World) -> None:
     with pytest.raises(NotFound):
         runtime().applications.decide(tracking_id, {"decision": "approve"}, principal=land)
     assert world.application(tracking_id).status.value == "in_review"
+
+
+@pytest.fixture
+def api(world: World) -> Iterator[str]:
+    """The platform's API over loopback HTTP (chalice local, as ``make dev`` serves it), on
+    the world's moto: the agency's callbacks reach it as they would a stage."""
+    from chalice.cli.factory import CLIFactory
+
+    from devtools.stack import BACKEND, free_port
+
+    factory = CLIFactory(project_dir=str(BACKEND))
+    config = factory.create_config_obj(chalice_stage_name="dev")
+    port = free_port()
+    server = factory.create_local_server(config.chalice_app, config, "127.0.0.1", port)
+    thread = threading.Thread(target=server.server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+
+
+def _call_back(api: str, body: bytes, headers: dict[str, str],
+               agency: str = "police") -> tuple[int, dict[str, Any]]:
+    request = urllib.request.Request(
+        f"{api}/agencies/{agency}/callbacks", data=body, method="POST",
+        headers={"Content-Type": "application/json", **headers})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as answer:
+            return answer.status, json.loads(answer.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read())
+
+
+def test_forged_stale_and_replayed_callbacks_over_http_change_nothing(
+        world: World, api: str) -> None:
+    import time
+
+    from chalicelib.agencies import webhooks
+
+    # GIVEN an application the police hold, and what its history says
+    (tracking_id,) = world.apply(1)
+    assert world.drive(lambda: world.statuses([tracking_id]) == ["forwarded"])
+    body = json.dumps({"tracking_id": tracking_id, "event": "in_review"}).encode()
+    now = int(time.time())
+    other = "whsec_" + "b3RoZXItYWdlbmN5LXNpZ25pbmcta2V5LWZvcmdlZA=="
+
+    # WHEN forged and stale callbacks arrive over HTTP
+    forgeries = {
+        "wrong secret": (body, webhooks.headers(other, "evt-f1", now, body)),
+        "stale": (body, webhooks.headers(SECRET, "evt-f2", now - 6 * 60, body)),
+        "altered body": (body.replace(b"in_review", b"delivered"),
+                         webhooks.headers(SECRET, "evt-f3", now, body)),
+        "unsigned": (body, {}),
+    }
+    before = [e.status.value for e in world.application(tracking_id).history]
+    for name, (sent, headers) in forgeries.items():
+        status, refusal = _call_back(api, sent, headers)
+        # THEN each is a bilingual 401 and the history has not moved
+        assert (status, refusal["code"]) == (401, "callback_unauthorized"), name
+        assert refusal["message_bn"] and refusal["message_en"]
+    assert [e.status.value for e in world.application(tracking_id).history] == before
+
+    # WHEN the genuine callback comes, then comes again with its webhook-id (a replay)
+    genuine = webhooks.headers(SECRET, "evt-g1", now, body)
+    first = _call_back(api, body, genuine)
+    replayed = _call_back(api, body, genuine)
+
+    # THEN it moved the application once, and the replay got the same answer
+    assert first == (200, {"tracking_id": tracking_id, "status": "in_review"})
+    assert replayed == first
+    history = [e.status.value for e in world.application(tracking_id).history]
+    assert history == [*before, "in_review"]
