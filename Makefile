@@ -19,7 +19,7 @@ dev: deps catalog pwa
 
 ## test: every tier (unit, functional, integration, infra, browser)
 test: deps catalog pwa lint
-	@set +e; cd $(CURDIR) && $(PY) -m pytest -p no:cacheprovider tests; rc=$$?; \
+	@set +e; cd $(CURDIR) && $(PY) -m pytest -p no:cacheprovider -n 2 --dist loadgroup tests; rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: that is a failure here"; exit 1; fi; exit $$rc
 
 ## test-fast: unit and functional tiers only (no servers, no browser)
@@ -47,14 +47,32 @@ lint: python-deps
 	$(VENV)/bin/ruff check backend tests bench infra
 	$(VENV)/bin/mypy backend/chalicelib
 
+# The catalog and the web app are rebuilt only when something they are made from changed
+# (a stamp in .make/ per build; a missing output forgets its stamp), so `make dev` starts
+# at once, and a `make dev` that a test starts never rewrites files other tests read.
+STAMPS := .make
+CATALOG_SOURCES := $(shell find schemas backend/chalicelib backend/devtools -type f \
+  \( -name '*.json' -o -name '*.py' \) -not -path 'backend/chalicelib/schemas/*' \
+  -not -path '*/__pycache__/*' 2>/dev/null)
+PWA_SOURCES := $(shell find pwa/src pwa/i18n pwa/public -type f 2>/dev/null) \
+  pwa/index.html pwa/build.mjs
+$(if $(wildcard backend/chalicelib/schemas/index.json pwa/.catalog/district-map.json),,$(shell rm -f $(STAMPS)/catalog))
+$(if $(wildcard pwa/dist/index.html),,$(shell rm -f $(STAMPS)/pwa))
+
 ## catalog: check every schema and build the catalog the API and the web app read
-catalog: python-deps
+catalog: $(STAMPS)/catalog
+
+$(STAMPS)/catalog: $(STAMP) $(CATALOG_SOURCES)
 	cd backend && $(PY) -m devtools.catalog_build --out chalicelib/schemas --out ../pwa/.catalog --geo-out ../pwa/.catalog/geo.json
 	cd backend && $(PY) -m devtools.district_map --out ../pwa/.catalog/district-map.json
+	@mkdir -p $(STAMPS) && touch $@
 
 ## pwa: build the web app into pwa/dist
-pwa: node-deps catalog
+pwa: $(STAMPS)/pwa
+
+$(STAMPS)/pwa: $(STAMPS)/catalog pwa/node_modules/.installed $(PWA_SOURCES)
 	cd pwa && npm run --silent build
+	@mkdir -p $(STAMPS) && touch $@
 
 deps: python-deps browser-deps node-deps
 
@@ -66,7 +84,7 @@ $(STAMP): pyproject.toml backend/requirements.txt
 	@if [ -x $(VENV)/bin/python ] && ! $(VENV)/bin/python -c 'import sys; assert sys.version_info[:2] == (3, 13)' 2>/dev/null; \
 	  then echo "replacing $(VENV) (built with another Python)"; rm -rf $(VENV); fi
 	[ -x $(VENV)/bin/python ] || $(PYTHON) -m venv $(VENV)
-	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet --upgrade 'pip<26.3'  # chalice 1.34 requires pip<26.3
 	$(VENV)/bin/pip install --quiet -e '.[dev]'
 	touch $@
 
@@ -84,4 +102,4 @@ pwa/node_modules/.installed: pwa/package.json pwa/package-lock.json
 	touch $@
 
 clean:
-	rm -rf $(VENV) pwa/node_modules pwa/dist build backend/chalicelib/schemas
+	rm -rf $(VENV) pwa/node_modules pwa/dist build backend/chalicelib/schemas pwa/.catalog $(STAMPS)

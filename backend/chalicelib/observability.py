@@ -13,10 +13,10 @@ import warnings
 from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools.logging.formatter import LambdaPowertoolsFormatter
 from aws_lambda_powertools.metrics.provider.cloudwatch_emf.cloudwatch import (
     AmazonCloudWatchEMFProvider,
 )
-from aws_lambda_powertools.logging.formatter import LambdaPowertoolsFormatter
 
 from .settings import get_settings
 
@@ -80,7 +80,7 @@ def count_by(name: str, value: float = 1, *, unit: str = "Count", **dimensions: 
     emf.add_dimension(name=first, value=str(key))
     for dimension, key in others:
         emf.add_dimensions(**{dimension: str(key)})
-    emf.add_metric(name=name, unit=unit, value=value)  # type: ignore[arg-type]
+    emf.add_metric(name=name, unit=unit, value=value)
     emf.flush_metrics()
 
 

@@ -523,8 +523,30 @@ def _write_json(path: Path, value: Any) -> None:
     path.write_text(text + "\n", encoding="utf-8")
 
 
-def write(catalog: dict[str, Any], out: Path) -> None:
-    """Replace ``out`` with the built catalog."""
+def write(catalog: dict[str, Any], out: Path) -> bool:
+    """Replace ``out`` with the built catalog, unless it holds this very build already;
+    whether it wrote.
+
+    Under a lock, and only when something changed: processes that build the catalog at
+    once (two test processes, ``make dev`` started by a test) never see it half-written,
+    and a reader never finds it gone.
+    """
+    import fcntl
+
+    digest = hashlib.sha256(
+        json.dumps(catalog, sort_keys=True, default=str).encode()).hexdigest()
+    marker = out / ".digest"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with open(out.with_name(out.name + ".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if marker.exists() and marker.read_text() == digest:
+            return False
+        _replace(catalog, out)
+        marker.write_text(digest)
+    return True
+
+
+def _replace(catalog: dict[str, Any], out: Path) -> None:
     staging = out.with_name(out.name + ".tmp")
     if staging.exists():
         shutil.rmtree(staging)

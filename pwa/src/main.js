@@ -324,7 +324,11 @@ async function applicationRoute(id) {
         refreshNotices();
       },
     }).catch(() => null);
-    if (place.isConnected && mine === asked) place.replaceChildren(...(element ? [element] : []));
+    if (!place.isConnected || mine !== asked) return;
+    // a citizen answering "cancel it?" keeps the question while it can still be cancelled:
+    // the status moving from submitted to queued must not take it away under their finger
+    if (place.querySelector(".confirm:not([hidden])") && element?.querySelector(".cancel-app")) return;
+    place.replaceChildren(...(element ? [element] : []));
   };
   const show = (shown) => {
     const focused = document.activeElement && main.querySelector("#app-view")?.contains(document.activeElement);

@@ -176,6 +176,7 @@ def test_the_page_refreshes_every_30_seconds_while_visible(seeded, page) -> None
 
 
 def test_offline_the_last_figures_show_with_their_time(seeded, context) -> None:
+    context.set_default_timeout(30_000)  # as the other dashboard tests: 30 days of figures
     page = context.new_page()
     dashboard(page, seeded)
     wait_for_service_worker(page)

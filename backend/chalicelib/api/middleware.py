@@ -12,9 +12,9 @@ from typing import Any
 from chalice import Response
 from chalice.app import Request
 
-from ..observability import logger, metrics
 from ..domain.errors import BadRequest, FieldProblem, cut
 from ..domain.messages import Text
+from ..observability import logger, metrics
 from .cors import cors_headers
 from .errors import CHALICE_CODES, error_response, within_budget
 from .openapi import documented_routes

@@ -429,7 +429,8 @@ def bind(settings: Settings) -> None:
     }
     for model, table_name in names.items():
         place = (table_name, settings.region, settings.endpoint_url)
-        if tuple(getattr(model.Meta, key, None) for key in ("table_name", "region", "host")) == place:
+        bound = tuple(getattr(model.Meta, key, None) for key in ("table_name", "region", "host"))
+        if bound == place:
             continue  # its connection (and botocore session) serve these settings still
         model.Meta.table_name, model.Meta.region, model.Meta.host = place
         model._connection = None  # forget a connection made for other settings
