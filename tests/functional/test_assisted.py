@@ -110,6 +110,51 @@ def test_a_recorded_consent_is_flagged_for_the_agency_and_ops(tablet, as_role) -
     assert "consent_reason" not in own.json["assisted"]
 
 
+def without_phone(consent: dict[str, Any]) -> dict[str, Any]:
+    found = body(consent)
+    del found["applicant"]["phone"]
+    return found
+
+
+def test_a_citizen_with_no_phone_of_their_own_is_served_on_record_and_told_at_the_centre(
+        tablet, as_role) -> None:
+    from chalicelib.runtime import runtime
+    from tests.functional.conftest import pending_outbox
+
+    # GIVEN a citizen with no phone of their own, their consent recorded at the centre
+    made = post_json(tablet, "/applications", without_phone(
+        {"method": "recorded", "reason": "নাগরিকের নিজের কোনো ফোন নেই"}),
+        **{"Idempotency-Key": "tab-nophone-1"})
+    # THEN the application is made, with no phone, and no SMS will be sent for it
+    assert made.status_code == 201, made.json
+    stored = runtime().applications.store.get(made.json["tracking_id"])
+    assert stored is not None and stored.applicant_phone is None
+    kinds = [message.body.get("kind") for record in pending_outbox()
+             if record.tracking_id == stored.tracking_id for message in record.messages]
+    assert kinds and "transition" not in kinds  # the agency's step, and no SMS
+    # AND the centre's receipt and ledger have it
+    receipt = get_json(tablet, f"/applications/{made.json['tracking_id']}/receipt")
+    assert receipt.status_code == 200, receipt.json
+    ledger = get_json(tablet, "/centres/centre-a/ledger")
+    assert made.json["tracking_id"] in [e["tracking_id"] for e in ledger.json["entries"]]
+
+
+def test_no_phone_needs_a_recorded_consent_and_a_citizen_always_gives_one(
+        tablet, citizen) -> None:
+    # a consent code cannot reach a citizen with no phone: the phone is asked for
+    coded = post_json(tablet, "/applications", without_phone(
+        {"challenge_id": "abcdefgh12", "code": "123456"}), **{"Idempotency-Key": "tab-np-2"})
+    assert coded.status_code == 422
+    assert fields(coded) == {"applicant.phone": "phone_for_code"}
+    assert "কারণ" in coded.json["fields"][0]["message_bn"]
+    # a citizen applying themself gives their own phone
+    own = submission(BIRTH, example(BIRTH, "valid-adult-with-present-address"))
+    del own["applicant"]["phone"]
+    refused = post_json(citizen, "/applications", own, **{"Idempotency-Key": "self-np-1"})
+    assert refused.status_code == 422
+    assert fields(refused) == {"applicant.phone": "required"}
+
+
 def test_a_wrong_code_is_refused_naming_the_field_and_nothing_is_written(tablet) -> None:
     consent = consent_by_code(tablet)
     wrong = {**consent, "code": "000000" if consent["code"] != "000000" else "111111"}

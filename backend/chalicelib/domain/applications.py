@@ -160,7 +160,8 @@ class Applications:
                 return earlier
             raise
         now = self.clock()
-        phone = normalise_mobile(envelope["applicant"]["phone"]) or ""
+        given = envelope["applicant"].get("phone")  # absent: no phone of their own (assisted)
+        phone = normalise_mobile(given) if given is not None else None
         assisted: Assisted | None = None
         if assisting:
             earlier = self._earlier(claim_key, digest)  # before the code is used up
@@ -203,7 +204,7 @@ class Applications:
         raise ServiceUnavailable("service_unavailable")  # pragma: no cover - 8 collisions
 
     def _assisted(self, envelope: dict[str, Any], service: Service, form: dict[str, Any], *,
-                  phone: str, principal: Principal, now: datetime) -> Assisted:
+                  phone: str | None, principal: Principal, now: datetime) -> Assisted:
         """The fee, the charge and the payment, once the citizen's consent is checked:
         the code last, so that a form to fix never uses it up."""
         consent, payment = envelope["consent"], envelope["payment"]
@@ -214,7 +215,8 @@ class Applications:
             raise ValidationFailed("validation_failed", fields=problems)
         if consent.get("method") != "recorded":
             try:
-                self.consent_check(str(consent["challenge_id"]), str(consent["code"]), phone)
+                self.consent_check(str(consent["challenge_id"]), str(consent["code"]),
+                                   phone or "")
             except Unauthorized:
                 raise ValidationFailed("validation_failed", fields=[
                     assisted_problem("consent.code", "consent_code_wrong")]) from None
@@ -250,17 +252,20 @@ class Applications:
         phone = applicant.get("phone") if isinstance(applicant, dict) else None
         if principal.role is Role.ENTREPRENEUR:
             shown = {p.path.split(".")[0] for p in problems}
-            if "consent" not in shown:
-                problems += consent_problems(envelope.get("consent"))
+            if "consent" not in shown and "applicant" not in shown:
+                problems += consent_problems(envelope.get("consent"), phone=phone)
             if "payment" not in shown:
                 problems += payment_problems(envelope.get("payment"))
         else:
             problems += [assisted_problem(part, "assisted_only") for part in ASSISTED_PARTS
                          if isinstance(envelope, dict) and part in envelope]
-            if (not any(p.path == "applicant.phone" for p in problems)
+            label = Text("আবেদনকারীর মোবাইল নম্বর", "Applicant's mobile number")
+            if isinstance(applicant, dict) and phone is None and not any(
+                    p.path.startswith("applicant") for p in problems):
+                problems.append(FieldProblem.of("applicant.phone", "required", label))
+            elif (not any(p.path == "applicant.phone" for p in problems)
                     and normalise_mobile(phone or "") not in (None, principal.phone)):
-                problems.append(FieldProblem.of("applicant.phone", "not_own_phone", Text(
-                    "আবেদনকারীর মোবাইল নম্বর", "Applicant's mobile number")))
+                problems.append(FieldProblem.of("applicant.phone", "not_own_phone", label))
         unusable = {"service_id", "service_version", "form"}
         if any(problem.path.split(".")[0] in unusable for problem in problems):
             raise ValidationFailed("validation_failed", fields=problems)

@@ -65,10 +65,13 @@ def problem(path: str, code: str, **values: Any) -> FieldProblem:
     return FieldProblem.of(path, code, ASSISTED_FIELDS[path], **values)
 
 
-def consent_problems(consent: Any) -> list[FieldProblem]:
-    """What is missing from a consent before any code is checked."""
+def consent_problems(consent: Any, *, phone: Any = "") -> list[FieldProblem]:
+    """What is missing from a consent before any code is checked: a code needs the
+    applicant's ``phone`` (a citizen with no phone of their own consents on record)."""
     if not isinstance(consent, dict):
         return [problem("consent", "required")]
+    if consent.get("method") != "recorded" and phone is None:
+        return [problem("applicant.phone", "phone_for_code")]
     if consent.get("method") == "recorded":
         found = [] if consent.get("reason") else [problem("consent.reason", "required")]
         found += [problem(f"consent.{name}", "unknown_field") for name in

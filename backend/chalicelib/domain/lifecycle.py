@@ -167,7 +167,7 @@ class Application:
     service_version: int
     agency_id: str
     applicant_name: str
-    applicant_phone: str
+    applicant_phone: str | None  # None: a citizen with no phone of their own (assisted)
     form: dict[str, Any]
     channel: Channel
     created_at: datetime

@@ -390,6 +390,7 @@ ASSISTED_FIELDS: dict[str, Text] = {
     "consent.code": Text("সম্মতির কোড", "Consent code"),
     "consent.method": Text("সম্মতির ধরন", "Consent method"),
     "consent.reason": Text("কোড ছাড়া সম্মতির কারণ", "Why consent is recorded without a code"),
+    "applicant.phone": Text("আবেদনকারীর মোবাইল নম্বর", "Applicant's mobile number"),
     "payment": Text("পরিশোধ", "Payment"),
     "payment.mfs_provider": Text("মোবাইল ব্যাংকিং সেবা", "Mobile banking provider"),
     "payment.mfs_reference": Text("লেনদেন নম্বর", "Transaction reference"),
@@ -408,6 +409,11 @@ FIELD_ERRORS.update({
     "whole_poisha": Text(
         "'{label_bn}' টাকা ও পয়সায় লিখুন (দশমিকের পরে সর্বোচ্চ দুই অঙ্ক)।",
         "Write '{label_en}' in taka and poisha (at most two decimals)."),
+    "phone_for_code": Text(
+        "সম্মতির কোড পাঠাতে '{label_bn}' লাগে; নাগরিকের নিজের ফোন না থাকলে কোড ছাড়া "
+        "সম্মতির কারণ লিখুন।",
+        "'{label_en}' is needed to send the consent code; if the citizen has no phone of "
+        "their own, record why consent is given without a code."),
     "consent_code_wrong": Text(
         "'{label_bn}' মেলেনি বা মেয়াদ শেষ; নাগরিকের ফোনে আসা নতুন কোড দিন।",
         "'{label_en}' does not match or has expired; give the new code sent to the "

@@ -159,8 +159,8 @@ class Notifier:
         if application is None or not 0 <= step < len(application.history):
             return None
         entry = application.history[step]
-        if entry.status not in NOTIFIED:
-            return None
+        if entry.status not in NOTIFIED or application.applicant_phone is None:
+            return None  # a citizen with no phone of their own hears at the centre
         message = Sms(application.applicant_phone, self.text_for(application, step),
                       f"{tracking_id}#{step:03d}")
         self.sms.send(message)

@@ -98,7 +98,7 @@ def outbox_for(application: Application, entries: Sequence[HistoryEntry]) -> Out
                 AGENCY, {"tracking_id": application.tracking_id, "step": step},
                 agency_id=application.agency_id,
             ))
-        if entry.status in NOTIFIED:
+        if entry.status in NOTIFIED and application.applicant_phone is not None:
             messages.append(OutboxMessage(NOTIFICATIONS, {
                 "kind": "transition", "tracking_id": application.tracking_id,
                 "step": first + offset,

@@ -79,7 +79,7 @@ class ApplicationModel(Model):
     service_version = NumberAttribute()
     agency_id = UnicodeAttribute()
     applicant_name = UnicodeAttribute()
-    applicant_phone = UnicodeAttribute()
+    applicant_phone = UnicodeAttribute(null=True)  # absent: no phone (not in by-applicant)
     form = JSONAttribute()
     channel = UnicodeAttribute()
     status = UnicodeAttribute()
