@@ -541,6 +541,7 @@ async function render(first = false) {
     else if (parts[0] === "signin" && parts.length === 1) await signInRoute();
     else if (parts[0] === "ops" && parts.length === 1) await opsRoute();
     else if (parts[0] === "desk" && parts.length === 1) await (await import("./views/desk.js")).deskPage(main); // officers only
+    else if (parts[0] === "centre" && parts.length === 1) await (await import("./views/centre.js")).centrePage(main, refreshNotices); // entrepreneurs only
     else if (parts[0] === "centres" && parts.length === 1) await (await import("./views/centres.js")).centresPage(main, mount, title, new URLSearchParams(location.search));
     else if (parts[0] === "receipt" && parts.length === 2) await (await import("./views/receipt.js")).receiptPage(main, mount, title, parts[1]);
     else if (parts[0] === "verify" && parts.length === 2) await (await import("./views/verify.js")).verifyPage(main, mount, title, parts[1], new URLSearchParams(location.search).get("c"));
