@@ -26,6 +26,7 @@ from tests.browser.conftest import (
     to_bangla_digits,
     wait_for_service_worker,
 )
+from tests.browser.test_accessibility import violations
 from tests.browser.test_every_service import Citizen
 from tests.browser.test_shared_device import EVERYTHING_STORED
 from tests.helpers import EXAMPLES, load_example
@@ -100,6 +101,31 @@ def pay(page: Any, charge: str, *, bkash: str | None = None) -> None:
 def record_consent(page: Any, reason: str) -> None:
     page.check("#cz-method-recorded")
     page.fill("#cz-reason", reason)
+
+
+# Every control a finger presses on the page (a radio or box counts by its label), that is
+# smaller than 48 px either way: the tablet's targets are at least that.
+SMALL_TARGETS = """() => {
+  const shown = [...document.querySelectorAll(
+      'main button, main input:not([type=radio]):not([type=checkbox]), main select, main textarea, main label.choice')]
+    .filter((el) => el.offsetParent !== null);
+  const small = shown.map((el) => [el, el.getBoundingClientRect()])
+    .filter(([, box]) => box.height < 48 || box.width < 48)
+    .map(([el, box]) => `${el.tagName}#${el.id}.${el.className} ${Math.round(box.width)}x${Math.round(box.height)}`);
+  return {shown: shown.length, small};
+}"""
+
+
+def fits_the_tablet(page: Any, name: str) -> None:
+    """At both orientations: no sideways scrolling, large targets, no serious axe finding."""
+    for size in (LANDSCAPE, PORTRAIT):
+        page.set_viewport_size(size)
+        assert page.evaluate(
+            "document.documentElement.scrollWidth <= document.documentElement.clientWidth"), size
+        targets = page.evaluate(SMALL_TARGETS)
+        assert targets["shown"] >= 5 and targets["small"] == [], (size, targets)
+    assert violations(page, name) == []
+    page.set_viewport_size(LANDSCAPE)
 
 
 def secrets_of(name: str, phone: str) -> tuple[str, ...]:
@@ -222,6 +248,7 @@ def test_a_morning_at_the_centre(stack, page, context):
     assert error.inner_text() and page.get_attribute("#cz-code", "aria-invalid") == "true"
     assert page.input_value("#f-form-first_name_en") == "RAFIQUL"  # nothing typed is lost
     assert applications_on_server(stack, phone_c) == []
+    fits_the_tablet(page, "centre-refused")
     page.locator(".centre-refused").scroll_into_view_if_needed()
     screenshot(page, "centre-refused-landscape-1280")
     page.locator(".centre-consent").scroll_into_view_if_needed()
@@ -246,10 +273,16 @@ def test_a_morning_at_the_centre(stack, page, context):
                  for name, _ in citizens.values()}
     assert on_tablet == made
     assert stored["b"][0]["consent"] == "no_code"
+    fits_the_tablet(page, "centre-sent")
     screenshot(page, "centre-sent-landscape-1280")
     page.set_viewport_size(PORTRAIT)
     screenshot(page, "centre-sent-portrait-800")
     page.set_viewport_size(LANDSCAPE)
+
+    # AND the tablet shows what A paid: the server's fee, the charge and the total
+    open_item(page, name_a)
+    assert page.locator(".centre-dl .gov-fee").inner_text() == "৳ ৫০"
+    assert page.locator(".centre-dl .total").inner_text() == "৳ ৮০"
 
     # WHEN A is done: the receipt is shown and printed
     tracking_a = stored["a"][0]["tracking_id"]

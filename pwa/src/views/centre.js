@@ -46,19 +46,21 @@ body:has(.centre-page) main{max-width:80rem}
 .centre-top h1{margin:.25rem 0}
 .centre-who{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:center;margin:0}
 .centre-page{display:grid;gap:1rem;align-items:start}
-.centre-queue{background:#fff;border:1px solid var(--line);border-radius:8px;padding:.75rem}
-.centre-queue h2{font-size:1.1rem;margin:0 0 .5rem}
-.centre-queue ul{list-style:none;padding:0;margin:0 0 .75rem;display:grid;gap:.5rem;grid-template-columns:repeat(auto-fill,minmax(15rem,1fr))}
-.centre-queue li button{width:100%;min-height:72px;flex-direction:column;align-items:flex-start;text-align:start;gap:.15rem;border-width:2px}
-.centre-queue li button[aria-current=true]{background:#e7f3ee;border-width:4px;padding:calc(.5rem - 2px) calc(1rem - 2px)}
+.centre-queue{background:#fff;border:1px solid var(--line);border-radius:8px;padding:.5rem .75rem;position:sticky;top:0;z-index:2}
+.centre-queue-head{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:center;justify-content:space-between;margin-bottom:.5rem}
+.centre-queue h2{font-size:1.1rem;margin:0}
+.centre-queue ul{list-style:none;padding:0 0 .25rem;margin:0;display:flex;gap:.5rem;overflow-x:auto;scroll-snap-type:x proximity}
+.centre-queue li{flex:0 0 14.5rem;scroll-snap-align:start}
+.centre-queue li button{width:100%;height:100%;min-height:64px;flex-direction:column;align-items:flex-start;justify-content:flex-start;text-align:start;gap:.1rem;border-width:2px;padding:.4rem .75rem}
+.centre-queue li button[aria-current=true]{background:#e7f3ee;border-width:4px;padding:calc(.4rem - 2px) calc(.75rem - 2px)}
 .centre-queue .who{font-weight:700;font-size:1.05rem;color:var(--ink)}
-.centre-queue .what{color:var(--soft);font-size:.95rem}
-.centre-queue .queue-tid{font-weight:600;white-space:nowrap;font-variant-numeric:tabular-nums;color:var(--green-dark)}
-.centre-queue .new{width:100%;min-height:56px}
+.centre-queue .what{color:var(--soft);font-size:.9rem;overflow:hidden;text-overflow:ellipsis;white-space:nowrap;max-width:100%}
+.centre-queue .new{min-height:48px}
 .sync{display:inline-block;padding:.1rem .5rem;border-radius:4px;font-size:.9rem;font-weight:600}
+.sync{border:1px solid currentColor}
 .sync-draft{background:#ececec;color:var(--ink)}
 .sync-waiting{background:var(--warn-bg);color:var(--warn)}
-.sync-sent{background:#e7f3ee;color:var(--green-dark)}
+.sync-sent{background:#fff;color:var(--green-dark)}
 .sync-refused{background:var(--red);color:#fff}
 .centre-work{min-width:0}
 .centre-work .crumbs{display:none}
@@ -84,8 +86,14 @@ body:has(.centre-page) main{max-width:80rem}
 .centre-receipt{background:#fff;border:1px solid var(--line);border-radius:8px;padding:.5rem 1rem 1rem}
 @media (min-width:64rem){
 .centre-page{grid-template-columns:19rem minmax(0,1fr)}
-.centre-queue{position:sticky;top:.5rem;max-height:calc(100vh - 1rem);overflow:auto}
-.centre-queue ul{grid-template-columns:1fr}
+.centre-queue{top:.5rem;max-height:calc(100vh - 1rem);overflow:auto;padding:.75rem}
+.centre-queue-head{flex-direction:column;align-items:stretch}
+.centre-queue-head .new{order:2;min-height:56px}
+.centre-queue ul{flex-direction:column;overflow:visible}
+.centre-queue li{flex:none}
+.centre-queue li button{min-height:72px;padding:.5rem 1rem}
+.centre-queue li button[aria-current=true]{padding:calc(.5rem - 2px) calc(1rem - 2px)}
+.centre-queue .what{white-space:normal}
 }
 @media print{.centre-queue,.centre-top,.centre-actions,.centre-message{display:none!important}.centre-receipt{border:0;padding:0}}
 `;
@@ -242,9 +250,11 @@ async function renderQueue() {
           item.tracking_id ? [" ", h("span", { class: "queue-tid" }, trackingText(item.tracking_id))] : null)));
   };
   mount(place,
-    h("h2", { id: "centre-queue-title" }, t("centre.queue"), " (", digits(items.length), ")"),
-    items.length ? h("ul", null, items.map(entry)) : h("p", { class: "help" }, t("centre.queue_empty")),
-    h("button", { type: "button", class: "primary new", "aria-current": state.current ? null : "true", onclick: () => switchTo(null) }, `+ ${t("centre.new")}`));
+    h("div", { class: "centre-queue-head" },
+      h("h2", { id: "centre-queue-title" }, t("centre.queue"), " (", digits(items.length), ")"),
+      h("button", { type: "button", class: "primary new", "aria-current": state.current ? null : "true", onclick: () => switchTo(null) }, `+ ${t("centre.new")}`)),
+    items.length ? h("ul", null, items.map(entry)) : h("p", { class: "help" }, t("centre.queue_empty")));
+  place.querySelector("[aria-current=true]")?.scrollIntoView?.({ block: "nearest", inline: "nearest" });
 }
 
 async function switchTo(id) {
@@ -330,9 +340,11 @@ async function editItem(work, item) {
   const view = new ServiceForm(service, APPLICANT, {
     onChange(values) {
       if (state.item?.id !== item.id) return;
-      Object.assign(state.item, { values, name: String(values["applicant.name"] || "").trim(), phone: NORMALISERS.mobile(String(values["applicant.phone"] || "")) });
+      const name = String(values["applicant.name"] || "").trim();
+      const renamed = name !== state.item.name;
+      Object.assign(state.item, { values, name, phone: NORMALISERS.mobile(String(values["applicant.phone"] || "")) });
       refreshCharges();
-      saveSoon(true);
+      saveSoon(renamed); // the queue shows the name: redrawn only when it changes
     },
     onSubmit: (body) => submitItem(body),
   });
@@ -343,6 +355,11 @@ async function editItem(work, item) {
   title.tabIndex = -1;
   title.textContent = `${item.name || t("centre.no_name")} · ${pick(service.title)}`;
   heading?.replaceWith(title);
+  // what the citizen's form says of "this phone" is, here, this tablet until the citizen is done
+  const lead = view.element.querySelector(".lead");
+  if (lead) lead.textContent = t("centre.form_lead");
+  const note = view.form.querySelector(":scope > p.help");
+  if (note) note.textContent = t("centre.offline_note");
   const button = view.form.querySelector("button[type=submit]");
   button.textContent = t(item.state === "refused" ? "centre.resubmit" : "centre.submit");
   button.before(toDOM(consentPart(item)), toDOM(paymentPart(item, service)), toDOM(h("section", { class: "centre-charges", "aria-labelledby": "charges-title", "aria-live": "polite" })));
@@ -583,7 +600,8 @@ async function submitItem(body) {
   clearTimeout(state.saveTimer);
   // a refused body made nothing on the server: the corrected one is a new request, with a new key
   if (item.state === "refused") item.key = crypto.randomUUID();
-  Object.assign(item, { body: { ...body, ...assisted }, state: "waiting", error: null, submitted_at: new Date().toISOString() });
+  const fee = quote(service, body.form || {}, todayDhaka()).total_poisha;
+  Object.assign(item, { body: { ...body, ...assisted }, state: "waiting", error: null, submitted_at: new Date().toISOString(), fee_poisha: fee });
   await queue.put(item);
   await outbox.put({ key: item.key, body: item.body, title: service.title, created_at: item.submitted_at, state: "pending", attempts: 0 });
   if (online()) {
@@ -625,7 +643,9 @@ async function reconcile() {
       records ||= await applications.all();
       const record = records.find((found) => found.key === item.key);
       if (!record) continue;
-      Object.assign(item, { state: "sent", tracking_id: record.tracking_id });
+      // the fee the server charged (its rules are the authority), and the charge it recorded
+      const fee = record.view?.assisted?.fee_poisha;
+      Object.assign(item, { state: "sent", tracking_id: record.tracking_id, fee_poisha: fee === undefined ? item.fee_poisha : fee });
     }
     await queue.put(item);
     changed = true;
@@ -664,8 +684,10 @@ function showRefusal(error) {
 /** A waiting or sent item: what was sent, its state, and what can be done now. */
 function summaryOf(work, item) {
   const service = state.catalog?.services.find((s) => s.id === item.service_id);
-  const charge = item.body?.payment?.service_charge_bdt;
+  const charge = item.body?.payment ? Math.round(item.body.payment.service_charge_bdt * 100) : null;
+  const fee = item.fee_poisha ?? null;
   const pair = (key, value, cls) => [h("dt", null, t(`centre.summary.${key}`)), h("dd", { class: cls || null }, value)];
+  const money = (key, poisha, cls) => [h("dt", null, t(`centre.charges.${key}`)), h("dd", { class: cls }, poisha === null ? t("centre.charges.unknown") : taka(poisha))];
   mount(work,
     h("div", { class: "centre-card" },
       h("h2", { tabindex: "-1" }, item.name),
@@ -673,7 +695,7 @@ function summaryOf(work, item) {
         pair("service", service ? pick(service.title) : item.service_id),
         pair("state", h("span", { class: `sync sync-${item.state}` }, stateLabel(item)), "item-state"),
         item.tracking_id ? pair("tracking_id", h("strong", { class: "tid" }, trackingText(item.tracking_id))) : null,
-        charge != null ? [h("dt", null, t("centre.charges.charge")), h("dd", null, taka(Math.round(charge * 100)))] : null),
+        charge !== null ? [money("fee", fee, "gov-fee"), money("charge", charge, "service-charge"), money("total", fee === null ? null : fee + charge, "total")] : null),
       h("p", { class: `centre-message${item.state === "waiting" ? " warn" : ""}` }, t(item.state === "waiting" ? "centre.waiting_note" : "centre.sent_note")),
       h("div", { class: "centre-actions" },
         item.state === "waiting" ? h("button", { type: "button", class: "send-waiting", onclick: async (event) => {
@@ -712,7 +734,7 @@ async function done(id) {
   mount(place, h("p", { role: "status" }, t("centre.receipt_loading")));
   let receipt = null;
   try {
-    const response = await authorized(`/api/applications/${encodeURIComponent(item.tracking_id)}/receipt`);
+    const response = await authorized(`/api/applications/${encodeURIComponent(item.tracking_id)}/receipt`, { cache: "no-store" });
     receipt = response.ok ? await response.json() : null;
   } catch {
     receipt = null;
