@@ -661,8 +661,7 @@ async function refreshAfterSync() {
   // redraw the open item only when its state changed (an open form keeps what is being typed)
   if (!state.item || fresh.state !== state.item.state || fresh.tracking_id !== state.item.tracking_id) {
     await openCurrent();
-    if (fresh.state === "sent") say(t("centre.sent_note"));
-    if (fresh.state === "refused") say("");
+    if (fresh.state !== "waiting") say(""); // the item itself now says what happened
   }
 }
 
