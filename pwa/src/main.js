@@ -597,6 +597,7 @@ document.addEventListener("click", async (event) => {
   } else if (button.classList.contains("fix")) {
     const entry = await outbox.get(button.dataset.key);
     if (!entry) return;
+    if (entry.centre) return go("/centre"); // a centre's application is corrected on its tablet page
     const { flatten } = await import("./views/form.js");
     const values = flatten({ applicant: entry.body.applicant, form: entry.body.form });
     await drafts.put(entry.body.service_id, { values, saved_at: entry.created_at, error: entry.error });

@@ -196,6 +196,7 @@ async function dayPage(principal) {
   await renderQueue();
   await openCurrent();
   watch();
+  if (online()) sendWaiting(); // anything left waiting (a lapsed sign-in, a closed tab) goes now
 }
 
 /** Keep the queue's states true while the page is open: what was sent, refused, retried. */
@@ -603,7 +604,7 @@ async function submitItem(body) {
   const fee = quote(service, body.form || {}, todayDhaka()).total_poisha;
   Object.assign(item, { body: { ...body, ...assisted }, state: "waiting", error: null, submitted_at: new Date().toISOString(), fee_poisha: fee });
   await queue.put(item);
-  await outbox.put({ key: item.key, body: item.body, title: service.title, created_at: item.submitted_at, state: "pending", attempts: 0 });
+  await outbox.put({ key: item.key, body: item.body, title: service.title, created_at: item.submitted_at, state: "pending", attempts: 0, centre: item.id });
   if (online()) {
     await sendWaiting(item.key);
     const now = await queue.get(item.id);
