@@ -38,7 +38,7 @@ const RECHECK_MS = 2000; // how often the queue looks at what the outbox has sen
 const RETRY_MS = 20000; // how often waiting items are tried again while online
 const SAVE_DELAY_MS = 250;
 const MOBILE = /^01[3-9][0-9]{8}$/;
-const state = { root: null, changed: () => {}, principal: null, current: null, view: null, item: null, timer: null, retry: null, saveTimer: null, notice: null, catalog: null };
+const state = { root: null, opening: 0, changed: () => {}, principal: null, current: null, view: null, item: null, timer: null, retry: null, saveTimer: null, notice: null, catalog: null };
 
 const STYLE = `
 body:has(.centre-page) main{max-width:80rem}
@@ -270,13 +270,16 @@ async function switchTo(id) {
 
 async function openCurrent() {
   const work = state.root.querySelector(".centre-work");
+  const opening = ++state.opening; // a later tap wins over one still opening
   state.view = null;
-  state.item = state.current ? await queue.get(state.current) : null;
+  const item = state.current ? await queue.get(state.current) : null;
+  if (opening !== state.opening) return;
+  state.item = item;
   if (!state.item) {
     state.current = null;
     return startForm(work);
   }
-  if (state.item.state === "draft" || state.item.state === "refused") return editItem(work, state.item);
+  if (state.item.state === "draft" || state.item.state === "refused") return editItem(work, state.item, opening);
   return summaryOf(work, state.item);
 }
 
@@ -332,8 +335,9 @@ async function startItem(event) {
 
 // --- one citizen's application ------------------------------------------------------------
 
-async function editItem(work, item) {
+async function editItem(work, item, opening) {
   const service = await loadService(item.service_id);
+  if (opening !== state.opening) return;
   if (!service) {
     mount(work, h("p", { class: "error", role: "alert" }, t("notice.unavailable")));
     return;
@@ -371,6 +375,7 @@ async function editItem(work, item) {
   view.form.addEventListener("input", extrasChanged);
   view.form.addEventListener("change", extrasChanged);
   await view.restore(item.values || {});
+  if (opening !== state.opening) return;
   refreshCharges();
   if (item.state === "refused" && item.error) showRefusal(item.error);
 }
