@@ -140,8 +140,9 @@ def sign_in_at_centre(page: Any, stack: Any, who: dict[str, Any]) -> None:
     page.fill("#centre-phone", who["phone_local"])
     page.fill("#centre-password", who["password"])
     page.click("form.centre-sign-in button[type=submit]")
-    page.wait_for_selector(".centre-queue")
+    page.wait_for_selector("form.centre-start")  # an empty day: a new citizen's first
     assert urllib.parse.urlsplit(page.url).path == "/centre"
+    both_orientations(page, "centre-start")
 
 
 def start_three(page: Any, citizens: dict[str, tuple[str, str]]) -> None:

@@ -62,7 +62,8 @@ body:has(.centre-page) main{max-width:80rem}
 .sync-waiting{background:var(--warn-bg);color:var(--warn)}
 .sync-sent{background:#fff;color:var(--green-dark)}
 .sync-refused{background:var(--red);color:#fff}
-.centre-work{min-width:0}
+.centre-work{min-width:0;margin:0}
+.centre-work>:first-child{margin-top:0}
 .centre-work .crumbs{display:none}
 .centre-card{background:#fff;border:1px solid var(--line);border-radius:8px;padding:.5rem 1rem 1rem;margin-bottom:1rem}
 .centre-card h2{margin-top:.5rem}
