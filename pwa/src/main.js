@@ -545,6 +545,7 @@ async function render(first = false) {
     else if (parts[0] === "signin" && parts.length === 1) await signInRoute();
     else if (parts[0] === "ops" && parts.length === 1) await opsRoute();
     else if (parts[0] === "desk" && parts.length === 1) await (await import("./views/desk.js")).deskPage(main); // officers only
+    else if (parts[0] === "centre" && parts.length === 1) await (await import("./views/centre.js")).centrePage(main, refreshNotices); // entrepreneurs only
     else if (parts[0] === "centres" && parts.length === 1) await (await import("./views/centres.js")).centresPage(main, mount, title, new URLSearchParams(location.search));
     else if (parts[0] === "receipt" && parts.length === 2) await (await import("./views/receipt.js")).receiptPage(main, mount, title, parts[1]);
     else if (parts[0] === "verify" && parts.length === 2) await (await import("./views/verify.js")).verifyPage(main, mount, title, parts[1], new URLSearchParams(location.search).get("c"));
@@ -600,6 +601,7 @@ document.addEventListener("click", async (event) => {
   } else if (button.classList.contains("fix")) {
     const entry = await outbox.get(button.dataset.key);
     if (!entry) return;
+    if (entry.centre) return go("/centre"); // a centre's application is corrected on its tablet page
     const { flatten } = await import("./views/form.js");
     const values = flatten({ applicant: entry.body.applicant, form: entry.body.form });
     await drafts.put(entry.body.service_id, { values, saved_at: entry.created_at, error: entry.error });

@@ -1,6 +1,7 @@
 // What the app keeps on the device, in IndexedDB: drafts (one per service), the outbox
 // (applications waiting to be sent, each with its idempotency key) and the person's
-// applications as last seen (so their status shows offline).
+// applications as last seen (so their status shows offline); on a centre's tablet, the
+// day's queue of citizens the entrepreneur is applying for (`queue`, see views/centre.js).
 //
 // Everything belongs to one person: the stores of a signed-in (or lapsed) citizen are named
 // by their id (never by their phone: `ns-drafts~c-…`); before anyone signs in, drafts are the
@@ -36,6 +37,22 @@ export const applications = {
     if (await personId()) await set(record.tracking_id, record, await store("applications"));
   },
   all: async () => ((await personId()) ? (await values(await store("applications"))).sort((a, b) => (a.saved_at < b.saved_at ? 1 : -1)) : []),
+  remove: async (trackingId) => {
+    if (await personId()) await del(trackingId, await store("applications"));
+  },
+};
+
+/** A centre's tablet: the citizens being served today, one item each (signed-in staff only). */
+export const queue = {
+  get: async (id) => ((await personId()) ? get(id, await store("centre")) : undefined),
+  put: async (item) => {
+    if (!(await personId())) throw new Error("no one is signed in");
+    await set(item.id, item, await store("centre"));
+  },
+  remove: async (id) => {
+    if (await personId()) await del(id, await store("centre"));
+  },
+  all: async () => ((await personId()) ? (await values(await store("centre"))).sort((a, b) => (a.created_at < b.created_at ? -1 : 1)) : []),
 };
 
 /**
@@ -54,9 +71,9 @@ export async function adoptGuest(person) {
   }
 }
 
-/** Remove a person's drafts, outbox and applications (and the device's own drafts). */
+/** Remove a person's drafts, outbox, applications and centre queue (and the device's own drafts). */
 export async function wipe(person) {
-  const kinds = ["drafts", "outbox", "applications"];
+  const kinds = ["drafts", "outbox", "applications", "centre"];
   // the device's own stores too (older versions of the app kept every store unnamed)
   for (const name of [...kinds.map(GUEST), ...(person ? kinds.map((kind) => named(kind, person)) : [])]) await clear(open(name));
 }

@@ -108,3 +108,21 @@ test("drafts made before signing in become the person's; signing out wipes every
   assert.deepEqual(await store.outbox.all(), []);
   assert.deepEqual(await store.applications.all(), []);
 });
+
+test("a centre's queue is the signed-in person's, in the order begun, and signing out wipes it", async () => {
+  await session.signOut(store.wipe);
+  assert.deepEqual(await store.queue.all(), []);
+  await assert.rejects(store.queue.put({ id: "q0" })); // nothing is kept for no one
+  await session.verifyCode("challenge", "333333");
+  await store.queue.put({ id: "q2", created_at: "2026-12-01T09:00:00Z", name: "আমেনা বেগম" });
+  await store.queue.put({ id: "q1", created_at: "2026-12-01T08:00:00Z", name: "করিম শেখ" });
+  assert.deepEqual((await store.queue.all()).map((item) => item.id), ["q1", "q2"]);
+  await store.queue.remove("q1");
+  assert.equal(await store.queue.get("q1"), undefined);
+  await store.applications.put({ tracking_id: "1000000000000009", saved_at: "2026-12-01T09:01:00Z" });
+  await store.applications.remove("1000000000000009");
+  assert.equal(await store.applications.get("1000000000000009"), undefined);
+  await session.signOut(store.wipe);
+  await session.verifyCode("challenge", "444444");
+  assert.deepEqual(await store.queue.all(), []);
+});

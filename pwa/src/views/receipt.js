@@ -40,7 +40,7 @@ html.print-80 .receipt { page: thermal; }
 }
 `;
 
-function addStyle() {
+export function addStyle() {
   if (document.getElementById("receipt-css")) return;
   const style = document.createElement("style");
   style.id = "receipt-css";
