@@ -52,6 +52,10 @@ fs.mkdirSync(WORK, { recursive: true });
 const index = readJSON(path.join(CATALOG, "index.json"));
 const submission = readJSON(path.join(CATALOG, "meta", "submission.json"));
 const applicant = submission.properties.applicant;
+// The form asks every applicant for a phone (a citizen's own; at a centre, where the citizen's
+// SMS go): the server's envelope leaves it out only for a citizen with no phone of their own,
+// whom the centre's page (views/centre.js) serves with an applicant of a name alone.
+const shownApplicant = { ...applicant, required: [...new Set([...(applicant.required || []), "phone"])] };
 const messages = readJSON(path.join(CATALOG, "meta", "messages.json"));
 
 // Each service's form check: Ajv compiles the very schema the server validates with
@@ -119,7 +123,7 @@ let built = await esbuild.build({
   entryNames: "[name].[hash]", chunkNames: "c.[hash]",
   plugins: [virtual({
     "build-info": `export const INDEX_URL = "/assets/catalog.json"; export const GEO_URL = ${JSON.stringify(geoTop)}; export const MAP_URL = ${JSON.stringify(mapURL)};`,
-    "build-applicant": `export const APPLICANT = ${JSON.stringify(applicant)};`,
+    "build-applicant": `export const APPLICANT = ${JSON.stringify(shownApplicant)};`,
     "build-messages": `export const FIELD_MESSAGES = ${JSON.stringify(messages.fields)};`,
     "build-track-messages": `export const TRACK_MESSAGES = ${JSON.stringify({ tracking_id: messages.fields.tracking_id, mobile: messages.fields.mobile })};`,
   })],
@@ -137,7 +141,7 @@ built = await esbuild.build({
   entryNames: "[name].[hash]", chunkNames: "c.[hash]",
   plugins: [virtual({
     "build-info": `export const INDEX_URL = ${JSON.stringify(indexURL)}; export const GEO_URL = ${JSON.stringify(geoTop)}; export const MAP_URL = ${JSON.stringify(mapURL)};`,
-    "build-applicant": `export const APPLICANT = ${JSON.stringify(applicant)};`,
+    "build-applicant": `export const APPLICANT = ${JSON.stringify(shownApplicant)};`,
     "build-messages": `export const FIELD_MESSAGES = ${JSON.stringify(messages.fields)};`,
     "build-track-messages": `export const TRACK_MESSAGES = ${JSON.stringify({ tracking_id: messages.fields.tracking_id, mobile: messages.fields.mobile })};`,
   })],

@@ -379,3 +379,38 @@ def test_a_morning_at_the_centre(stack, page, context):
         nothing_left_of(stored_at_end, name, phone)
     for answer in FORM_ONLY:
         assert answer not in stored_at_end, f"{answer!r} is still on the tablet"
+
+
+def test_a_citizen_with_no_phone_of_their_own(stack, page):
+    who = entrepreneur(stack)
+    before = set(ledger_ids(stack, who))
+    name = "জমিলা খাতুন"
+    page.set_viewport_size(PORTRAIT)
+
+    # GIVEN an entrepreneur signed in, and a citizen who has no phone of their own
+    sign_in_at_centre(page, stack, who)
+    page.fill("#cs-name", name)
+    page.check("form.centre-start input[name=no_phone]")
+    assert page.locator("#cs-phone").is_disabled()
+    page.select_option("#cs-service", BIRTH)
+    page.click("form.centre-start button[type=submit]")
+
+    # THEN the form asks for no phone, and the consent can only be recorded, its reason given
+    page.wait_for_selector("#f-form-first_name_bn")
+    assert page.locator("#f-applicant-phone").count() == 0
+    assert page.locator("#cz-method-code").count() == 0
+    assert page.input_value("#cz-reason") == "নাগরিকের নিজের কোনো ফোন নেই"
+
+    # WHEN the form is filled in, paid in cash and sent
+    fill_form(page)
+    pay(page, "২০")
+    page.click("form button[type=submit]")
+
+    # THEN it is sent once, and the centre's ledger has it
+    wait_state(page, name, "পাঠানো হয়েছে")
+    made = set(ledger_ids(stack, who)) - before
+    assert len(made) == 1
+    (tracking_id,) = made
+    shown = page.locator(f".centre-queue button.queue-item:has-text('{name}')")
+    assert to_bangla_digits(tracking_id[-4:]) in shown.inner_text()
+    screenshot(page, "centre-no-phone-portrait-800", full_page=True)

@@ -32,6 +32,10 @@ import { applications, outbox, queue, wipe } from "../store.js";
 import { h, mount, toDOM } from "../vnode.js";
 import { taka } from "./fee.js";
 import { APPLICANT, ServiceForm } from "./form.js";
+
+// A citizen with no phone of their own gives a name alone (the server then asks for the
+// consent on record, and sends no SMS).
+const NAME_ONLY = { ...APPLICANT, required: ["name"], properties: { name: APPLICANT.properties.name } };
 import { addStyle as receiptStyle, receiptView } from "./receipt.js";
 
 const RECHECK_MS = 2000; // how often the queue looks at what the outbox has sent meanwhile
@@ -295,13 +299,19 @@ function startForm(work, problems = {}) {
     control);
   const described = (name, help) => [help ? `cs-${name}-help` : null, problems[name] ? `cs-${name}-error` : null].filter(Boolean).join(" ") || null;
   const previous = work.querySelector("form.centre-start");
-  const kept = previous ? { name: previous.name.value, phone: previous.phone.value, service: previous.service.value } : {};
+  const kept = previous ? { name: previous.name.value, phone: previous.phone.value, service: previous.service.value, noPhone: previous.no_phone.checked } : {};
   mount(work,
     h("div", { class: "centre-card" },
       h("h2", { tabindex: "-1" }, t("centre.start.title")),
       h("form", { class: "centre-start", novalidate: true, onsubmit: startItem },
         field("name", h("input", { id: "cs-name", name: "name", type: "text", autocomplete: "off", maxlength: 100, value: kept.name || "", "aria-invalid": problems.name ? "true" : null, "aria-describedby": described("name") })),
-        field("phone", h("input", { id: "cs-phone", name: "phone", type: "tel", inputmode: "tel", autocomplete: "off", value: kept.phone || "", "aria-invalid": problems.phone ? "true" : null, "aria-describedby": described("phone", true) }), t("centre.start.phone_help")),
+        field("phone", h("input", { id: "cs-phone", name: "phone", type: "tel", inputmode: "tel", autocomplete: "off", value: kept.phone || "", disabled: kept.noPhone || null, "aria-invalid": problems.phone ? "true" : null, "aria-describedby": described("phone", true) }), t("centre.start.phone_help")),
+        h("div", { class: "field" },
+          h("label", { class: "choice" },
+            h("input", { type: "checkbox", name: "no_phone", checked: kept.noPhone || null, "aria-describedby": "cs-no-phone-help",
+              onchange: (event) => { event.target.form.phone.disabled = event.target.checked; } }),
+            " ", t("centre.start.no_phone")),
+          h("p", { class: "help", id: "cs-no-phone-help" }, t("centre.start.no_phone_help"))),
         field("service", h("select", { id: "cs-service", name: "service", "aria-invalid": problems.service ? "true" : null, "aria-describedby": described("service") },
           h("option", { value: "" }, t("centre.start.choose")),
           services.map((s) => h("option", { value: s.id, selected: s.id === kept.service }, pick(s.title))))),
@@ -313,20 +323,21 @@ async function startItem(event) {
   event.preventDefault();
   const form = event.target;
   const name = form.name.value.trim();
-  const phone = NORMALISERS.mobile(form.phone.value);
+  const noPhone = form.no_phone.checked; // no phone of their own: no code, no SMS
+  const phone = noPhone ? "" : NORMALISERS.mobile(form.phone.value);
   const serviceId = form.service.value;
   const problems = {};
   if (name.length < 2) problems.name = t("centre.start.name_needed");
-  if (!MOBILE.test(phone)) problems.phone = t("centre.start.phone_needed");
+  if (!noPhone && !MOBILE.test(phone)) problems.phone = t("centre.start.phone_needed");
   if (!serviceId) problems.service = t("centre.start.service_needed");
   if (Object.keys(problems).length) return startForm(state.root.querySelector(".centre-work"), problems);
   const item = {
     id: crypto.randomUUID(),
     key: crypto.randomUUID(), // the Idempotency-Key: kept with the item until the server has it
     created_at: new Date().toISOString(),
-    name, phone, service_id: serviceId,
-    values: { "applicant.name": name, "applicant.phone": phone },
-    consent: { method: online() ? "code" : "recorded", challenge_id: null, code: "", reason: "" },
+    name, phone, service_id: serviceId, no_phone: noPhone,
+    values: noPhone ? { "applicant.name": name } : { "applicant.name": name, "applicant.phone": phone },
+    consent: { method: online() && !noPhone ? "code" : "recorded", challenge_id: null, code: "", reason: noPhone ? t("centre.start.no_phone_reason") : "" },
     payment: { method: "cash", mfs_provider: "", mfs_reference: "", service_charge_bdt: "" },
     state: "draft", error: null, tracking_id: null,
   };
@@ -343,12 +354,13 @@ async function editItem(work, item, opening) {
     mount(work, h("p", { class: "error", role: "alert" }, t("notice.unavailable")));
     return;
   }
-  const view = new ServiceForm(service, APPLICANT, {
+  const view = new ServiceForm(service, item.no_phone ? NAME_ONLY : APPLICANT, {
     onChange(values) {
       if (state.item?.id !== item.id) return;
       const name = String(values["applicant.name"] || "").trim();
       const renamed = name !== state.item.name;
-      Object.assign(state.item, { values, name, phone: NORMALISERS.mobile(String(values["applicant.phone"] || "")) });
+      const phone = state.item.no_phone ? "" : NORMALISERS.mobile(String(values["applicant.phone"] || ""));
+      Object.assign(state.item, { values, name, phone });
       refreshCharges();
       saveSoon(renamed); // the queue shows the name: redrawn only when it changes
     },
@@ -397,7 +409,7 @@ function fieldBox(id, label, control, help) {
 
 function consentPart(item) {
   const consent = item.consent;
-  const byCode = consent.method === "code";
+  const byCode = consent.method === "code" && !item.no_phone;
   return h("fieldset", { class: "section centre-consent" },
     h("legend", null, t("centre.consent.title")),
     h("div", { class: "field", id: "cz-method-field" },
@@ -405,7 +417,7 @@ function consentPart(item) {
         h("legend", null, t("centre.consent.method")),
         h("p", { class: "error", id: "cz-method-error", hidden: true }),
         h("div", { class: "choices" },
-          radio("method", "code", t("centre.consent.by_code"), byCode),
+          item.no_phone ? h("p", { class: "help" }, t("centre.consent.no_phone")) : radio("method", "code", t("centre.consent.by_code"), byCode),
           radio("method", "recorded", t("centre.consent.by_reason"), !byCode)))),
     h("div", { class: "cz-by-code", hidden: !byCode },
       h("div", { class: "centre-code" },
@@ -448,7 +460,8 @@ function extrasChanged(event) {
   const form = state.view.form;
   const value = (name) => form.querySelector(`[name="${name}"]`)?.value ?? "";
   const checked = (name) => form.querySelector(`[name="${name}"]:checked`)?.value || null;
-  Object.assign(state.item.consent, { method: checked("cz-method") || "code", code: value("cz-code"), reason: value("cz-reason") });
+  const method = state.item.no_phone ? "recorded" : checked("cz-method") || "code";
+  Object.assign(state.item.consent, { method, code: value("cz-code"), reason: value("cz-reason") });
   Object.assign(state.item.payment, {
     method: checked("cz-pay-method") || "cash", mfs_provider: value("cz-pay-provider"),
     mfs_reference: value("cz-pay-reference"), service_charge_bdt: toAsciiDigits(value("cz-pay-charge")).trim(),
