@@ -227,7 +227,12 @@ def main(sizes: Sequence[int] = SIZES) -> None:
             first[size] = request(app, ranges(today)[f"{DAYS} days to today, by district"])
             figures[size] = {name: measure(app, stats, reads, query)
                              for name, query in ranges(today).items()}
-            print(f"measured at {size:,} (load average {os.getloadavg()[0]:.1f})", flush=True)
+            print(f"measured at {size:,} (load average {os.getloadavg()[0]:.1f}): first read "
+                  f"{first[size] * 1000:.0f} ms; " + "; ".join(
+                      f"{name}: {found['endpoint'] * 1000:.0f} ms endpoint, "
+                      f"{found['counts'] * 1000:.0f} ms counts, {int(found['rows'])} rows, "
+                      f"{int(found['summaries'])} summaries"
+                      for name, found in figures[size].items()), flush=True)
         table(sizes, figures, first, today)
     finally:
         server.stop()
