@@ -1,28 +1,42 @@
 """The ops figures' read time does not grow with the number of applications.
 
 ``GET /ops/stats`` (an API Gateway event handed to the Chalice app, as Lambda does, with
-the ops principal the authorizer hands on) over the last 30 Dhaka days, grouped by
-district and by service, with 1 k applications stored, then with 100 k (``nagorik seed``'s
-own writer adds the other 99 k and their counters). The figures read pre-aggregated
-counters, never the applications: the target is flat (100 k / 1 k close to 1.0x).
+the ops principal the authorizer hands on) with 1 k, 10 k and 100 k applications stored
+(``Storage``: ``nagorik seed``'s demo applications and the counter rows their moves add),
+over four ranges:
 
-Medians over repeated requests against the same moto server in one run. Figures are
-printed, never asserted.
+- the dashboard's 30 Dhaka days to today, by district and by service: the 29 finished
+  days read from their summaries in one batch, today live from its rows;
+- the 30 finished days to yesterday, by district: summaries only;
+- today alone, by district: one Query per family, bounded by the family's values x
+  statuses x shards, not by the applications, but filling up towards that bound as
+  today's moves grow (3 % of the applications are today's here).
+
+Each is timed through the endpoint (counts and the 48 SQS queue-depth calls) and as the
+counts alone (the use-case with ``queues=False``), with the rows and summaries one
+request reads. The clock of the stats and of the demo data is pinned to the moment the
+bench starts, so a Dhaka midnight during the run changes nothing. After each addition the
+first request makes the finished days' summaries again (the writer forgot them): timed
+apart, as "first read". Medians over repeated requests against one moto server in one
+run; the machine's load average is printed with them. Figures are printed, never asserted.
 """
 
 from __future__ import annotations
 
+import os
 import random
 import statistics
+import sys
 import time
 import uuid
-from datetime import UTC, datetime, timedelta
+from collections.abc import Sequence
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from bench_submit import start_moto
 
-REQUESTS = 40
-SIZES = (1_000, 100_000)
+REQUESTS = 11
+SIZES = (1_000, 10_000, 100_000)
 DAYS = 30
 
 
@@ -30,7 +44,9 @@ def stats_event(query: dict[str, str]) -> dict[str, Any]:
     return {
         "resource": "/ops/stats", "path": "/ops/stats", "httpMethod": "GET",
         "headers": {"Accept": "application/json"}, "multiValueHeaders": {},
-        "queryStringParameters": query, "multiValueQueryStringParameters": None,
+        # Chalice reads the multi-value form (as API Gateway sends both)
+        "queryStringParameters": query,
+        "multiValueQueryStringParameters": {key: [value] for key, value in query.items()},
         "pathParameters": None, "stageVariables": None, "isBase64Encoded": False,
         "body": None,
         "requestContext": {"resourcePath": "/ops/stats", "httpMethod": "GET",
@@ -40,46 +56,187 @@ def stats_event(query: dict[str, str]) -> dict[str, Any]:
     }
 
 
-def read_time(app: Any, by: str) -> float:
-    today = datetime.now(UTC).date()
-    query = {"from": (today - timedelta(days=DAYS - 1)).isoformat(), "to": today.isoformat(),
-             "by": by}
-    times = []
+class Reads:
+    """The stats' ``Counters``, counting what each request reads."""
+
+    def __init__(self, counters: Any) -> None:
+        self.counters = counters
+        self.rows_read = 0
+        self.summaries_read = 0
+
+    def rows(self, day: date, family: str) -> list[tuple[str, int]]:
+        found = list(self.counters.rows(day, family))
+        self.rows_read += len(found)
+        return found
+
+    def summaries(self, wanted: Sequence[tuple[date, str]]) -> dict:
+        found = self.counters.summaries(wanted)
+        self.summaries_read += len(found)
+        return found
+
+    def keep_summary(self, day: date, family: str, counts: Any) -> dict[str, int]:
+        return self.counters.keep_summary(day, family, counts)
+
+    def overdue(self) -> Any:
+        return self.counters.overdue()
+
+
+def ranges(today: date) -> dict[str, dict[str, str]]:
+    start = today - timedelta(days=DAYS - 1)
+    yesterday = today - timedelta(days=1)
+    return {
+        f"{DAYS} days to today, by district": {"from": start.isoformat(),
+                                               "to": today.isoformat(), "by": "district"},
+        f"{DAYS} days to today, by service": {"from": start.isoformat(),
+                                              "to": today.isoformat(), "by": "service"},
+        f"{DAYS} finished days, by district": {
+            "from": (yesterday - timedelta(days=DAYS - 1)).isoformat(),
+            "to": yesterday.isoformat(), "by": "district"},
+        "today alone, by district": {"from": today.isoformat(), "to": today.isoformat(),
+                                     "by": "district"},
+    }
+
+
+def request(app: Any, query: dict[str, str]) -> float:
+    began = time.perf_counter()
+    response = app(stats_event(query), None)
+    spent = time.perf_counter() - began
+    if response["statusCode"] != 200:
+        raise RuntimeError(f"/ops/stats answered {response['statusCode']}")
+    return spent
+
+
+class Storage:
+    """Stores demo applications (``nagorik seed``'s own: every path through the lifecycle,
+    the 64 districts, every service) straight into the in-process moto server's tables:
+    each application the item the store writes, each counter row the sum of the moves the
+    store's transactions would have added to it, as the seed writes them, but without
+    moto's HTTP front (100 k applications through it take over an hour on a busy 2-core
+    machine). Then the summaries of the days written are forgotten, as the seed does."""
+
+    def __init__(self, now: datetime, rng: random.Random) -> None:
+        from chalicelib.catalog_files import load_catalog
+        from chalicelib.settings import get_settings
+
+        self.now, self.rng = now, rng
+        catalog = load_catalog(get_settings().schemas_dir)
+        self.services = [catalog.entry(service_id) for service_id in sorted(catalog.entries)]
+        self.districts = list(range(1, 65))
+        self.weights = [rng.uniform(0.3, 3.0) for _ in self.districts]
+        self.totals: dict[tuple[str, str], int] = {}
+
+    def add(self, count: int) -> int:
+        """Store ``count`` more applications; how many counter rows they touched."""
+        from moto.core import DEFAULT_ACCOUNT_ID
+        from moto.dynamodb.models import dynamodb_backends
+
+        from chalicelib.domain.bangla import dhaka_date
+        from chalicelib.domain.stats import scopes_for
+        from chalicelib.settings import get_settings
+        from chalicelib.store.applications import to_model
+        from chalicelib.store.models import CounterModel
+        from chalicelib.store.stats import DynamoCounters
+        from ops.seed import demo_application
+
+        settings = get_settings()
+        backend = dynamodb_backends[DEFAULT_ACCOUNT_ID][settings.region]
+        touched: set[tuple[str, str]] = set()
+        for _ in range(count):
+            application = demo_application(self.rng, self.now, DAYS, self.services,
+                                           districts=self.districts, weights=self.weights)
+            backend.put_item(settings.applications_table, to_model(application).serialize())
+            for entry in application.history:
+                for scope in scopes_for(application, entry.status):
+                    key = (dhaka_date(entry.at).isoformat(), scope)
+                    self.totals[key] = self.totals.get(key, 0) + 1
+                    touched.add(key)
+        for day, scope in touched:
+            row = CounterModel(day=day, scope=scope, total=self.totals[day, scope])
+            backend.put_item(settings.counters_table, row.serialize())
+        DynamoCounters.forget_summaries(sorted({day for day, _ in touched}))
+        return len(touched)
+
+
+def measure(app: Any, stats: Any, reads: Reads, query: dict[str, str]) -> dict[str, float]:
+    """The median time of ``query`` through the endpoint and of its counts alone (the
+    use-case without the queue depths, 48 SQS calls whatever is stored), and what one
+    request of it reads."""
+    from chalicelib.domain.access import Principal, Role
+
+    ops = Principal(Role.OPS, "u-bench-ops")
+    endpoint = [request(app, query) for _ in range(REQUESTS)]
+    counts = []
     for _ in range(REQUESTS):
         began = time.perf_counter()
-        response = app(stats_event(query), None)
-        times.append(time.perf_counter() - began)
-        if response["statusCode"] != 200:
-            raise RuntimeError(f"/ops/stats answered {response['statusCode']}")
-    return statistics.median(times)
+        stats.report(ops, query["from"], query["to"], query["by"], queues=False)
+        counts.append(time.perf_counter() - began)
+    reads.rows_read = reads.summaries_read = 0
+    request(app, query)
+    return {"endpoint": statistics.median(endpoint), "counts": statistics.median(counts),
+            "rows": reads.rows_read, "summaries": reads.summaries_read}
 
 
-def main() -> None:
-    """Seed, measure, seed more, measure again; print the figures."""
+def table(sizes: Sequence[int], figures: dict[int, dict[str, dict[str, float]]],
+          first: dict[int, float], today: date) -> None:
+    small = sizes[0]
+    print(f"\nGET /ops/stats: median of {REQUESTS} requests, ms (ratios to {small:,})")
+    print(f"{'applications stored':44}" + "".join(f"{size:>12,}" for size in sizes)
+          + "".join(f"{f'{size:,}/{small:,}':>16}" for size in sizes[1:]))
+    for name in ranges(today):
+        print(name)
+        for part, label in (("endpoint", "endpoint (counts + queue depths)"),
+                            ("counts", "counts alone (no queue depths)")):
+            cells = "".join(f"{figures[size][name][part] * 1000:>12.1f}" for size in sizes)
+            ratios = "".join(
+                f"{figures[size][name][part] / figures[small][name][part]:>15.2f}x"
+                for size in sizes[1:])
+            print(f"  {label:42}{cells}{ratios}")
+        for part, label in (("rows", "counter rows read (live days)"),
+                            ("summaries", "summaries read (finished days)")):
+            cells = "".join(f"{int(figures[size][name][part]):>12,}" for size in sizes)
+            print(f"  {label:42}{cells}")
+    cells = "".join(f"{first[size] * 1000:>12.1f}" for size in sizes)
+    print(f"{'first read after a seed (makes the summaries)':44}{cells}")
+
+
+def main(sizes: Sequence[int] = SIZES) -> None:
+    """Seed, measure, seed more, measure again; print the figures side by side."""
     server, _ = start_moto()
     try:
         import ops.cli  # noqa: F401 (the command registers its groups, seed among them)
         from app import app
-        from ops.seed import seed
-
-        rng = random.Random(20261201)
-        stored, figures = 0, {}
-        for size in SIZES:
+        from chalicelib.domain.bangla import dhaka_date
+        from chalicelib.runtime import runtime
+        now = datetime.now(UTC)
+        stats = runtime().stats
+        stats.clock = lambda: now
+        reads = Reads(stats.counters)
+        stats.counters = reads
+        today = dhaka_date(now)
+        print(f"clock pinned at {now:%Y-%m-%d %H:%M} UTC (Dhaka day {today})", flush=True)
+        storage = Storage(now, random.Random(20261201))
+        stored = 0
+        figures: dict[int, dict[str, dict[str, float]]] = {}
+        first: dict[int, float] = {}
+        for size in sizes:
             began = time.perf_counter()
-            seed(size - stored, days=DAYS, rng=rng)
-            print(f"seeded {size - stored:,} applications in {time.perf_counter() - began:.0f} s",
-                  flush=True)
+            rows = storage.add(size - stored)
+            print(f"stored {size - stored:,} applications ({rows:,} counter rows written) in "
+                  f"{time.perf_counter() - began:.0f} s", flush=True)
             stored = size
-            figures[size] = {by: read_time(app, by) for by in ("district", "service")}
-        small, large = SIZES
-        for by in ("district", "service"):
-            print(f"GET /ops/stats?by={by} over {DAYS} days: "
-                  f"{figures[small][by] * 1000:.1f} ms at {small:,} applications, "
-                  f"{figures[large][by] * 1000:.1f} ms at {large:,}: "
-                  f"{figures[large][by] / figures[small][by]:.2f}x (target: flat)")
+            first[size] = request(app, ranges(today)[f"{DAYS} days to today, by district"])
+            figures[size] = {name: measure(app, stats, reads, query)
+                             for name, query in ranges(today).items()}
+            print(f"measured at {size:,} (load average {os.getloadavg()[0]:.1f}): first read "
+                  f"{first[size] * 1000:.0f} ms; " + "; ".join(
+                      f"{name}: {found['endpoint'] * 1000:.0f} ms endpoint, "
+                      f"{found['counts'] * 1000:.0f} ms counts, {int(found['rows'])} rows, "
+                      f"{int(found['summaries'])} summaries"
+                      for name, found in figures[size].items()), flush=True)
+        table(sizes, figures, first, today)
     finally:
         server.stop()
 
 
 if __name__ == "__main__":
-    main()
+    main([int(size) for size in sys.argv[1:]] or SIZES)

@@ -279,3 +279,43 @@ class FakeCentres:
             found = found[ids.index(cursor) + 1:] if cursor in ids else []
         page = found[:limit]
         return CentrePage(page, page[-1].id if len(found) > limit else None)
+
+
+from collections.abc import Mapping, Sequence  # noqa: E402
+from datetime import date  # noqa: E402
+
+
+class FakeCounters:
+    """``Counters`` in dicts: rows by ``(day, scope)``, summaries by ``(day, family)``.
+    It counts its reads (``row_reads``, ``summary_reads``), and ``race`` names summaries
+    another reader keeps between a reader's batch read and its own write."""
+
+    def __init__(self) -> None:
+        self.counts: dict[tuple[date, str], int] = {}
+        self.kept: dict[tuple[date, str], dict[str, int]] = {}
+        self.overdue_rows: dict[str, int] = {}
+        self.row_reads: list[tuple[date, str]] = []
+        self.summary_reads = 0
+        self.race: dict[tuple[date, str], dict[str, int]] = {}
+
+    def add(self, day: date, scope: str, increment: int = 1) -> None:
+        self.counts[day, scope] = self.counts.get((day, scope), 0) + increment
+
+    def rows(self, day: date, family: str) -> list[tuple[str, int]]:
+        self.row_reads.append((day, family))
+        return [(scope, count) for (row_day, scope), count in sorted(self.counts.items())
+                if row_day == day and scope.startswith(family + "#")]
+
+    def summaries(self, wanted: Sequence[tuple[date, str]]) -> dict[tuple[date, str],
+                                                                   dict[str, int]]:
+        self.summary_reads += 1
+        return {key: dict(self.kept[key]) for key in wanted if key in self.kept}
+
+    def keep_summary(self, day: date, family: str, counts: Mapping[str, int]) -> dict[str, int]:
+        if (day, family) in self.race:
+            self.kept.setdefault((day, family), self.race.pop((day, family)))
+        self.kept.setdefault((day, family), dict(counts))
+        return dict(self.kept[day, family])
+
+    def overdue(self) -> list[tuple[str, int]]:
+        return sorted(self.overdue_rows.items())

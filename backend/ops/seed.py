@@ -7,8 +7,10 @@ their counts are the rows the store's transactions add (``domain.stats.scopes_fo
 summed per row over the whole batch and written once per row: reading the rows first
 and putting the sums makes 100,000 applications take minutes rather than hours, and is
 safe only while nothing else writes those counters, so ``seed`` is for demo and bench
-stages and refuses ``prod``. Seeded applications have no outbox record: no agency and no
-citizen ever hears of them. Each is marked as demo data (``actor`` ``seed``).
+stages and refuses ``prod``. It is the one writer of past days' counters, so it then
+forgets those days' summaries (``domain.stats``): the next read makes them again.
+Seeded applications have no outbox record: no agency and no citizen ever hears of them.
+Each is marked as demo data (``actor`` ``seed``).
 """
 
 from __future__ import annotations
@@ -97,6 +99,7 @@ def seed(count: int, *, days: int, rng: random.Random,
     from chalicelib.settings import get_settings
     from chalicelib.store.applications import to_model
     from chalicelib.store.models import ApplicationModel, CounterModel
+    from chalicelib.store.stats import DynamoCounters
 
     catalog = load_catalog(get_settings().schemas_dir)
     services = [catalog.entry(service_id) for service_id in sorted(catalog.entries)]
@@ -125,6 +128,7 @@ def seed(count: int, *, days: int, rng: random.Random,
         with CounterModel.batch_write() as writer:
             for scope, value in rows.items():
                 writer.save(CounterModel(day=day, scope=scope, total=before.get(scope, 0) + value))
+    DynamoCounters.forget_summaries(sorted(by_day))
     return Seeded(written, len(totals))
 
 

@@ -43,6 +43,27 @@ def test_seed_writes_applications_whose_counts_the_stats_show(nagorik) -> None:
     assert "Dhaka" in table.output
 
 
+def test_seeding_past_days_again_is_counted_after_their_summaries_exist(nagorik) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from chalicelib.domain.bangla import dhaka_date
+
+    today = dhaka_date(datetime.now(UTC))
+    start = (today - timedelta(days=5)).isoformat()
+
+    def submitted() -> int:
+        shown = nagorik("stats", "--from", start, "--to", today.isoformat(), "--json")
+        assert shown.exit_code == 0, shown.output
+        return json.loads(shown.output)["totals"]["submitted"]
+
+    # GIVEN seeded days read once (their summaries kept)
+    assert nagorik("seed", "--applications", "40", "--days", "5").exit_code == 0
+    assert submitted() == 40
+    # WHEN more are seeded into the same days THEN the stats count them too
+    assert nagorik("seed", "--applications", "40", "--days", "5").exit_code == 0
+    assert submitted() == 80
+
+
 def test_a_bad_range_fails_naming_the_option(nagorik) -> None:
     result = nagorik("stats", "--from", "2026-02-30")
     assert result.exit_code == 1

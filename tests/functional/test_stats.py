@@ -10,22 +10,24 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
 
 from chalicelib.domain import tracking
-from chalicelib.domain.bangla import dhaka_date
+from chalicelib.domain.access import Principal, Role
+from chalicelib.domain.bangla import DHAKA, dhaka_date
 from chalicelib.domain.errors import ConcurrentUpdate
 from chalicelib.domain.lifecycle import Application, Channel, Status
 from chalicelib.domain.ports import Claim
-from chalicelib.domain.stats import OVERDUE_DAY, overdue_scope
+from chalicelib.domain.stats import OVERDUE_DAY, Stats, overdue_scope
 from chalicelib.store.applications import DynamoApplicationStore
-from chalicelib.store.models import ApplicationModel, CounterModel
+from chalicelib.store.models import ApplicationModel, CounterModel, CounterSummaryModel
 from tests.helpers import get_json
 
 BRN = "birth-registration-new"
+OPS = Principal(Role.OPS, "u-test-ops")
 # (district, service, agency, channel, centre, consent)
 KINDS = [
     (47, "online-gd-lost-item", "police", Channel.SELF, None, None),
@@ -236,3 +238,136 @@ def test_stats_never_read_the_applications_table(client, as_role, known, monkeyp
     response = get_json(ops, "/ops/stats?by=district,service,agency,status,centre,channel")
     assert response.status_code == 200
     assert response.json["totals"]["submitted"] > 0
+
+
+# Summaries of finished days, across a Dhaka midnight, with the clock handed in.
+EVENING = datetime(2026, 11, 20, 23, 40, tzinfo=DHAKA)  # day D; D + 1 begins at 18:00 UTC
+
+
+def stats_at(clock: list[datetime]) -> Any:
+    """The stats use-case on moto's counters, its clock ``clock[0]``."""
+    from chalicelib.runtime import runtime
+    from chalicelib.store.stats import DynamoCounters
+
+    current = runtime().stats
+    return Stats(counters=DynamoCounters(), queues=current.queues, names=current.names,
+                 clock=lambda: clock[0])
+
+
+def figures(stats: Any, start: date, end: date) -> dict[str, Any]:
+    return stats.report(OPS, start.isoformat(), end.isoformat(),
+                        "district,service,agency,status,centre,channel", queues=False)
+
+
+def assert_true_counts(stats: dict[str, Any], made: list[str], start: date, end: date) -> None:
+    expected = truth(made, start.isoformat(), end.isoformat())
+    assert {key: value for key, value in stats["totals"].items() if value} == dict(
+        expected["status"])
+    for name in ("district", "service", "agency", "channel", "centre"):
+        assert reported(stats["groups"][name]) == expected[name], name
+    assert stats["consents_without_code"] == expected["consent"]["no_code"]
+
+
+def kept_summaries(day: date) -> list[str]:
+    return sorted(item.scope for item in CounterSummaryModel.query(
+        day.isoformat(), CounterSummaryModel.scope.startswith("summary#")))
+
+
+def test_summaries_across_midnight_equal_the_true_counts(aws) -> None:
+    store = DynamoApplicationStore()
+    day = EVENING.date()
+    made = []
+    # GIVEN applications on the evening of day D, moved along every path
+    for number, kind in enumerate(KINDS * 2):
+        application = make(store, kind, EVENING + timedelta(minutes=number))
+        for status in PATHS[number % len(PATHS)]:
+            move(store, application, status, EVENING + timedelta(minutes=number))
+        made.append(application.tracking_id)
+    clock = [datetime(2026, 11, 21, 0, 5, tzinfo=DHAKA)]
+    stats = stats_at(clock)
+    # WHEN ops read D and D + 1 five minutes after midnight, THEN D is read live
+    assert_true_counts(figures(stats, day, day + timedelta(days=1)), made, day,
+                       day + timedelta(days=1))
+    assert kept_summaries(day) == []
+    # GIVEN a move clocked at 23:59 on D that commits only now
+    late = store.get(made[0])
+    assert late is not None
+    move(store, late, Status.QUEUED, datetime(2026, 11, 20, 23, 59, 59, tzinfo=DHAKA))
+    # AND applications on D + 1
+    for number, kind in enumerate(KINDS):
+        application = make(store, kind, clock[0] + timedelta(minutes=number))
+        move(store, application, Status.QUEUED, clock[0] + timedelta(minutes=number))
+        made.append(application.tracking_id)
+    # WHEN ops read once D is over for good
+    clock[0] = datetime(2026, 11, 21, 1, 0, tzinfo=DHAKA)
+    first = figures(stats, day, day + timedelta(days=1))
+    # THEN the figures are the true counts, the late move among them, and D is summarised
+    assert_true_counts(first, made, day, day + timedelta(days=1))
+    assert kept_summaries(day) == ["summary#area#00", "summary#centre#00",
+                                   "summary#consent#00", "summary#service#00"]
+    assert kept_summaries(day + timedelta(days=1)) == []
+    # GIVEN D's rows are no longer read (only its summaries), and D + 1 moves on
+    from chalicelib.store.stats import DynamoCounters
+
+    rows = DynamoCounters.rows
+
+    def only_today(self: Any, row_day: date, family: str) -> Any:
+        assert row_day != day, "a finished day's rows were read again"
+        return rows(self, row_day, family)
+
+    for tracking_id in made[-len(KINDS):]:
+        application = store.get(tracking_id)
+        assert application is not None
+        move(store, application, Status.FORWARDED, clock[0])
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(DynamoCounters, "rows", only_today)
+        again = figures(stats, day, day + timedelta(days=1))
+        only_d = figures(stats, day, day)
+    # THEN D comes from its summaries and D + 1, live, has its new moves
+    assert_true_counts(again, made, day, day + timedelta(days=1))
+    assert_true_counts(only_d, made, day, day)
+    assert again["totals"]["forwarded"] == first["totals"]["forwarded"] + len(KINDS)
+
+
+def test_readers_racing_on_a_finished_day_keep_one_summary_and_agree(aws) -> None:
+    store = DynamoApplicationStore()
+    made = [make(store, kind, EVENING).tracking_id for kind in KINDS]
+    stats = stats_at([EVENING + timedelta(days=3)])
+    start = threading.Barrier(4, timeout=10)
+    answers: list[dict[str, Any]] = []
+
+    def read() -> None:
+        start.wait()
+        answers.append(figures(stats, EVENING.date(), EVENING.date()))
+
+    threads = [threading.Thread(target=read) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(answers) == 4
+    for answer in answers:
+        assert {key: answer[key] for key in ("totals", "groups")} == {
+            key: answers[0][key] for key in ("totals", "groups")}
+        assert_true_counts(answer, made, EVENING.date(), EVENING.date())
+    assert kept_summaries(EVENING.date()) == ["summary#area#00", "summary#centre#00",
+                                              "summary#consent#00", "summary#service#00"]
+
+
+def test_a_summary_too_big_for_one_item_is_kept_in_parts(aws) -> None:
+    import secrets
+
+    from chalicelib.store.stats import PART_BYTES, DynamoCounters
+
+    # GIVEN a day whose centres' counts compress to more than one item holds
+    counts = {f"centre#{secrets.token_hex(12)}#channel#assisted#status#submitted": number
+              for number in range(40_000)}
+    counters = DynamoCounters()
+    day = EVENING.date()
+    # WHEN it is kept and read back
+    assert counters.keep_summary(day, "centre", counts) == counts
+    # THEN it is in several items, and reads back whole
+    parts = CounterSummaryModel.query(day.isoformat(),
+                                      CounterSummaryModel.scope.startswith("summary#"))
+    assert len([part for part in parts if len(part.counts) <= PART_BYTES]) > 1
+    assert counters.summaries([(day, "centre"), (day, "area")]) == {(day, "centre"): counts}

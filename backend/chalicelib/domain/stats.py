@@ -16,6 +16,17 @@ The two busy families are spread over ``SHARDS`` rows (chosen by tracking id) so
 concurrent transactions in a busy district rarely touch the same row; readers add the
 shards up. A centre's rows are not sharded: one centre's tablet is never that busy.
 
+A day that is over is read from one *summary* per family instead of its rows: the rows
+with their shards added up, kept the first time the finished day is read (read-through)
+and fetched for a whole range in one batch read, so a range of finished days costs the
+same at 1 k applications as at millions. Summaries never go stale: every move is counted
+on the Dhaka day of the clock reading that made it (``entry.at``, the request's or the
+worker's own ``clock()``, never a time sent by a client), so once a day has been over
+longer than any request or worker may take to commit (``SUMMARY_AFTER``) its rows no
+longer change. Today (and a day just over) is read live, one Query per family, bounded
+by the family's values x statuses x shards. ``nagorik seed`` is the one writer of past
+days (demo stages only): it forgets the summaries of the days it writes.
+
 Overdue applications are a state, not a day's flow: the SLA job (the agencies' issue)
 writes ``overdue#agency#<agency>#service#<service>`` rows under ``OVERDUE_DAY``, each the
 number overdue when it last ran; until that job exists there are none and ops see zero.
@@ -25,7 +36,7 @@ Pure Python: the counters, the queues and the clock are handed in.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -43,7 +54,11 @@ DIMENSIONS = ("district", "service", "agency", "status", "centre", "channel")
 # Which family of rows answers which dimension (status totals come from "area").
 FAMILY_OF = {"district": "area", "channel": "area", "status": "area",
              "service": "service", "agency": "service", "centre": "centre"}
-MAX_DAYS = 93  # a quarter: every day is one Query per family
+MAX_DAYS = 93  # a quarter: one batch read of its finished days' summaries, one Query per
+# family for the days not yet finished
+# How long after a Dhaka midnight the day's counters may still change: longer than any
+# Lambda may run (15 min), so a move clocked before midnight has been committed or failed.
+SUMMARY_AFTER = timedelta(minutes=20)
 OVERDUE_DAY = "current"  # the partition of counts that are a state, not a day's flow
 NO_CODE = "no_code"  # Application.consent: the citizen's consent was recorded without a code
 READ_THREADS = 8
@@ -97,11 +112,40 @@ def parse_scope(scope: str, count: int) -> Count | None:
     return Count(found, int(count))
 
 
+def finished(day: date, now: datetime) -> bool:
+    """Whether a Dhaka day's counters can no longer change (over for ``SUMMARY_AFTER``)."""
+    return dhaka_date(now - SUMMARY_AFTER) > day
+
+
+def summarise(rows: Iterable[tuple[str, int]]) -> dict[str, int]:
+    """The rows of one family and day with their shards added up: shard-free scope to
+    count (the rows of a family of no known kind are kept as they are)."""
+    found: dict[str, int] = {}
+    for scope, count in rows:
+        parts = scope.split("#")
+        sharded = len(parts) > 2 and parts[-2] == "shard"  # noqa: PLR2004
+        unsharded = "#".join(parts[:-2]) if sharded else scope
+        found[unsharded] = found.get(unsharded, 0) + int(count)
+    return found
+
+
 class Counters(Protocol):
-    """Where the counter rows are (``store.stats.DynamoCounters``)."""
+    """Where the counter rows and the finished days' summaries are
+    (``store.stats.DynamoCounters``)."""
 
     def rows(self, day: date, family: str) -> Iterable[tuple[str, int]]:
         """Every ``(scope, count)`` row of one family on one Dhaka day."""
+        ...
+
+    def summaries(self, wanted: Sequence[tuple[date, str]]) -> dict[tuple[date, str],
+                                                                   dict[str, int]]:
+        """The summaries kept for these ``(day, family)`` pairs (absent: none kept yet),
+        in as few reads as the store allows."""
+        ...
+
+    def keep_summary(self, day: date, family: str, counts: Mapping[str, int]) -> dict[str, int]:
+        """Keep a finished day's summary unless one is kept already; the one kept (so
+        readers racing to keep it all answer with the same)."""
         ...
 
     def overdue(self) -> Iterable[tuple[str, int]]:
@@ -239,19 +283,30 @@ class Stats:
         }
 
     def _read(self, days: list[date], families: list[str]) -> dict[date, dict[str, list[Count]]]:
-        """Every row of these families on these days, one Query each, side by side."""
+        """Every count of these families on these days: the finished days' from their
+        summaries (one batch read; a missing one made from the rows and kept), the others
+        from their rows (one Query per day and family), side by side."""
+        now = self.clock()
         jobs = [(day, family) for day in days for family in families]
+        done = [job for job in jobs if finished(job[0], now)]
 
-        def read(job: tuple[date, str]) -> list[Count]:
-            day, family = job
-            found = (parse_scope(scope, count) for scope, count in
-                     self.counters.rows(day, family))
-            return [item for item in found if item is not None]
+        def read(job: tuple[date, str]) -> dict[str, int]:
+            counts = summarise(self.counters.rows(*job))
+            if finished(job[0], now):
+                return self.counters.keep_summary(*job, counts)
+            return counts
 
+        counts: dict[tuple[date, str], dict[str, int]] = {}
+        with ThreadPoolExecutor(max_workers=READ_THREADS) as pool:
+            live = {job: pool.submit(read, job) for job in jobs if job not in done}
+            kept = self.counters.summaries(done) if done else {}
+            missing = {job: pool.submit(read, job) for job in done if job not in kept}
+            counts.update(kept)
+            counts.update({job: future.result() for job, future in {**live, **missing}.items()})
         result: dict[date, dict[str, list[Count]]] = {day: {} for day in days}
-        with ThreadPoolExecutor(max_workers=min(READ_THREADS, len(jobs))) as pool:
-            for (day, family), items in zip(jobs, pool.map(read, jobs), strict=True):
-                result[day][family] = items
+        for (day, family), found in counts.items():
+            items = (parse_scope(scope, count) for scope, count in found.items())
+            result[day][family] = [item for item in items if item is not None]
         return result
 
     @staticmethod

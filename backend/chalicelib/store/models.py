@@ -9,6 +9,7 @@ else. Table names come from settings (``nagorik-<stage>-<table>``) and are bound
 from __future__ import annotations
 
 from pynamodb.attributes import (
+    BinaryAttribute,
     JSONAttribute,
     ListAttribute,
     MapAttribute,
@@ -120,6 +121,25 @@ class CounterModel(Model):
     scope = UnicodeAttribute(range_key=True)
     # Stored as "count"; named ``total`` here because ``Model.count()`` is PynamoDB's.
     total = NumberAttribute(default=0, attr_name="count")
+
+
+class CounterSummaryModel(Model):
+    """A finished Dhaka day's counts of one family, shards added up, in the counters table
+    (not a table of its own): ``scope`` is ``summary#<family>#<part>``, a prefix no
+    family's Query reads. ``counts`` is the zlib-compressed JSON of shard-free scope to
+    count, cut into ``parts`` items of at most ``store.stats.PART_BYTES`` (one item unless a
+    day's centres outgrow it); part 0 is written last, so a reader that finds it finds all.
+    """
+
+    class Meta:
+        table_name = "nagorik-dev-counters"
+        region = "ap-south-1"
+        billing_mode = "PAY_PER_REQUEST"
+
+    day = UnicodeAttribute(hash_key=True)
+    scope = UnicodeAttribute(range_key=True)
+    parts = NumberAttribute()
+    counts = BinaryAttribute(legacy_encoding=False)
 
 
 class IdempotencyModel(Model):
@@ -398,6 +418,7 @@ class LedgerModel(Model):
     mfs_provider = UnicodeAttribute(null=True)
 
 
+# One model per table (``CounterSummaryModel`` shares ``CounterModel``'s table).
 MODELS: tuple[type[Model], ...] = (
     ApplicationModel, CounterModel, IdempotencyModel, OutboxModel,
     ChallengeModel, LimitModel, SessionModel, StaffModel, StaffPhoneModel, CallbackModel,
@@ -416,6 +437,7 @@ def bind(settings: Settings) -> None:
     names = {
         ApplicationModel: settings.applications_table,
         CounterModel: settings.counters_table,
+        CounterSummaryModel: settings.counters_table,  # the same table, another prefix
         IdempotencyModel: settings.idempotency_table,
         OutboxModel: settings.outbox_table,
         ChallengeModel: settings.resource("challenges"),

@@ -1,15 +1,45 @@
-"""The counters table, read: one Query per day and family of rows (never a Scan)."""
+"""The counters table, read: one Query per day and family of rows (never a Scan), and the
+finished days' summaries, kept beside the rows and fetched in batches."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import json
+import zlib
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 
-from pynamodb.exceptions import PynamoDBException
+from pynamodb.exceptions import PutError, PynamoDBException
 
 from ..domain.errors import ServiceUnavailable
 from ..domain.stats import OVERDUE_DAY
-from .models import CounterModel
+from .models import CounterModel, CounterSummaryModel
+
+SUMMARY = "summary#"
+PART_BYTES = 300_000  # of compressed counts per item (DynamoDB takes 400 KB an item)
+
+
+def summary_scope(family: str, part: int) -> str:
+    """The sort key of one part of a family's summary (``summary#area#00``)."""
+    return f"{SUMMARY}{family}#{part:02d}"
+
+
+def family_of(scope: str) -> str:
+    """The family a summary's sort key is of (``summary#area#00``: ``area``)."""
+    return scope[len(SUMMARY):].rsplit("#", 1)[0]
+
+
+def encode(counts: Mapping[str, int]) -> list[bytes]:
+    """A summary's counts as the parts it is stored in (the same counts, the same bytes)."""
+    packed = zlib.compress(json.dumps(dict(sorted(counts.items())),
+                                      separators=(",", ":")).encode(), 6)
+    return [packed[start:start + PART_BYTES]
+            for start in range(0, max(len(packed), 1), PART_BYTES)]
+
+
+def decode(parts: Sequence[bytes]) -> dict[str, int]:
+    """The counts of a summary from its parts, in order."""
+    return {scope: int(count) for scope, count in
+            json.loads(zlib.decompress(b"".join(parts))).items()}
 
 
 class DynamoCounters:
@@ -22,6 +52,67 @@ class DynamoCounters:
     def overdue(self) -> Iterable[tuple[str, int]]:
         """The overdue rows the SLA job keeps (none until it runs)."""
         return self._query(OVERDUE_DAY, "overdue#")
+
+    def summaries(self, wanted: Sequence[tuple[date, str]]) -> dict[tuple[date, str],
+                                                                   dict[str, int]]:
+        """The summaries kept for these ``(day, family)`` pairs: one BatchGetItem per 100
+        (PynamoDB retries unprocessed keys), a second only for a summary of several parts."""
+        try:
+            first = self._parts([(day.isoformat(), summary_scope(family, 0))
+                                 for day, family in wanted])
+            more = [(day, summary_scope(family_of(scope), part))
+                    for (day, scope), item in first.items() for part in range(1, int(item.parts))]
+            rest = self._parts(more)
+        except PynamoDBException as error:
+            raise ServiceUnavailable("service_unavailable") from error
+        found = {}
+        for (day, scope), item in first.items():
+            family = family_of(scope)
+            tail = [rest.get((day, summary_scope(family, part)))
+                    for part in range(1, int(item.parts))]
+            parts = [item.counts, *(part.counts for part in tail if part is not None)]
+            if len(parts) == int(item.parts):  # else one is being written again: the rows
+                found[date.fromisoformat(day), family] = decode(parts)
+        return found
+
+    def keep_summary(self, day: date, family: str, counts: Mapping[str, int]) -> dict[str, int]:
+        """Keep a summary (the parts after the first, then the first on condition that
+        none is there); the one kept, which is these counts when another reader won too:
+        finished days' rows never change, and the same counts encode to the same bytes."""
+        parts = encode(counts)
+        try:
+            for number in range(len(parts) - 1, -1, -1):
+                item = CounterSummaryModel(day=day.isoformat(), scope=summary_scope(family, number),
+                                           parts=len(parts), counts=parts[number])
+                item.save(condition=CounterSummaryModel.scope.does_not_exist()
+                          if number == 0 else None)
+        except PutError as error:
+            if error.cause_response_code != "ConditionalCheckFailedException":
+                raise ServiceUnavailable("service_unavailable") from error
+            kept = self.summaries([(day, family)]).get((day, family))
+            return kept if kept is not None else dict(counts)
+        except PynamoDBException as error:
+            raise ServiceUnavailable("service_unavailable") from error
+        return dict(counts)
+
+    @staticmethod
+    def forget_summaries(days: Iterable[str]) -> int:
+        """Delete every summary of these days (for a writer of past days: ``nagorik seed``);
+        how many items were deleted. Part 0 goes first, so no reader finds half of one."""
+        gone = [item for day in days for item in CounterSummaryModel.query(
+            day, CounterSummaryModel.scope.startswith(SUMMARY),
+            attributes_to_get=["day", "scope"])]
+        gone.sort(key=lambda item: not item.scope.endswith("#00"))
+        for item in gone:
+            item.delete()
+        return len(gone)
+
+    @staticmethod
+    def _parts(keys: list[tuple[str, str]]) -> dict[tuple[str, str], CounterSummaryModel]:
+        if not keys:
+            return {}
+        return {(item.day, item.scope): item
+                for item in CounterSummaryModel.batch_get(keys)}
 
     @staticmethod
     def _query(day: str, prefix: str) -> list[tuple[str, int]]:

@@ -1,0 +1,187 @@
+"""The ops figures' use-case on an in-memory ``Counters``: finished days come from their
+summaries (kept on first read, fetched in one batch), today and a day just over from the
+rows, and either way the figures are the true counts."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from chalicelib.domain import tracking
+from chalicelib.domain.access import Principal, Role
+from chalicelib.domain.bangla import DHAKA, dhaka_date
+from chalicelib.domain.lifecycle import Application, Channel, Status
+from chalicelib.domain.stats import (
+    SUMMARY_AFTER,
+    Names,
+    Stats,
+    finished,
+    scopes_for,
+    summarise,
+)
+from tests.fakes import FakeCounters
+
+OPS = Principal(Role.OPS, "u-ops")
+NAMES = Names(district=lambda key: None, service=lambda key: None, agency=lambda key: None,
+              agencies=list)
+# Late evening in Dhaka, 1 December 2026.
+NOW = datetime(2026, 12, 1, 23, 30, tzinfo=DHAKA)
+
+
+class World:
+    """Counters, a clock, and the true counts of every move written to them."""
+
+    def __init__(self) -> None:
+        self.counters = FakeCounters()
+        self.now = NOW
+        self.truth: Counter[tuple[str, str, str]] = Counter()  # (day, district, status)
+        self.stats = Stats(counters=self.counters, queues=None,  # type: ignore[arg-type]
+                           names=NAMES, clock=lambda: self.now)
+
+    def apply(self, district: int, at: datetime, moves: tuple[Status, ...] = (),
+              centre: str | None = None) -> None:
+        application = Application.submit(
+            actor="citizen:c", tracking_id=tracking.new_tracking_id(district, dhaka_date(at)),
+            service_id="online-gd-lost-item", service_version=1, agency_id="police",
+            applicant_name="রহিম", applicant_phone="+8801712345678", form={},
+            channel=Channel.ASSISTED if centre else Channel.SELF, created_at=at,
+            district_id=district, centre_id=centre, consent="code" if centre else None)
+        self.count(application, Status.SUBMITTED, at)
+        for status in moves:
+            application.move_to(status, at=at, actor="system", channel=Channel.SYSTEM)
+            self.count(application, status, at)
+
+    def count(self, application: Application, status: Status, at: datetime) -> None:
+        day = dhaka_date(at)
+        for scope in scopes_for(application, status):
+            self.counters.add(day, scope)
+        self.truth[day.isoformat(), f"{application.district_id:02d}", status.value] += 1
+
+    def report(self, start: date, end: date) -> dict[str, Any]:
+        return self.stats.report(OPS, start.isoformat(), end.isoformat(), "district,centre",
+                                 queues=False)
+
+    def expected(self, start: date, end: date) -> Counter[tuple[str, str]]:
+        found: Counter[tuple[str, str]] = Counter()
+        for (day, district, status), count in self.truth.items():
+            if start.isoformat() <= day <= end.isoformat():
+                found[district, status] += count
+        return found
+
+
+def by_district(stats: dict[str, Any]) -> Counter[tuple[str, str]]:
+    return Counter({(group["key"], status): count for group in stats["groups"]["district"]
+                    for status, count in group["counts"].items() if count})
+
+
+@pytest.fixture
+def world() -> World:
+    """Moves over the last five Dhaka days, today's among them."""
+    world = World()
+    for days_ago in range(5):
+        for number in range(12):
+            world.apply(1 + number % 4, NOW - timedelta(days=days_ago, minutes=7 * number),
+                        (Status.QUEUED, Status.FORWARDED)[: number % 3],
+                        centre="dc-1" if number % 5 == 0 else None)
+    return world
+
+
+def test_finished_days_are_summarised_on_first_read_then_read_from_the_summaries(
+        world: World) -> None:
+    today = dhaka_date(NOW)
+    start = today - timedelta(days=4)
+    # WHEN ops read the last five days twice
+    first = world.report(start, today)
+    reads_after_first = len(world.counters.row_reads)
+    second = world.report(start, today)
+    # THEN both are the true counts
+    assert by_district(first) == by_district(second) == world.expected(start, today)
+    # AND the four finished days were summarised once per family read
+    assert set(world.counters.kept) == {(start + timedelta(days=n), family)
+                                        for n in range(4)
+                                        for family in ("area", "centre", "consent")}
+    # AND the second read took them from the summaries (one batch), only today from rows
+    assert world.counters.summary_reads == 2
+    assert world.counters.row_reads[reads_after_first:] == [
+        (today, family) for family in ("area", "centre", "consent")]
+
+
+def test_today_stays_live(world: World) -> None:
+    today = dhaka_date(NOW)
+    world.report(today - timedelta(days=1), today)
+    # GIVEN a new application today, after the summaries exist
+    world.apply(64, NOW, (Status.QUEUED,))
+    # WHEN ops read again THEN it is counted at once
+    stats = world.report(today - timedelta(days=1), today)
+    assert by_district(stats)["64", "queued"] == 1
+    assert by_district(stats) == world.expected(today - timedelta(days=1), today)
+
+
+def test_a_day_just_over_is_read_live_until_no_move_clocked_in_it_can_still_commit(
+        world: World) -> None:
+    yesterday = dhaka_date(NOW)
+    # GIVEN it is just after midnight in Dhaka
+    world.now = datetime.combine(yesterday + timedelta(days=1), datetime.min.time(),
+                                 tzinfo=DHAKA) + timedelta(minutes=5)
+    assert not finished(yesterday, world.now)
+    first = world.report(yesterday, yesterday)
+    assert (yesterday, "area") not in world.counters.kept
+    # AND a move clocked at 23:59 commits now, late
+    world.apply(7, datetime.combine(yesterday, datetime.max.time(), tzinfo=DHAKA))
+    # WHEN ops read again, within the grace and after it
+    within = world.report(yesterday, yesterday)
+    world.now += SUMMARY_AFTER
+    after = world.report(yesterday, yesterday)
+    again = world.report(yesterday, yesterday)
+    # THEN the late move is counted every time after it committed, summary or not
+    assert by_district(first)["07", "submitted"] == 0
+    assert by_district(within) == by_district(after) == by_district(again) == world.expected(
+        yesterday, yesterday)
+    assert (yesterday, "area") in world.counters.kept
+
+
+def test_readers_racing_to_keep_a_summary_answer_with_the_one_kept(world: World) -> None:
+    yesterday = dhaka_date(NOW) - timedelta(days=1)
+    # GIVEN another reader keeps yesterday's summary while this one reads the rows
+    raced = {"area#33#channel#self#status#submitted": 5}
+    world.counters.race[yesterday, "area"] = raced
+    # WHEN this reader reads THEN it answers with the kept summary, as the other does
+    stats = world.report(yesterday, yesterday)
+    assert by_district(stats) == Counter({("33", "submitted"): 5})
+    assert world.counters.kept[yesterday, "area"] == raced
+
+
+def test_a_range_of_finished_days_is_one_batch_read(world: World) -> None:
+    today = dhaka_date(NOW)
+    start = today - timedelta(days=29)
+    world.report(start, today)
+    world.counters.row_reads.clear()
+    world.counters.summary_reads = 0
+    stats = world.report(start, today)
+    assert world.counters.summary_reads == 1
+    assert {day for day, _ in world.counters.row_reads} == {today}
+    assert by_district(stats) == world.expected(start, today)
+    assert len(stats["trend"]) == 30
+
+
+def test_summarise_adds_the_shards_up() -> None:
+    rows = [("area#01#channel#self#status#submitted#shard#00", 2),
+            ("area#01#channel#self#status#submitted#shard#07", 3),
+            ("area#02#channel#self#status#queued#shard#03", 1),
+            ("centre#dc-1#channel#assisted#status#submitted", 4)]
+    assert summarise(rows) == {"area#01#channel#self#status#submitted": 5,
+                               "area#02#channel#self#status#queued": 1,
+                               "centre#dc-1#channel#assisted#status#submitted": 4}
+
+
+@pytest.mark.parametrize(("moment", "done"), [
+    (datetime(2026, 12, 1, 18, 5, tzinfo=UTC), False),  # 00:05 on 2 December in Dhaka
+    (datetime(2026, 12, 1, 18, 19, tzinfo=UTC), False),
+    (datetime(2026, 12, 1, 18, 20, tzinfo=UTC), True),
+    (datetime(2026, 12, 1, 17, 59, tzinfo=UTC), False),  # 23:59 on 1 December
+])
+def test_a_day_is_finished_a_while_after_dhaka_midnight(moment: datetime, done: bool) -> None:
+    assert finished(date(2026, 12, 1), moment) is done
