@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -41,18 +40,12 @@ os.environ.pop("AWS_ENDPOINT_URL", None)
 os.environ.pop("AWS_PROFILE", None)
 
 
-@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark each test with the tier of its folder, and its group for ``make test``'s two
-    processes (``--dist loadgroup``): the browser tier stays in one process (its tests
-    share one stack and one built web app, which a test of the update notice changes),
-    and every other file's tests stay together (a module's servers start once)."""
+    """Mark each test with the tier of its folder."""
     for item in items:
         parts = Path(str(item.fspath)).relative_to(ROOT / "tests").parts
         if parts and parts[0] in TIERS:
             item.add_marker(getattr(pytest.mark, parts[0]))
-        group = "browser" if parts and parts[0] == "browser" else "/".join(parts)
-        item.add_marker(pytest.mark.xdist_group(group))
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -116,18 +109,6 @@ class LogScan:
 
 def pytest_configure(config: pytest.Config) -> None:
     config.stash[LOG_SCAN] = LogScan()
-    if config.pluginmanager.hasplugin("xdist"):
-        config.pluginmanager.register(WorkersLogScan(), "workers-log-scan")
-
-
-class WorkersLogScan:
-    """Under pytest-xdist each process scans its own logs: the workers hand their findings
-    to the controller, whose ``pytest_sessionfinish`` fails the run."""
-
-    @pytest.hookimpl
-    def pytest_testnodedown(self, node: Any, error: Any) -> None:
-        found = getattr(node, "workeroutput", {}).get("log_findings", [])
-        node.config.stash[LOG_SCAN].findings.extend(tuple(item) for item in found)
 
 
 LOG_SCAN = pytest.StashKey[LogScan]()
@@ -138,9 +119,6 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     scan = session.config.stash.get(LOG_SCAN, None)
     if scan is None or not scan.findings:
         return
-    workeroutput = getattr(session.config, "workeroutput", None)
-    if workeroutput is not None:  # an xdist worker: the controller reports and fails
-        workeroutput["log_findings"] = [list(item) for item in scan.findings]
     kinds = sorted({what for what, _ in scan.findings})
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
     if reporter is not None:
