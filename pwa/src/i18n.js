@@ -6,6 +6,12 @@ import { toBanglaDigits } from "./bangla.js";
 let strings = bn;
 let current = "bn";
 
+/**
+ * Strings a staff page brings with it (i18n/centre.bn.json: the citizen's download does not
+ * carry them): its Bangla joins the built-in table; its English is in en.json, loaded anyway.
+ */
+export const addStrings = (bnPart) => Object.assign(bn, bnPart);
+
 /** The language in use: "bn" or "en". */
 export const lang = () => current;
 

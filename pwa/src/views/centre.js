@@ -24,7 +24,7 @@
 import { toAsciiDigits, todayDhaka } from "../bangla.js";
 import { loadIndex, loadService } from "../catalog.js";
 import { quote } from "../fees.js";
-import { digits, lang, pick, t } from "../i18n.js";
+import { addStrings, digits, lang, pick, t } from "../i18n.js";
 import { flush } from "../outbox.js";
 import { NORMALISERS } from "../rules.js";
 import { ApiError, authorized, restore, signInWithPassword, signOut } from "../session.js";
@@ -32,11 +32,14 @@ import { applications, outbox, queue, wipe } from "../store.js";
 import { h, mount, toDOM } from "../vnode.js";
 import { taka } from "./fee.js";
 import { APPLICANT, ServiceForm } from "./form.js";
+import centreStrings from "../../i18n/centre.bn.json" with { type: "json" };
+import { addStyle as receiptStyle, receiptView } from "./receipt.js";
+
+addStrings(centreStrings); // the page's own words, kept out of the citizen's download
 
 // A citizen with no phone of their own gives a name alone (the server then asks for the
 // consent on record, and sends no SMS).
 const NAME_ONLY = { ...APPLICANT, required: ["name"], properties: { name: APPLICANT.properties.name } };
-import { addStyle as receiptStyle, receiptView } from "./receipt.js";
 
 const RECHECK_MS = 2000; // how often the queue looks at what the outbox has sent meanwhile
 const RETRY_MS = 20000; // how often waiting items are tried again while online
