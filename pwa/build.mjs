@@ -207,7 +207,7 @@ const assets = all.filter((file) => file.startsWith("/assets/")).sort();
 // and the form code (so a switch of language or a form opened offline works), the index.
 // The ops dashboard's, the agency desk's and the centre tablet's code is for staff only: not precached for
 // everyone (the service worker caches it the first time that page is opened, like the map).
-const opsOnly = (out) => Object.keys(built.metafile.outputs[out]?.inputs || {}).some((input) => /(views\/ops|i18n\/ops|views\/desk|views\/centre)/.test(input));
+const opsOnly = (out) => Object.keys(built.metafile.outputs[out]?.inputs || {}).some((input) => /(views\/ops|i18n\/ops|views\/desk|views\/centre|views\/staff-sign-in)/.test(input));
 const mainImports = new Set();
 const follow = (out) => {
   for (const item of built.metafile.outputs[out]?.imports || []) {

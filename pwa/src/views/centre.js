@@ -27,13 +27,14 @@ import { quote } from "../fees.js";
 import { addStrings, digits, lang, pick, t } from "../i18n.js";
 import { flush } from "../outbox.js";
 import { NORMALISERS } from "../rules.js";
-import { ApiError, authorized, restore, signInWithPassword, signOut } from "../session.js";
+import { ApiError, authorized, restore, signOut } from "../session.js";
 import { applications, outbox, queue, wipe } from "../store.js";
 import { h, mount, toDOM } from "../vnode.js";
 import { taka } from "./fee.js";
 import { APPLICANT, ServiceForm } from "./form.js";
 import centreStrings from "../../i18n/centre.bn.json" with { type: "json" };
 import { addStyle as receiptStyle, receiptView } from "./receipt.js";
+import { staffSignIn } from "./staff-sign-in.js";
 
 addStrings(centreStrings); // the page's own words, kept out of the citizen's download
 
@@ -142,40 +143,10 @@ export async function centrePage(main, changed = () => {}) {
 }
 
 function signInForm(problem) {
-  const fieldError = (name) => problem?.body?.fields?.find((item) => item.path === name);
-  const field = (name, type, autocomplete, extra = {}) => {
-    const error = message(fieldError(name));
-    return h("div", { class: `field${error ? " invalid" : ""}` },
-      h("label", { for: `centre-${name}` }, t(`desk.sign_in.${name}`)),
-      error ? h("p", { class: "error", id: `centre-${name}-error` }, error) : null,
-      h("input", { id: `centre-${name}`, name, type, autocomplete, required: true, "aria-invalid": error ? "true" : null, "aria-describedby": error ? `centre-${name}-error` : null, ...extra }));
-  };
-  const overall = problem ? (problem.body ? message(problem.body) : t("desk.sign_in.offline")) : null;
-  mount(state.root,
-    h("h1", { tabindex: "-1" }, t("centre.sign_in.title")),
-    h("p", { class: "lead" }, t("centre.sign_in.lead")),
-    overall ? h("p", { class: "error", role: "alert" }, overall) : null,
-    h("form", { class: "centre-sign-in", novalidate: true, onsubmit: submitSignIn },
-      field("phone", "tel", "username", { inputmode: "tel" }),
-      field("password", "password", "current-password"),
-      h("button", { type: "submit", class: "primary" }, t("desk.sign_in.submit"))));
-  state.root.querySelector("[aria-invalid=true]")?.focus();
-}
-
-async function submitSignIn(event) {
-  event.preventDefault();
-  const form = event.target;
-  const button = form.querySelector("button");
-  button.disabled = true;
-  button.textContent = t("desk.sign_in.working");
-  try {
-    const principal = await signInWithPassword(toAsciiDigits(form.phone.value.trim()), form.password.value);
-    if (principal.role !== "entrepreneur") return forbidden();
-    await dayPage(principal);
-    state.root.querySelector("h1")?.focus();
-  } catch (error) {
-    signInForm(error instanceof ApiError ? error : new ApiError(0, null));
-  }
+  staffSignIn(state.root, {
+    prefix: "centre", title: "centre.sign_in.title", lead: "centre.sign_in.lead", role: "entrepreneur",
+    signedIn: dayPage, forbidden,
+  }, problem);
 }
 
 function forbidden() {

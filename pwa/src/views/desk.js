@@ -7,11 +7,12 @@
 // Answers come from GET /api/agencies/{agency}/applications and GET /api/me/applications/{id}
 // (both no-store, and sent with Authorization, which the service worker never caches).
 // Nothing about the application or the officer goes into the page's address.
-import { formatMoment, toAsciiDigits } from "../bangla.js";
+import { formatMoment } from "../bangla.js";
 import { loadService } from "../catalog.js";
 import { loadGeo, unionsOf } from "../geo.js";
 import { digits, lang, pick, t, table } from "../i18n.js";
-import { ApiError, authorized, restore, signInWithPassword, signOut } from "../session.js";
+import { ApiError, authorized, restore, signOut } from "../session.js";
+import { staffSignIn } from "./staff-sign-in.js";
 import { h, mount } from "../vnode.js";
 
 const TABS = ["in_review", "resubmitted", "needs_info", "approved"];
@@ -99,40 +100,10 @@ export async function deskPage(main) {
 }
 
 function signInForm(problem) {
-  const fieldError = (name) => problem?.body?.fields?.find((item) => item.path === name);
-  const field = (name, type, autocomplete, extra = {}) => {
-    const error = message(fieldError(name));
-    return h("div", { class: `field${error ? " invalid" : ""}` },
-      h("label", { for: `desk-${name}` }, t(`desk.sign_in.${name}`)),
-      error ? h("p", { class: "error", id: `desk-${name}-error` }, error) : null,
-      h("input", { id: `desk-${name}`, name, type, autocomplete, required: true, "aria-invalid": error ? "true" : null, "aria-describedby": error ? `desk-${name}-error` : null, ...extra }));
-  };
-  const overall = problem ? (problem.body ? message(problem.body) : t("desk.sign_in.offline")) : null;
-  mount(state.root,
-    h("h1", { tabindex: "-1" }, t("desk.sign_in.title")),
-    h("p", { class: "lead" }, t("desk.sign_in.lead")),
-    overall ? h("p", { class: "error", role: "alert" }, overall) : null,
-    h("form", { class: "desk-sign-in", novalidate: true, onsubmit: submitSignIn },
-      field("phone", "tel", "username", { inputmode: "tel" }),
-      field("password", "password", "current-password"),
-      h("button", { type: "submit", class: "primary" }, t("desk.sign_in.submit"))));
-  state.root.querySelector("[aria-invalid=true]")?.focus();
-}
-
-async function submitSignIn(event) {
-  event.preventDefault();
-  const form = event.target;
-  const button = form.querySelector("button");
-  button.disabled = true;
-  button.textContent = t("desk.sign_in.working");
-  try {
-    const principal = await signInWithPassword(toAsciiDigits(form.phone.value.trim()), form.password.value);
-    if (principal.role !== "officer") return forbidden();
-    await queuePage(principal);
-    state.root.querySelector("h1")?.focus();
-  } catch (error) {
-    signInForm(error instanceof ApiError ? error : new ApiError(0, null));
-  }
+  staffSignIn(state.root, {
+    prefix: "desk", title: "desk.sign_in.title", lead: "desk.sign_in.lead", role: "officer",
+    signedIn: queuePage, forbidden,
+  }, problem);
 }
 
 function forbidden() {
