@@ -155,7 +155,21 @@ const mainURL = `/${path.relative(DIST, path.resolve(HERE, outputName(path.join(
 // for the form and the page's script together, not one after the other); the shell's inline
 // script reads it from a <meta>, so that the script itself (allowed by its hash) never changes.
 const formOut = outputName(path.join(HERE, "src", "views", "form.js"));
-const formURL = formOut ? `/${path.relative(DIST, path.resolve(HERE, formOut))}` : null;
+// A module's static imports, followed: the browser learns of them only once it has the
+// module, so the shell names them at once and they come side by side, not one after another.
+const staticImports = (out, seen = new Set()) => {
+  for (const item of built.metafile.outputs[out]?.imports || []) {
+    if (item.kind === "import-statement" && !seen.has(item.path)) {
+      seen.add(item.path);
+      staticImports(item.path, seen);
+    }
+  }
+  return seen;
+};
+const urlOfOutput = (out) => `/${path.relative(DIST, path.resolve(HERE, out)).split(path.sep).join("/")}`;
+const mainStatic = [...staticImports(outputName(path.join(HERE, "src", "main.js")))];
+const preloads = [mainURL, ...mainStatic.map(urlOfOutput)].map((url) => `<link rel="modulepreload" href="${url}">`).join("\n");
+const formURL = formOut ? [formOut, ...staticImports(formOut)].filter((out) => !mainStatic.includes(out)).map(urlOfOutput).join(" ") : null;
 
 
 // --- the shell: CSS inlined, home page prerendered in Bangla ---------------------------------
@@ -177,6 +191,7 @@ const html = fs.readFileSync(path.join(HERE, "index.html"), "utf8")
   .replace("{{title}}", esc(rendered.t("app.name")))
   .replace("{{description}}", esc(rendered.t("app.description")))
   .replace("{{css}}", () => css)
+  .replace("{{preloads}}", preloads)
   .replaceAll("{{main}}", mainURL)
   .replace("{{index}}", indexURL)
   .replace("{{skip}}", esc(rendered.t("nav.skip")))

@@ -171,12 +171,31 @@ async function serviceRoute(id) {
   mount(main, servicePage(service, catalog));
 }
 
+/** The top of a form page (as the form draws it) and a loading sign. */
+function formFrame(summary) {
+  return h("div", { class: "form-page" },
+    h("nav", { class: "crumbs", "aria-label": t("nav.crumbs") },
+      h("a", { href: "/" }, t("nav.home")), " › ", h("a", { href: `/s/${summary.id}` }, pick(summary.title))),
+    h("h1", null, pick(summary.title)),
+    h("p", { class: "lead" }, t("form.intro")),
+    h("p", { class: "boot shown", role: "status" }, t("app.loading")));
+}
+
 function clock(iso) {
   return formatMoment(iso, table()).time;
 }
 
 async function formRoute(id) {
-  const [service, module] = await Promise.all([loadService(id), import("./views/form.js")]);
+  let ready = false;
+  const loading = Promise.all([loadService(id), import("./views/form.js")]).finally(() => { ready = true; });
+  // the form's heading at once, from the index the page already has, while its fields and
+  // code come (a slow phone sees where it is; the form then fills in below it)
+  const summary = (await loadIndex()).services.find((entry) => entry.id === id);
+  if (summary && !ready) {
+    mount(main, formFrame(summary));
+    delete main.dataset.prerendered;
+  }
+  const [service, module] = await loading;
   if (!service) return notFound();
   title(`${pick(service.title)} · ${t("form.label")}`);
   let timer = null;

@@ -16,6 +16,10 @@ import { feeView } from "./fee.js";
 export { APPLICANT };
 
 const GEO_LEVELS = ["division", "district", "upazila", "union"];
+/** How long drawing the rest of a form works before it lets the page paint and answer. */
+const TASK_BUDGET_MS = 4;
+/** Let the browser paint and answer between two pieces of work. */
+const nextTask = () => (globalThis.scheduler?.yield ? globalThis.scheduler.yield() : new Promise((resolve) => setTimeout(resolve, 0)));
 const idOf = (path) => `f-${path.replaceAll(".", "-")}`;
 const sorted = (properties) =>
   Object.entries(properties || {}).sort(([, a], [, b]) => (a["x-ui"]?.order ?? 1e4) - (b["x-ui"]?.order ?? 1e4));
@@ -89,6 +93,7 @@ export class ServiceForm {
     this.narrowable = new Set((service.form.allOf || []).flatMap((clause) =>
       [clause.then, clause.else].flatMap((branch) => Object.keys(branch?.properties || {}))));
     this.submitted = false;
+    this.later = []; // sections drawn after the page's frame, one task each (see rest())
     this.element = toDOM(this.view());
     this.form = this.element.querySelector("form");
     this.summary = this.element.querySelector(".error-summary");
@@ -97,12 +102,53 @@ export class ServiceForm {
     this.form.addEventListener("input", (event) => this.changed(event));
     this.form.addEventListener("change", (event) => this.changed(event));
     this.form.addEventListener("submit", (event) => this.submit(event));
+    // the service's compiled check is fetched when the form is first touched (or sent), not
+    // while the page draws; it is in the offline set, so it is there offline too
     this.checker = null;
+    this.form.addEventListener("focusin", () => this.loadChecker(), { once: true });
     this.geo = null;
-    if (service.check) this.checker = import(service.check).catch(() => null); // cached for offline use
+    this.complete = false;
+    /** Resolves once every section is drawn and the conditions applied. */
+    this.built = this.rest();
+  }
+
+  /**
+   * The sections after the first, drawn one task each so that a slow phone shows the page
+   * at once and no single task blocks it for long (a long form is 300 elements, and Bangla
+   * text is costly to lay out); each is hidden where the empty form's conditions say so
+   * before it is shown. Then the address lists, the conditions and the fee.
+   */
+  async rest() {
+    const shown = this.later.length ? settle(this.service.form, {}).shown : new Map();
+    let began = performance.now();
+    for (const [slot, title, fields] of this.later) {
+      const section = toDOM(h("fieldset", { class: "section" }, h("legend", null, title)));
+      slot.replaceWith(section);
+      for (const draw of fields) {
+        if (performance.now() - began > TASK_BUDGET_MS) {
+          await nextTask();
+          began = performance.now();
+        }
+        const before = this.fields.size;
+        const field = toDOM(draw());
+        // a field some condition hides on an empty form is hidden before it is ever shown
+        for (const [path, entry] of [...this.fields].slice(before)) {
+          if (entry.wrapper && path.split(".").length === 2 && shown.has(path.slice(5))) entry.wrapper.hidden = !shown.get(path.slice(5));
+        }
+        section.append(field);
+      }
+    }
+    this.later = [];
     if (this.element.querySelector("[data-geo], [data-geo-list]")) this.geo = this.fillGeo();
     this.refreshConditions();
-    if (callbacks.answer) this.blank = this.body().form || {};
+    if (this.callbacks.answer) this.blank = this.body().form || {};
+    this.complete = true;
+  }
+
+  /** The service's compiled check (module or null), fetched once. */
+  loadChecker() {
+    if (!this.checker && this.service.check) this.checker = import(this.service.check).catch(() => null);
+    return this.checker;
   }
 
   // --- rendering --------------------------------------------------------------------
@@ -151,13 +197,17 @@ export class ServiceForm {
           sorted(this.root.properties.applicant.properties).map(([name, schema]) =>
             this.field(name, schema, `applicant.${name}`, (this.root.properties.applicant.required || []).includes(name), null))),
         sections.map((section) => (bySection.get(section.id).length
-          ? h("fieldset", { class: "section" }, h("legend", null, pick(section.title)),
-            bySection.get(section.id).map(([name, schema]) => block(name, schema)))
+          ? this.slot(pick(section.title), bySection.get(section.id).map(([name, schema]) => () => block(name, schema)))
           : null)),
-        loose.length ? h("fieldset", { class: "section" }, h("legend", null, t("form.other_section")), loose.map(([n, s]) => block(n, s))) : null,
+        loose.length ? this.slot(t("form.other_section"), loose.map(([n, s]) => () => block(n, s))) : null,
         h("section", { class: "fee-quote", "aria-labelledby": "fee-title", "aria-live": "polite" }),
         h("p", { class: "help" }, t("form.offline_note")),
         h("button", { type: "submit", class: "primary" }, t("form.submit"))));
+  }
+
+  /** A place kept for a section drawn a moment later (see rest()): its title, and a drawing of each field. */
+  slot(title, fields) {
+    return h("div", { class: "section-slot", ref: (el) => this.later.push([el, title, fields]) });
   }
 
   register(path, entry) {
@@ -438,6 +488,7 @@ export class ServiceForm {
 
   /** Put saved values back (a draft, or an application sent back for correction). */
   async restore(values) {
+    await this.built;
     const geoValues = {};
     for (const [path, entry] of [...this.fields]) {
       if (entry.kind !== "list") continue;
@@ -597,6 +648,10 @@ export class ServiceForm {
   }
 
   changed(event) {
+    if (!this.complete) {
+      this.built.then(() => this.changed(event)); // typed into the first section while the rest is drawn
+      return;
+    }
     if (event.target.matches?.("[data-date]")) this.readBack(event.target);
     if (event.target.matches?.("input, select, textarea")) {
       this.refreshConditions();
@@ -609,7 +664,7 @@ export class ServiceForm {
 
   /** Run the service's precompiled check; returns problems with messages (may be empty). */
   async problems(body) {
-    const module = this.checker ? await this.checker : null;
+    const module = await this.loadChecker();
     if (!module) return [];
     const validate = module.default;
     validate(body);
@@ -766,6 +821,7 @@ export class ServiceForm {
 
   async submit(event) {
     event.preventDefault();
+    await this.built;
     this.submitted = true;
     if (this.callbacks.answer) {
       const button = this.form.querySelector("button[type=submit]");
