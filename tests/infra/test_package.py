@@ -69,3 +69,21 @@ def test_packaging_refuses_a_function_left_on_a_role_it_did_not_set() -> None:
     }}
     with pytest.raises(PackageError, match="NewJob runs with a role"):
         check_template(template, {"Resources": {}})
+
+
+
+def test_zip_ships_every_module_compiled_so_a_cold_start_does_not_compile(stage: Packaged) -> None:
+    import importlib.util
+
+    # GIVEN the stage's deployment.zip
+    with zipfile.ZipFile(stage.zip) as archive:
+        names = set(archive.namelist())
+        app_pyc = archive.read(importlib.util.cache_from_source("app.py"))
+    # THEN every module has its bytecode beside it, for this runtime's interpreter
+    sources = sorted(name for name in names if name.endswith(".py"))
+    assert len(sources) > 100
+    assert [name for name in sources if importlib.util.cache_from_source(name) not in names] == []
+    # AND it is valid without the sources' times (the zip does not keep them exactly):
+    # an unchecked hash-based file (flags 0b01), made by this Python
+    assert app_pyc[:4] == importlib.util.MAGIC_NUMBER
+    assert int.from_bytes(app_pyc[4:8], "little") == 0b01

@@ -11,7 +11,6 @@ from __future__ import annotations
 import io
 from typing import Any
 
-import segno
 from chalice import Blueprint, Response
 
 from ..domain import tracking
@@ -45,6 +44,8 @@ def verify_url(application: Application, request: Any) -> str:
 def qr_svg(url: str) -> str:
     """The URL as a QR code: a standalone SVG document (with its namespace, so that it
     can be shown inline or as an image)."""
+    import segno  # only receipts draw codes: kept out of every other request's cold start
+
     out = io.BytesIO()
     segno.make(url, error="m").save(out, kind="svg", scale=4, border=2, xmldecl=False,
                                     svgns=True, nl=False)

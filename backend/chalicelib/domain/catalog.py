@@ -11,11 +11,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from . import search
 from .errors import Conflict, NotFound
 from .messages import Text
+
+if TYPE_CHECKING:
+    from . import search
 
 # What a catalog listing carries; fees, documents and the form come with the service.
 SUMMARY_FIELDS = (
@@ -187,6 +189,8 @@ class Catalog:
     @cached_property
     def _searchable(self) -> dict[str, search.Searchable]:
         """Each service's searchable text, folded once, on the first search (not at start)."""
+        from . import search  # only a search needs it: kept out of a submit's cold start
+
         titles = {category.id: category.title for category in self.categories}
         order = {category.id: category.order for category in self.categories}
         return {
@@ -201,6 +205,8 @@ class Catalog:
     @cached_property
     def vocabulary(self) -> search.Vocabulary:
         """The search's fillers and equivalent spellings (``schemas/search.json``)."""
+        from . import search
+
         return search.Vocabulary.of(self._vocabulary)
 
     def _agency_names(self, agency_id: str) -> list[str]:
@@ -229,6 +235,8 @@ class Catalog:
         See ``domain.search`` for how words match and rank. Without a query: every
         service passing the filters, in category order.
         """
+        from . import search
+
         allowed = [
             self._searchable[entry.id] for entry in self.entries.values()
             if (category is None or entry.category == category)
