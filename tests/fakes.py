@@ -284,6 +284,8 @@ class FakeCentres:
 from collections.abc import Mapping, Sequence  # noqa: E402
 from datetime import date  # noqa: E402
 
+from chalicelib.domain.stats import Summary  # noqa: E402
+
 
 class FakeCounters:
     """``Counters`` in dicts: rows by ``(day, scope)``, summaries by ``(day, family)``.
@@ -293,6 +295,7 @@ class FakeCounters:
     def __init__(self) -> None:
         self.counts: dict[tuple[date, str], int] = {}
         self.kept: dict[tuple[date, str], dict[str, int]] = {}
+        self.live: dict[tuple[date, str], tuple[dict[str, int], datetime]] = {}
         self.overdue_rows: dict[str, int] = {}
         self.row_reads: list[tuple[date, str]] = []
         self.summary_reads = 0
@@ -306,16 +309,25 @@ class FakeCounters:
         return [(scope, count) for (row_day, scope), count in sorted(self.counts.items())
                 if row_day == day and scope.startswith(family + "#")]
 
-    def summaries(self, wanted: Sequence[tuple[date, str]]) -> dict[tuple[date, str],
-                                                                   dict[str, int]]:
+    def summaries(self, wanted: Sequence[tuple[date, str]]) -> dict[tuple[date, str], Summary]:
         self.summary_reads += 1
-        return {key: dict(self.kept[key]) for key in wanted if key in self.kept}
+        found = {key: Summary(dict(self.kept[key])) for key in wanted if key in self.kept}
+        found.update({key: Summary(dict(counts), at) for key in wanted
+                      if key in self.live and key not in found
+                      for counts, at in [self.live[key]]})
+        return found
 
     def keep_summary(self, day: date, family: str, counts: Mapping[str, int]) -> dict[str, int]:
         if (day, family) in self.race:
             self.kept.setdefault((day, family), self.race.pop((day, family)))
         self.kept.setdefault((day, family), dict(counts))
+        self.live.pop((day, family), None)
         return dict(self.kept[day, family])
+
+    def keep_live_summary(self, day: date, family: str, counts: Mapping[str, int],
+                          counted_at: datetime) -> None:
+        if (day, family) not in self.kept:
+            self.live[day, family] = (dict(counts), counted_at)
 
     def overdue(self) -> list[tuple[str, int]]:
         return sorted(self.overdue_rows.items())

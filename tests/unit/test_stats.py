@@ -15,6 +15,7 @@ from chalicelib.domain.access import Principal, Role
 from chalicelib.domain.bangla import DHAKA, dhaka_date
 from chalicelib.domain.lifecycle import Application, Channel, Status
 from chalicelib.domain.stats import (
+    LIVE_FOR,
     SUMMARY_AFTER,
     Names,
     Stats,
@@ -103,22 +104,39 @@ def test_finished_days_are_summarised_on_first_read_then_read_from_the_summaries
     assert set(world.counters.kept) == {(start + timedelta(days=n), family)
                                         for n in range(4)
                                         for family in ("area", "centre", "consent")}
-    # AND the second read took them from the summaries (one batch), only today from rows
+    # AND the second read took everything from the summaries, in one batch: the finished
+    # days' own, and today's live one, counted by the first read a moment before
     assert world.counters.summary_reads == 2
+    assert world.counters.row_reads[reads_after_first:] == []
+    assert second["counted_at"] == first["counted_at"] == NOW.isoformat()
+    # AND once that is LIVE_FOR old, a read counts today's rows again, and only today's
     # (in any order: the families of a day are read side by side, on threads)
+    world.now += LIVE_FOR
+    third = world.report(start, today)
     assert sorted(world.counters.row_reads[reads_after_first:]) == [
         (today, family) for family in ("area", "centre", "consent")]
+    assert by_district(third) == world.expected(start, today)
+    assert third["counted_at"] == world.now.isoformat()
 
 
-def test_today_stays_live(world: World) -> None:
+def test_today_is_counted_again_once_its_live_summary_is_live_for_old(world: World) -> None:
     today = dhaka_date(NOW)
-    world.report(today - timedelta(days=1), today)
-    # GIVEN a new application today, after the summaries exist
+    first = world.report(today - timedelta(days=1), today)
+    # GIVEN a new application today, after today's rows were counted
     world.apply(64, NOW, (Status.QUEUED,))
-    # WHEN ops read again THEN it is counted at once
+    # WHEN ops read again at once THEN they see the figures as counted, and when that was
+    soon = world.report(today - timedelta(days=1), today)
+    assert by_district(soon) == by_district(first)
+    assert by_district(soon)["64", "queued"] == 0
+    assert soon["counted_at"] == NOW.isoformat()
+    # AND a read LIVE_FOR later counts it
+    world.now += LIVE_FOR - timedelta(seconds=1)
+    assert by_district(world.report(today - timedelta(days=1), today))["64", "queued"] == 0
+    world.now += timedelta(seconds=1)
     stats = world.report(today - timedelta(days=1), today)
     assert by_district(stats)["64", "queued"] == 1
     assert by_district(stats) == world.expected(today - timedelta(days=1), today)
+    assert stats["counted_at"] == world.now.isoformat()
 
 
 def test_a_day_just_over_is_read_live_until_no_move_clocked_in_it_can_still_commit(
@@ -132,7 +150,9 @@ def test_a_day_just_over_is_read_live_until_no_move_clocked_in_it_can_still_comm
     assert (yesterday, "area") not in world.counters.kept
     # AND a move clocked at 23:59 commits now, late
     world.apply(7, datetime.combine(yesterday, datetime.max.time(), tzinfo=DHAKA))
-    # WHEN ops read again, within the grace and after it
+    # WHEN ops read again, within the grace (once the first read's live summary is
+    # LIVE_FOR old) and after it (the live summary, older than the late move, is not used)
+    world.now += LIVE_FOR
     within = world.report(yesterday, yesterday)
     world.now += SUMMARY_AFTER
     after = world.report(yesterday, yesterday)
@@ -161,6 +181,7 @@ def test_a_range_of_finished_days_is_one_batch_read(world: World) -> None:
     world.report(start, today)
     world.counters.row_reads.clear()
     world.counters.summary_reads = 0
+    world.now += LIVE_FOR  # today's live summary is too old: today is counted from its rows
     stats = world.report(start, today)
     assert world.counters.summary_reads == 1
     assert {day for day, _ in world.counters.row_reads} == {today}

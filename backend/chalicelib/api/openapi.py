@@ -181,13 +181,16 @@ STATS_SCHEMAS: dict[str, dict[str, Any]] = {
     },
     "Stats": {
         "type": "object",
-        "required": ["from", "to", "by", "generated_at", "totals", "trend", "groups",
-                     "queues", "overdue", "consents_without_code"],
+        "required": ["from", "to", "by", "generated_at", "counted_at", "totals", "trend",
+                     "groups", "queues", "overdue", "consents_without_code"],
         "properties": {
             "from": {"type": "string", "format": "date"},
             "to": {"type": "string", "format": "date"},
             "by": {"type": "array", "items": TEXT},
             "generated_at": {"type": "string", "format": "date-time"},
+            "counted_at": {"type": "string", "format": "date-time",
+                           "description": "When the oldest of these counts was counted "
+                                          "(a day not yet over is counted at most every 30 s)"},
             "totals": COUNTS,
             "trend": {"type": "array", "items": {
                 "type": "object", "required": ["date", "submitted"],

@@ -24,8 +24,13 @@ on the Dhaka day of the clock reading that made it (``entry.at``, the request's 
 worker's own ``clock()``, never a time sent by a client), so once a day has been over
 longer than any request or worker may take to commit (``SUMMARY_AFTER``) its rows no
 longer change. Today (and a day just over) is read live, one Query per family, bounded
-by the family's values x statuses x shards. ``nagorik seed`` is the one writer of past
-days (demo stages only): it forgets the summaries of the days it writes.
+by the family's values x statuses x shards, at most once every ``LIVE_FOR``: what is
+read is kept as the day's *live* summary, with the time it was counted, and readers in
+the next ``LIVE_FOR`` take that instead (one batch read for the whole range), so a busy
+day's figures are that many seconds old at most and say when they were counted
+(``counted_at``). A finished day's own summary replaces its live one. ``nagorik seed``
+is the one writer of past days (demo stages only): it forgets the summaries of the days
+it writes.
 
 Overdue applications are a state, not a day's flow: the SLA job (the agencies' issue)
 writes ``overdue#agency#<agency>#service#<service>`` rows under ``OVERDUE_DAY``, each the
@@ -62,6 +67,9 @@ SUMMARY_AFTER = timedelta(minutes=20)
 OVERDUE_DAY = "current"  # the partition of counts that are a state, not a day's flow
 NO_CODE = "no_code"  # Application.consent: the citizen's consent was recorded without a code
 READ_THREADS = 8
+# How long the live summary of a day not yet finished answers before it is counted again
+# from the rows: the dashboard refreshes every 30 s, so each refresh counts at most once.
+LIVE_FOR = timedelta(seconds=30)
 
 
 def shard_of(application: Application) -> int:
@@ -129,23 +137,36 @@ def summarise(rows: Iterable[tuple[str, int]]) -> dict[str, int]:
     return found
 
 
+@dataclass(frozen=True)
+class Summary:
+    """A day's counts of one family, shards added up: a finished day's for good
+    (``counted_at`` None), or a day's still going as they were at ``counted_at``."""
+
+    counts: dict[str, int]
+    counted_at: datetime | None = None
+
+
 class Counters(Protocol):
-    """Where the counter rows and the finished days' summaries are
-    (``store.stats.DynamoCounters``)."""
+    """Where the counter rows and the days' summaries are (``store.stats.DynamoCounters``)."""
 
     def rows(self, day: date, family: str) -> Iterable[tuple[str, int]]:
         """Every ``(scope, count)`` row of one family on one Dhaka day."""
         ...
 
-    def summaries(self, wanted: Sequence[tuple[date, str]]) -> dict[tuple[date, str],
-                                                                   dict[str, int]]:
-        """The summaries kept for these ``(day, family)`` pairs (absent: none kept yet),
-        in as few reads as the store allows."""
+    def summaries(self, wanted: Sequence[tuple[date, str]]) -> dict[tuple[date, str], Summary]:
+        """The summaries kept for these ``(day, family)`` pairs, finished or live (absent:
+        none kept yet), in as few reads as the store allows."""
         ...
 
     def keep_summary(self, day: date, family: str, counts: Mapping[str, int]) -> dict[str, int]:
-        """Keep a finished day's summary unless one is kept already; the one kept (so
-        readers racing to keep it all answer with the same)."""
+        """Keep a finished day's summary unless one is kept already (a live one is
+        replaced); the one kept (so readers racing to keep it all answer with the same)."""
+        ...
+
+    def keep_live_summary(self, day: date, family: str, counts: Mapping[str, int],
+                          counted_at: datetime) -> None:
+        """Keep what a day not yet finished counted at ``counted_at`` (over the one kept
+        before: the latest count wins; never over a finished day's own summary)."""
         ...
 
     def overdue(self) -> Iterable[tuple[str, int]]:
@@ -268,11 +289,12 @@ class Stats:
         query = parse_query(start, end, by, today=self.today())
         families = ["area", *sorted({FAMILY_OF[name] for name in query.by} - {"area"}),
                     "consent"]
-        rows = self._read(query.days, families)
+        rows, counted_at = self._read(query.days, families)
         return {
             "from": query.start.isoformat(), "to": query.end.isoformat(),
             "by": list(query.by),
             "generated_at": self.clock().isoformat(),
+            "counted_at": counted_at.isoformat(),
             "totals": self._totals(rows),
             "trend": self._trend(query.days, rows),
             "groups": {name: self._groups(name, rows) for name in query.by},
@@ -282,32 +304,41 @@ class Stats:
                 item.count for day in rows.values() for item in day.get("consent", [])),
         }
 
-    def _read(self, days: list[date], families: list[str]) -> dict[date, dict[str, list[Count]]]:
-        """Every count of these families on these days: the finished days' from their
-        summaries (one batch read; a missing one made from the rows and kept), the others
-        from their rows (one Query per day and family), side by side."""
+    def _read(self, days: list[date], families: list[str]
+              ) -> tuple[dict[date, dict[str, list[Count]]], datetime]:
+        """Every count of these families on these days, and when the oldest of them was
+        counted: all the summaries kept in one batch read; a finished day's own summary
+        as it is, a live one while it is younger than ``LIVE_FOR``; the rest counted from
+        their rows (one Query per day and family, side by side) and kept."""
         now = self.clock()
         jobs = [(day, family) for day in days for family in families]
-        done = [job for job in jobs if finished(job[0], now)]
+        kept = self.counters.summaries(jobs)
+
+        def usable(job: tuple[date, str]) -> bool:
+            summary = kept.get(job)
+            if summary is None:
+                return False
+            if finished(job[0], now):
+                return summary.counted_at is None
+            return summary.counted_at is not None and now - summary.counted_at < LIVE_FOR
 
         def read(job: tuple[date, str]) -> dict[str, int]:
             counts = summarise(self.counters.rows(*job))
             if finished(job[0], now):
                 return self.counters.keep_summary(*job, counts)
+            self.counters.keep_live_summary(*job, counts, now)
             return counts
 
-        counts: dict[tuple[date, str], dict[str, int]] = {}
+        counts = {job: kept[job].counts for job in jobs if usable(job)}
+        counted = [kept[job].counted_at or now for job in counts]
         with ThreadPoolExecutor(max_workers=READ_THREADS) as pool:
-            live = {job: pool.submit(read, job) for job in jobs if job not in done}
-            kept = self.counters.summaries(done) if done else {}
-            missing = {job: pool.submit(read, job) for job in done if job not in kept}
-            counts.update(kept)
-            counts.update({job: future.result() for job, future in {**live, **missing}.items()})
+            fresh = {job: pool.submit(read, job) for job in jobs if job not in counts}
+            counts.update({job: future.result() for job, future in fresh.items()})
         result: dict[date, dict[str, list[Count]]] = {day: {} for day in days}
         for (day, family), found in counts.items():
             items = (parse_scope(scope, count) for scope, count in found.items())
             result[day][family] = [item for item in items if item is not None]
-        return result
+        return result, min([*counted, now])
 
     @staticmethod
     def _totals(rows: dict[date, dict[str, list[Count]]]) -> dict[str, int]:

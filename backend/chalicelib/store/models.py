@@ -129,6 +129,10 @@ class CounterSummaryModel(Model):
     family's Query reads. ``counts`` is the zlib-compressed JSON of shard-free scope to
     count, cut into ``parts`` items of at most ``store.stats.PART_BYTES`` (one item unless a
     day's centres outgrow it); part 0 is written last, so a reader that finds it finds all.
+
+    A day not yet finished has a *live* summary instead: ``counted_at`` (ISO 8601, UTC) on
+    every part says when its rows were counted, and a reader takes only parts of one
+    counting. A finished day's own summary has none.
     """
 
     class Meta:
@@ -140,6 +144,7 @@ class CounterSummaryModel(Model):
     scope = UnicodeAttribute(range_key=True)
     parts = NumberAttribute()
     counts = BinaryAttribute(legacy_encoding=False)
+    counted_at = UnicodeAttribute(null=True)
 
 
 class IdempotencyModel(Model):

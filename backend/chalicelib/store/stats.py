@@ -1,17 +1,17 @@
 """The counters table, read: one Query per day and family of rows (never a Scan), and the
-finished days' summaries, kept beside the rows and fetched in batches."""
+days' summaries (finished and live), kept beside the rows and fetched in batches."""
 
 from __future__ import annotations
 
 import json
 import zlib
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import date
+from datetime import date, datetime
 
 from pynamodb.exceptions import PutError, PynamoDBException
 
 from ..domain.errors import ServiceUnavailable
-from ..domain.stats import OVERDUE_DAY
+from ..domain.stats import OVERDUE_DAY, Summary
 from .models import CounterModel, CounterSummaryModel
 
 SUMMARY = "summary#"
@@ -53,10 +53,11 @@ class DynamoCounters:
         """The overdue rows the SLA job keeps (none until it runs)."""
         return self._query(OVERDUE_DAY, "overdue#")
 
-    def summaries(self, wanted: Sequence[tuple[date, str]]) -> dict[tuple[date, str],
-                                                                   dict[str, int]]:
+    def summaries(self, wanted: Sequence[tuple[date, str]]) -> dict[tuple[date, str], Summary]:
         """The summaries kept for these ``(day, family)`` pairs: one BatchGetItem per 100
-        (PynamoDB retries unprocessed keys), a second only for a summary of several parts."""
+        (PynamoDB retries unprocessed keys), a second only for a summary of several parts.
+        A summary whose parts are not all of one writing (one being written again) is
+        left out: the reader counts the rows."""
         try:
             first = self._parts([(day.isoformat(), summary_scope(family, 0))
                                  for day, family in wanted])
@@ -70,9 +71,12 @@ class DynamoCounters:
             family = family_of(scope)
             tail = [rest.get((day, summary_scope(family, part)))
                     for part in range(1, int(item.parts))]
-            parts = [item.counts, *(part.counts for part in tail if part is not None)]
-            if len(parts) == int(item.parts):  # else one is being written again: the rows
-                found[date.fromisoformat(day), family] = decode(parts)
+            parts = [item.counts, *(part.counts for part in tail
+                                    if part is not None and part.counted_at == item.counted_at)]
+            if len(parts) == int(item.parts):
+                found[date.fromisoformat(day), family] = Summary(
+                    decode(parts),
+                    datetime.fromisoformat(item.counted_at) if item.counted_at else None)
         return found
 
     def keep_summary(self, day: date, family: str, counts: Mapping[str, int]) -> dict[str, int]:
@@ -80,20 +84,38 @@ class DynamoCounters:
         none is there); the one kept, which is these counts when another reader won too:
         finished days' rows never change, and the same counts encode to the same bytes."""
         parts = encode(counts)
+        unkept = (CounterSummaryModel.scope.does_not_exist()
+                  | CounterSummaryModel.counted_at.exists())  # none, or only a live one
         try:
             for number in range(len(parts) - 1, -1, -1):
                 item = CounterSummaryModel(day=day.isoformat(), scope=summary_scope(family, number),
                                            parts=len(parts), counts=parts[number])
-                item.save(condition=CounterSummaryModel.scope.does_not_exist()
-                          if number == 0 else None)
+                item.save(condition=unkept if number == 0 else None)
         except PutError as error:
             if error.cause_response_code != "ConditionalCheckFailedException":
                 raise ServiceUnavailable("service_unavailable") from error
             kept = self.summaries([(day, family)]).get((day, family))
-            return kept if kept is not None else dict(counts)
+            return kept.counts if kept is not None and kept.counted_at is None else dict(counts)
         except PynamoDBException as error:
             raise ServiceUnavailable("service_unavailable") from error
         return dict(counts)
+
+    def keep_live_summary(self, day: date, family: str, counts: Mapping[str, int],
+                          counted_at: datetime) -> None:
+        """Keep a live summary (parts after the first, then the first), each part marked
+        with ``counted_at``; never over a finished day's own summary. A failure to keep it
+        is no failure of the read: the next reader counts the rows again."""
+        parts = encode(counts)
+        stamp = counted_at.isoformat()
+        live_or_none = (CounterSummaryModel.scope.does_not_exist()
+                        | CounterSummaryModel.counted_at.exists())
+        try:
+            for number in range(len(parts) - 1, -1, -1):
+                CounterSummaryModel(day=day.isoformat(), scope=summary_scope(family, number),
+                                    parts=len(parts), counts=parts[number],
+                                    counted_at=stamp).save(condition=live_or_none)
+        except PynamoDBException:
+            return
 
     @staticmethod
     def forget_summaries(days: Iterable[str]) -> int:

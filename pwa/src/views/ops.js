@@ -82,7 +82,7 @@ async function refresh() {
     state.figures = figures.body;
     state.trend = trend.body;
     state.offline = figures.cached || trend.cached;
-    state.at = state.figures.generated_at;
+    state.at = state.figures.counted_at || state.figures.generated_at; // the counts' own time
     state.shown = period;
     if (!state.offline) await set("last", { period, figures: state.figures, trend: state.trend }, saved).catch(() => {});
   } catch (error) {
@@ -90,7 +90,7 @@ async function refresh() {
     if (error instanceof ApiError && error.status === 403) return forbidden();
     if (error instanceof ApiError && error.status === 401 && error.body) return signInForm();
     const last = await get("last", saved).catch(() => null);
-    if (last && !state.figures) Object.assign(state, { figures: last.figures, trend: last.trend, shown: last.period, at: last.figures.generated_at });
+    if (last && !state.figures) Object.assign(state, { figures: last.figures, trend: last.trend, shown: last.period, at: last.figures.counted_at || last.figures.generated_at });
     state.offline = true;
   }
   renderFigures();
