@@ -378,3 +378,27 @@ def test_a_summary_too_big_for_one_item_is_kept_in_parts(aws) -> None:
     assert len([part for part in parts if len(part.counts) <= PART_BYTES]) > 1
     assert counters.summaries([(day, "centre"), (day, "area")]) == {
         (day, "centre"): Summary(counts)}
+
+
+def test_the_hourly_sla_job_keeps_yesterdays_summaries(client, aws, monkeypatch) -> None:
+    from chalicelib.runtime import runtime
+
+    store = DynamoApplicationStore()
+    now = datetime(2026, 11, 21, 9, 0, tzinfo=DHAKA)
+    # GIVEN applications moved on the evening of D, and it is the next morning
+    made = []
+    for number, kind in enumerate(KINDS):
+        application = make(store, kind, EVENING + timedelta(minutes=number))
+        move(store, application, Status.QUEUED, EVENING + timedelta(minutes=number))
+        made.append(application.tracking_id)
+    monkeypatch.setattr(runtime().stats, "clock", lambda: now)
+    assert kept_summaries(EVENING.date()) == []
+    # WHEN the scheduled SLA job runs (as EventBridge calls it)
+    client.lambda_.invoke("mark_overdue", client.events.generate_cw_event(
+        source="aws.events", detail_type="Scheduled Event", detail={}, resources=[]))
+    # THEN D's own summaries are kept, every family, before any reader asked for them
+    assert kept_summaries(EVENING.date()) == ["summary#area#00", "summary#centre#00",
+                                              "summary#consent#00", "summary#service#00"]
+    # AND they are the true counts
+    assert_true_counts(figures(stats_at([now]), EVENING.date(), EVENING.date()), made,
+                       EVENING.date(), EVENING.date())

@@ -207,3 +207,33 @@ def test_summarise_adds_the_shards_up() -> None:
 ])
 def test_a_day_is_finished_a_while_after_dhaka_midnight(moment: datetime, done: bool) -> None:
     assert finished(date(2026, 12, 1), moment) is done
+
+
+def test_the_hourly_job_keeps_the_last_finished_days_summaries_before_anyone_reads(
+        world: World) -> None:
+    today = dhaka_date(NOW)
+    # WHEN the SLA job's run summarises the finished days
+    looked_at = world.stats.summarise_finished()
+    # THEN yesterday and the day before are kept, every family, and nothing of today
+    assert looked_at == [today - timedelta(days=1), today - timedelta(days=2)]
+    assert set(world.counters.kept) == {(today - timedelta(days=n), family)
+                                        for n in (1, 2)
+                                        for family in ("area", "service", "centre", "consent")}
+    # AND the first reader of those days reads no rows of theirs, and finds the true counts
+    world.counters.row_reads.clear()
+    stats = world.report(today - timedelta(days=2), today - timedelta(days=1))
+    assert world.counters.row_reads == []
+    assert by_district(stats) == world.expected(today - timedelta(days=2),
+                                                today - timedelta(days=1))
+    # AND a second run finds them made: one batch read, no rows
+    world.counters.summary_reads = 0
+    world.stats.summarise_finished()
+    assert (world.counters.summary_reads, world.counters.row_reads) == (1, [])
+
+
+def test_just_after_midnight_the_job_leaves_the_day_just_over_to_its_grace(world: World) -> None:
+    yesterday = dhaka_date(NOW)
+    world.now = datetime.combine(yesterday + timedelta(days=1), datetime.min.time(),
+                                 tzinfo=DHAKA) + timedelta(minutes=5)
+    assert world.stats.summarise_finished() == [yesterday - timedelta(days=1)]
+    assert {day for day, _ in world.counters.kept} == {yesterday - timedelta(days=1)}

@@ -304,6 +304,17 @@ class Stats:
                 item.count for day in rows.values() for item in day.get("consent", [])),
         }
 
+    def summarise_finished(self, days_back: int = 2) -> list[date]:
+        """Keep the summaries of the last ``days_back`` days that are over for good and
+        have none yet (the hourly SLA job runs this, so that no reader after midnight has
+        to make them: one batch read when they are there); the days looked at."""
+        now = self.clock()
+        days = [day for day in (self.today() - timedelta(days=n) for n in range(1, days_back + 1))
+                if finished(day, now)]
+        if days:
+            self._read(days, list(FAMILIES))
+        return days
+
     def _read(self, days: list[date], families: list[str]
               ) -> tuple[dict[date, dict[str, list[Count]]], datetime]:
         """Every count of these families on these days, and when the oldest of them was
