@@ -18,6 +18,7 @@ from chalicelib.domain.stats import (
     LIVE_FOR,
     SUMMARY_AFTER,
     Names,
+    QueueDepth,
     Stats,
     finished,
     scopes_for,
@@ -237,3 +238,33 @@ def test_just_after_midnight_the_job_leaves_the_day_just_over_to_its_grace(world
                                  tzinfo=DHAKA) + timedelta(minutes=5)
     assert world.stats.summarise_finished() == [yesterday - timedelta(days=1)]
     assert {day for day, _ in world.counters.kept} == {yesterday - timedelta(days=1)}
+
+
+class CountedDepths:
+    """``QueueDepths`` that says how often it was asked."""
+
+    def __init__(self) -> None:
+        self.asked = 0
+        self.waiting = 3
+
+    def depths(self, agency_ids: Any) -> list[QueueDepth]:
+        self.asked += 1
+        return [QueueDepth(agency_id, self.waiting, 0, 0) for agency_id in agency_ids]
+
+
+def test_queue_depths_are_read_at_most_once_every_live_for(world: World) -> None:
+    depths = CountedDepths()
+    stats = Stats(counters=world.counters, queues=depths, clock=lambda: world.now,
+                  names=Names(district=lambda key: None, service=lambda key: None,
+                              agency=lambda key: None, agencies=lambda: ["police"]))
+    today = dhaka_date(NOW).isoformat()
+    first = stats.report(OPS, today, today, "district")
+    # GIVEN the queue grows WHEN ops read again within LIVE_FOR THEN the depths are as read
+    depths.waiting = 9
+    world.now += LIVE_FOR - timedelta(seconds=1)
+    assert stats.report(OPS, today, today, "district")["queues"] == first["queues"]
+    assert depths.asked == 1
+    # AND once LIVE_FOR has passed they are read again
+    world.now += timedelta(seconds=1)
+    assert stats.report(OPS, today, today, "district")["queues"][0]["waiting"] == 9
+    assert depths.asked == 2

@@ -275,6 +275,7 @@ class Stats:
         self.queues = queues
         self.names = names
         self.clock = clock
+        self._depths: tuple[datetime, list[QueueDepth]] | None = None
 
     def today(self) -> date:
         """Today in Dhaka."""
@@ -410,10 +411,15 @@ class Stats:
                 return None
 
     def _queues(self) -> list[dict[str, Any]]:
+        """Each agency's queue depths, as read at most ``LIVE_FOR`` ago by this process
+        (two SQS calls an agency: the dashboard's refresh every 30 s reads them once)."""
+        now = self.clock()
+        if self._depths is None or not timedelta(0) <= now - self._depths[0] < LIVE_FOR:
+            self._depths = (now, list(self.queues.depths(self.names.agencies())))
         return [{"agency_id": depth.agency_id, "name": _name(self.names.agency(depth.agency_id)),
                  "waiting": depth.waiting, "in_flight": depth.in_flight,
                  "dead_letter": depth.dead_letter}
-                for depth in self.queues.depths(self.names.agencies())]
+                for depth in self._depths[1]]
 
     def _overdue(self) -> dict[str, Any]:
         by_agency: dict[str, int] = {}
