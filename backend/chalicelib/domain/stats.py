@@ -44,6 +44,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import date, datetime, timedelta
 from typing import Any, Protocol
 
@@ -108,6 +109,14 @@ class Count:
 
 def parse_scope(scope: str, count: int) -> Count | None:
     """The dimensions of a counter row (``None`` for a row of no known family)."""
+    found = _dimensions_of(scope)
+    return None if found is None else Count(found, int(count))
+
+
+@lru_cache(maxsize=1 << 16)
+def _dimensions_of(scope: str) -> dict[str, str] | None:
+    """A scope's dimensions, worked out once: a month's summaries repeat the same few
+    thousand scopes day after day (the dict is shared: its readers never change it)."""
     parts = scope.split("#")
     family = parts[0]
     if family not in FAMILIES or len(parts) % 2:
@@ -117,7 +126,7 @@ def parse_scope(scope: str, count: int) -> Count | None:
                   "consent": "consent"}
     found = {dimensions[family]: parts[1], **pairs}
     found.pop("shard", None)
-    return Count(found, int(count))
+    return found
 
 
 def finished(day: date, now: datetime) -> bool:

@@ -138,8 +138,10 @@ export class ServiceForm {
         section.append(field);
       }
     }
+    const drawn = this.later.length > 0;
     this.later = [];
     if (this.element.querySelector("[data-geo], [data-geo-list]")) this.geo = this.fillGeo();
+    if (drawn) await nextTask();
     this.refreshConditions();
     if (this.callbacks.answer) this.blank = this.body().form || {};
     this.complete = true;
