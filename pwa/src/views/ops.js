@@ -6,9 +6,10 @@
 // Figures come from GET /api/ops/stats, every 30 s while the page is visible; the last ones
 // are kept on the device (IndexedDB) and shown, with their time, when offline.
 import { createStore, get, set } from "idb-keyval";
-import { addDays, formatMoment, todayDhaka, toAsciiDigits } from "../bangla.js";
+import { addDays, formatMoment, todayDhaka } from "../bangla.js";
 import { lang, number, pick, table } from "../i18n.js";
-import { ApiError, authorized, restore, signInWithPassword, signOut } from "../session.js";
+import { ApiError, authorized, restore, signOut } from "../session.js";
+import { staffSignIn } from "./staff-sign-in.js";
 import { h, mount } from "../vnode.js";
 import { districtMap, STYLE, trendChart } from "./ops-charts.js";
 import bn from "../../i18n/ops.bn.json" with { type: "json" };
@@ -129,43 +130,10 @@ export async function opsPage(main) {
 
 function signInForm(problem) {
   stop();
-  const main = state.root;
-  const fieldError = (name) => problem?.body?.fields?.find((item) => item.path === name);
-  const message = (item) => (item ? (lang() === "bn" ? item.message_bn : item.message_en) : null);
-  const field = (name, type, autocomplete, extra = {}) => {
-    const error = message(fieldError(name));
-    return h("div", { class: `field${error ? " invalid" : ""}` },
-      h("label", { for: `ops-${name}` }, tt(`sign_in.${name}`)),
-      error ? h("p", { class: "error", id: `ops-${name}-error` }, error) : null,
-      h("input", { id: `ops-${name}`, name, type, autocomplete, required: true, "aria-invalid": error ? "true" : null, "aria-describedby": error ? `ops-${name}-error` : null, ...extra }));
-  };
-  const overall = problem ? (problem.body ? message(problem.body) : tt("sign_in.offline")) : null;
-  mount(main,
-    h("h1", null, tt("sign_in.title")),
-    h("p", { class: "lead" }, tt("sign_in.lead")),
-    overall ? h("p", { class: "error", role: "alert" }, overall) : null,
-    h("form", { class: "ops-sign-in", novalidate: true, onsubmit: submitSignIn },
-      field("phone", "tel", "username", { inputmode: "tel" }),
-      field("password", "password", "current-password"),
-      h("button", { type: "submit", class: "primary" }, tt("sign_in.submit"))));
-  const invalid = main.querySelector("[aria-invalid=true]");
-  if (invalid) invalid.focus();
-}
-
-async function submitSignIn(event) {
-  event.preventDefault();
-  const form = event.target;
-  const button = form.querySelector("button");
-  button.disabled = true;
-  button.textContent = tt("sign_in.working");
-  try {
-    const principal = await signInWithPassword(toAsciiDigits(form.phone.value.trim()), form.password.value);
-    if (principal.role !== "ops") return forbidden();
-    await dashboard(principal);
-    state.root.querySelector("h1")?.focus();
-  } catch (error) {
-    signInForm(error instanceof ApiError ? error : new ApiError(0, null));
-  }
+  staffSignIn(state.root, {
+    prefix: "ops", title: "sign_in.title", lead: "sign_in.lead", say: tt, role: "ops",
+    signedIn: dashboard, forbidden,
+  }, problem);
 }
 
 function forbidden() {

@@ -1,4 +1,4 @@
-// The staff sign-in form (phone and password) of the pages staff work on (/desk, /centre):
+// The staff sign-in form (phone and password) of the pages staff work on (/desk, /centre, /ops):
 // one form, named by its page's prefix (ids `<prefix>-phone`, class `<prefix>-sign-in`).
 import { toAsciiDigits } from "../bangla.js";
 import { lang, t } from "../i18n.js";
@@ -9,10 +9,12 @@ const message = (body) => (body ? (lang() === "bn" ? body.message_bn : body.mess
 
 /**
  * Show the form in `root`. `page`: {prefix, title, lead (string keys), role, signedIn(principal),
- * forbidden()}. A refusal (wrong password, locked account, offline) shows it again, saying why.
+ * forbidden(), and `say`: the page's own strings for title and lead, when they are not in the
+ * app's}. A refusal (wrong password, locked account, offline) shows it again, saying why.
  */
 export function staffSignIn(root, page, problem) {
   const { prefix } = page;
+  const say = page.say || t;
   const fieldError = (name) => problem?.body?.fields?.find((item) => item.path === name);
   const field = (name, type, autocomplete, extra = {}) => {
     const error = message(fieldError(name));
@@ -38,8 +40,8 @@ export function staffSignIn(root, page, problem) {
     }
   };
   mount(root,
-    h("h1", { tabindex: "-1" }, t(page.title)),
-    h("p", { class: "lead" }, t(page.lead)),
+    h("h1", { tabindex: "-1" }, say(page.title)),
+    h("p", { class: "lead" }, say(page.lead)),
     overall ? h("p", { class: "error", role: "alert" }, overall) : null,
     h("form", { class: `${prefix}-sign-in`, novalidate: true, onsubmit: submit },
       field("phone", "tel", "username", { inputmode: "tel" }),
