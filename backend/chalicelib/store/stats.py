@@ -42,6 +42,19 @@ def decode(parts: Sequence[bytes]) -> dict[str, int]:
             json.loads(zlib.decompress(b"".join(parts))).items()}
 
 
+def _write_parts(day: date, family: str, counts: Mapping[str, int], counted_at: str | None) -> None:
+    """Write a summary's parts, the first last, each on condition that no finished day's own
+    summary is there (none, or a live one); a live summary (``counted_at``) guards every
+    part, a finished one only the first (its other parts are the same bytes)."""
+    parts = encode(counts)
+    live_or_none = (CounterSummaryModel.scope.does_not_exist()
+                    | CounterSummaryModel.counted_at.exists())
+    for number in range(len(parts) - 1, -1, -1):
+        CounterSummaryModel(day=day.isoformat(), scope=summary_scope(family, number),
+                            parts=len(parts), counts=parts[number], counted_at=counted_at,
+                            ).save(condition=live_or_none if number == 0 or counted_at else None)
+
+
 class DynamoCounters:
     """``Counters`` on the counters table."""
 
@@ -81,16 +94,11 @@ class DynamoCounters:
 
     def keep_summary(self, day: date, family: str, counts: Mapping[str, int]) -> dict[str, int]:
         """Keep a summary (the parts after the first, then the first on condition that
-        none is there); the one kept, which is these counts when another reader won too:
-        finished days' rows never change, and the same counts encode to the same bytes."""
-        parts = encode(counts)
-        unkept = (CounterSummaryModel.scope.does_not_exist()
-                  | CounterSummaryModel.counted_at.exists())  # none, or only a live one
+        none, or only a live one, is there); the one kept, which is these counts when
+        another reader won too: finished days' rows never change, and the same counts
+        encode to the same bytes."""
         try:
-            for number in range(len(parts) - 1, -1, -1):
-                item = CounterSummaryModel(day=day.isoformat(), scope=summary_scope(family, number),
-                                           parts=len(parts), counts=parts[number])
-                item.save(condition=unkept if number == 0 else None)
+            _write_parts(day, family, counts, None)
         except PutError as error:
             if error.cause_response_code != "ConditionalCheckFailedException":
                 raise ServiceUnavailable("service_unavailable") from error
@@ -102,18 +110,11 @@ class DynamoCounters:
 
     def keep_live_summary(self, day: date, family: str, counts: Mapping[str, int],
                           counted_at: datetime) -> None:
-        """Keep a live summary (parts after the first, then the first), each part marked
-        with ``counted_at``; never over a finished day's own summary. A failure to keep it
-        is no failure of the read: the next reader counts the rows again."""
-        parts = encode(counts)
-        stamp = counted_at.isoformat()
-        live_or_none = (CounterSummaryModel.scope.does_not_exist()
-                        | CounterSummaryModel.counted_at.exists())
+        """Keep a live summary, each part marked with ``counted_at``; never over a
+        finished day's own summary. A failure to keep it is no failure of the read: the
+        next reader counts the rows again."""
         try:
-            for number in range(len(parts) - 1, -1, -1):
-                CounterSummaryModel(day=day.isoformat(), scope=summary_scope(family, number),
-                                    parts=len(parts), counts=parts[number],
-                                    counted_at=stamp).save(condition=live_or_none)
+            _write_parts(day, family, counts, counted_at.isoformat())
         except PynamoDBException:
             return
 
