@@ -28,8 +28,9 @@ def _session() -> Any:
 
 
 @cache
-def client(service: str) -> Any:
-    """A client for ``service`` with short timeouts and standard retries."""
+def client(service: str, read_timeout: int = 10) -> Any:
+    """A client for ``service`` with short timeouts and standard retries (a long poll
+    passes a ``read_timeout`` longer than its wait)."""
     from botocore.config import Config
 
     settings = get_settings()
@@ -40,7 +41,7 @@ def client(service: str) -> Any:
             endpoint_url=settings.endpoint_url,
             config=Config(
                 connect_timeout=3,
-                read_timeout=10,
+                read_timeout=read_timeout,
                 retries={"mode": "standard", "max_attempts": 3},
             ),
         )

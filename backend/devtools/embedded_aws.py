@@ -16,12 +16,18 @@ time, and under concurrency it breaks promises the platform relies on:
   writes without a lock, so two conditional writes can both succeed.
 * ``ClientRequestToken`` is ignored: botocore's own retry of a transaction whose
   response was lost is applied a second time instead of being a no-op.
-* Shard iterators are kept forever (``moto/dynamodbstreams/models.py``): a poller
-  reading a stream four times a second grows the process by hundreds of megabytes a
-  day. DynamoDB expires an iterator after 15 minutes; so does this.
+* Shard iterators are kept forever (``moto/dynamodbstreams/models.py``; ``GetRecords``
+  makes one each call too): a poller reading a stream four times a second grows the
+  process by hundreds of megabytes a day. DynamoDB expires an iterator after 15
+  minutes; so does this.
 * Every ``Query`` walks and sorts the whole table (``Table.query`` iterates
   ``Table.all_items()``), on a global secondary index as on the table itself, so a
   read's cost grows with the table.
+* Every request to moto's server lists moto's package folder and stats each of its
+  ~150 entries (``backends.list_of_moto_modules``, called from
+  ``DomainDispatcherApplication.get_backend_for_host`` under the dispatcher's global
+  lock), so concurrent requests queue behind file-system calls that always give the
+  same answer. The list is made once.
 * ``Queue.delete_message`` (``moto/sqs/models.py``) rebuilds the message list without
   the queue's lock: a message sent meanwhile is dropped although ``SendMessage`` was
   acknowledged. ``ReceiveMessage`` walks the list unlocked too, so two receivers can
@@ -37,7 +43,10 @@ time, and under concurrency it breaks promises the platform relies on:
   of the items it replaced (no table copies: the cost is the transaction's own);
 * ``ClientRequestToken`` idempotency for ten minutes, as DynamoDB documents it;
 * queries that look only at the partition asked for, through per-index maps kept up
-  to date on every write.
+  to date on every write;
+* moto's list of its own services made once;
+* ``release_long_polls()``: every waiting ``ReceiveMessage`` answers within half a second, as when
+  a stack stops (its pollers long-poll 20 s, as Lambda's do).
 
 ``uninstall()`` restores moto's own code (tests use it to show the defects).
 """
@@ -58,6 +67,8 @@ SQS_LOCK = threading.RLock()
 CLIENT_TOKEN_SECONDS = 10 * 60  # how long DynamoDB remembers a ClientRequestToken
 _TRANSACTION_OPERATIONS = ("ConditionCheck", "Put", "Delete", "Update")
 
+_LONG_POLL_SLICE = 0.5  # a waiting receive looks again this often (visibility ends)
+_long_polls_released = threading.Event()
 _originals: dict[tuple[Any, str], Any] = {}
 _tokens: dict[str, tuple[str, float, Any]] = {}
 
@@ -78,8 +89,10 @@ def installed() -> bool:
 
 def install() -> None:
     """Make moto safe for concurrent callers (see the module docstring). Idempotent."""
+    _long_polls_released.clear()
     if installed():
         return
+    from moto import backends
     from moto.dynamodb.models import DynamoDBBackend
     from moto.dynamodb.models.table import Table
     from moto.dynamodb.responses import DynamoHandler
@@ -97,11 +110,13 @@ def install() -> None:
     _replace(Table, "delete_item", _reindexing_delete)
     _replace(Table, "query", _partition_query)
     _replace(DynamoDBStreamsBackend, "get_shard_iterator", _expiring_iterators)
+    _replace(DynamoDBStreamsBackend, "get_records", _expiring_next_iterators)
     for name in ("send_message", "send_message_batch", "delete_message",
                  "delete_message_batch", "change_message_visibility",
                  "change_message_visibility_batch", "purge_queue", "get_queue_attributes"):
         _replace(SQSBackend, name, _locked(SQS_LOCK))
     _replace(SQSBackend, "receive_message", _waiting_outside_the_lock)
+    _replace(backends, "list_of_moto_modules", _listed_once)
 
 
 def uninstall() -> None:
@@ -113,6 +128,21 @@ def uninstall() -> None:
             setattr(owner, name, original)
     _originals.clear()
     _tokens.clear()
+
+
+def release_long_polls() -> None:
+    """Answer every waiting ``ReceiveMessage`` within ``_LONG_POLL_SLICE``, and every
+    later one without waiting (a stopping stack; ``install()`` ends it)."""
+    _long_polls_released.set()
+
+
+def _listed_once(original: Any) -> Any:
+    names = tuple(original())
+
+    def list_of_moto_modules() -> tuple[str, ...]:
+        return names
+
+    return list_of_moto_modules
 
 
 def forget_client_tokens() -> None:
@@ -426,22 +456,40 @@ ITERATOR_SECONDS = 15 * 60  # how long DynamoDB Streams honours a shard iterator
 _iterators_made: dict[str, float] = {}
 
 
+def _forget_expired_iterators(backend: Any, made: str | None) -> None:
+    """Note when ``made`` was made; forget every iterator older than 15 minutes (oldest
+    first: the notes are in the order they were made)."""
+    now = time.monotonic()
+    if made:
+        _iterators_made[made] = now
+    while _iterators_made:
+        oldest, when = next(iter(_iterators_made.items()))
+        if now - when <= ITERATOR_SECONDS:
+            break
+        del _iterators_made[oldest]
+        backend.shard_iterators.pop(oldest, None)
+
+
 def _expiring_iterators(original: Any) -> Any:
-    """Every new iterator (``GetShardIterator`` and ``GetRecords`` both make them) forgets
-    the ones older than 15 minutes."""
+    """A new iterator from ``GetShardIterator`` expires after 15 minutes."""
 
     def get_shard_iterator(backend: Any, *args: Any, **kwargs: Any) -> Any:
         iterator = original(backend, *args, **kwargs)
-        now = time.monotonic()
-        known = backend.shard_iterators
-        for arn in list(known):
-            made = _iterators_made.setdefault(arn, now)
-            if now - made > ITERATOR_SECONDS:
-                known.pop(arn, None)
-                _iterators_made.pop(arn, None)
+        _forget_expired_iterators(backend, iterator.arn)
         return iterator
 
     return get_shard_iterator
+
+
+def _expiring_next_iterators(original: Any) -> Any:
+    """So does the next iterator ``GetRecords`` returns (a poller follows these)."""
+
+    def get_records(backend: Any, *args: Any, **kwargs: Any) -> Any:
+        answer = original(backend, *args, **kwargs)
+        _forget_expired_iterators(backend, answer.get("NextShardIterator"))
+        return answer
+
+    return get_records
 
 
 # --- SQS ------------------------------------------------------------------------------
@@ -457,10 +505,10 @@ def _waiting_outside_the_lock(original: Any) -> Any:
             with SQS_LOCK:
                 messages = original(backend, queue_name, count, 0, *args, **kwargs)
             remaining = deadline - time.monotonic()
-            if messages or remaining <= 0:
+            if messages or remaining <= 0 or _long_polls_released.is_set():
                 return messages
             started = time.monotonic()
-            backend.get_queue(queue_name).wait_for_messages(min(1.0, remaining))
+            backend.get_queue(queue_name).wait_for_messages(min(_LONG_POLL_SLICE, remaining))
             if time.monotonic() - started < 0.01:  # noqa: PLR2004
                 # Visible messages exist but none can be taken (e.g. about to move
                 # to the dead-letter queue): do not spin.

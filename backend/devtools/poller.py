@@ -31,7 +31,8 @@ from chalicelib.observability import logger
 from chalicelib.workers.outbox import STREAM_MAX_RETRIES  # the deploy template's value too
 
 BATCH_SIZE = 10
-WAIT_SECONDS = 1
+LONG_POLL_SECONDS = 20  # Lambda's SQS pollers long-poll 20 s; an idle stack asks little
+SHORT_POLL_SECONDS = 1  # a test calling ``poll_once`` itself
 
 
 @dataclass
@@ -139,24 +140,25 @@ class QueuePoller(threading.Thread):
 
     def run(self) -> None:
         """Poll until the stop event is set."""
-        sqs = client("sqs")
+        sqs = client("sqs", read_timeout=LONG_POLL_SECONDS + 10)
         url = sqs.get_queue_url(QueueName=self.queue_name)["QueueUrl"]
         arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])[
             "Attributes"
         ]["QueueArn"]
         while not self.stop.is_set():
             try:
-                self.poll_once(sqs, url, arn)
+                self.poll_once(sqs, url, arn, wait_seconds=LONG_POLL_SECONDS)
             except Exception:  # the poller must outlive a failed call; Lambda would too
                 if self.stop.is_set():
                     return
                 logger.exception("local poller error", extra={"queue": self.queue_name})
                 self.stop.wait(1)
 
-    def poll_once(self, sqs: Any, url: str, arn: str) -> int:
+    def poll_once(self, sqs: Any, url: str, arn: str,
+                  wait_seconds: int = SHORT_POLL_SECONDS) -> int:
         """Receive one batch and hand it to the handler; return how many were received."""
         messages = sqs.receive_message(
-            QueueUrl=url, MaxNumberOfMessages=BATCH_SIZE, WaitTimeSeconds=WAIT_SECONDS,
+            QueueUrl=url, MaxNumberOfMessages=BATCH_SIZE, WaitTimeSeconds=wait_seconds,
             AttributeNames=["All"], MessageAttributeNames=["All"],
         ).get("Messages", [])
         if not messages:
@@ -247,6 +249,9 @@ class StreamPoller(threading.Thread):
         self.shard_id = description["Shards"][0]["ShardId"]
         self.position: str | None = None  # the next sequence number to deliver; None: oldest
         self.size, self.attempts = self.batch_size, 0
+        # The iterator the last read returned, while it still points at ``position``:
+        # one call a poll instead of two, as Lambda's pollers follow NextShardIterator.
+        self.next_iterator: str | None = None
 
     def run(self) -> None:
         """Poll until the stop event is set."""
@@ -272,13 +277,16 @@ class StreamPoller(threading.Thread):
 
     def poll_once(self) -> int:
         """Deliver one batch as Lambda would; return how many records it held."""
-        where = ({"ShardIteratorType": "AT_SEQUENCE_NUMBER", "SequenceNumber": self.position}
-                 if self.position else {"ShardIteratorType": "TRIM_HORIZON"})
-        iterator = self.streams.get_shard_iterator(StreamArn=self.arn, ShardId=self.shard_id,
-                                                   **where)
-        records = self.streams.get_records(ShardIterator=iterator["ShardIterator"],
-                                           Limit=self.size)["Records"]
+        iterator, self.next_iterator = self.next_iterator, None
+        if iterator is None:
+            where = ({"ShardIteratorType": "AT_SEQUENCE_NUMBER", "SequenceNumber": self.position}
+                     if self.position else {"ShardIteratorType": "TRIM_HORIZON"})
+            iterator = self.streams.get_shard_iterator(
+                StreamArn=self.arn, ShardId=self.shard_id, **where)["ShardIterator"]
+        read = self.streams.get_records(ShardIterator=iterator, Limit=self.size)
+        records = read["Records"]
         if not records:
+            self.next_iterator = read.get("NextShardIterator")  # still at ``position``
             return 0
         if self.position is None:
             self.position = records[0]["dynamodb"]["SequenceNumber"]
@@ -292,6 +300,7 @@ class StreamPoller(threading.Thread):
             failed = 0
         if failed is None:
             self.position, self.size, self.attempts = _after(records[-1]), self.batch_size, 0
+            self.next_iterator = read.get("NextShardIterator")  # just after the last one
         elif failed > 0:  # the records before the first failure are done
             self.position, self.attempts = records[failed]["dynamodb"]["SequenceNumber"], 0
         else:

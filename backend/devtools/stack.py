@@ -186,6 +186,9 @@ class Stack:
             # messages are deleted) or, past the deadline, is left to die with the
             # process; its messages then come back, as Lambda's would.
             self.stop_event.set()
+            from devtools import embedded_aws
+
+            embedded_aws.release_long_polls()  # pollers waiting on an empty queue return
             deadline = time.monotonic() + WORKERS_STOP_SECONDS
             for worker in workers:
                 worker.join(timeout=max(0.0, deadline - time.monotonic()))

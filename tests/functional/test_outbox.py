@@ -71,6 +71,30 @@ def test_a_stream_record_delivered_twice_enqueues_once(citizen) -> None:
     assert pending_outbox() == []
 
 
+def test_the_change_that_marked_a_record_forwarded_costs_no_read(citizen, monkeypatch) -> None:
+    """The stream carries the forwarding's own change too: it is passed over from its image."""
+    import botocore.client
+
+    from app import app
+
+    submit(citizen, "outbox-0003")
+    handler = app.handler_map["forward_outbox"]
+    handler(stream_event(), None)  # forwards the new record: its change joins the stream
+    changes = [record for record in stream_event()["Records"]
+               if "forwarded_at" in record["dynamodb"].get("NewImage", {})]
+    assert len(changes) == 1
+    calls: list[str] = []
+    original = botocore.client.BaseClient._make_api_call
+
+    def counting(self: Any, operation: str, params: dict[str, Any]) -> Any:
+        calls.append(operation)
+        return original(self, operation, params)
+
+    monkeypatch.setattr(botocore.client.BaseClient, "_make_api_call", counting)
+    assert handler({"Records": changes}, None) == {"batchItemFailures": []}
+    assert calls == []
+
+
 def test_only_the_record_that_failed_is_reported_and_it_is_sent_later(
     client, outbox, monkeypatch
 , citizen) -> None:

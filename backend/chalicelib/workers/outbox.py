@@ -45,6 +45,9 @@ def forward_record(record: DynamoDBRecord) -> None:
     if not isinstance(outbox_id, str):
         logger.error("outbox stream record without an id")
         return  # nothing to retry: there is no record to forward
+    image = (record.dynamodb.new_image if record.dynamodb else None) or {}
+    if image.get("forwarded_at"):
+        return  # the change that marked it forwarded: half of the stream, nothing to read
     if runtime().outbox.forward(outbox_id):
         metrics.add_metric(name="OutboxForwarded", unit="Count", value=1)
 
