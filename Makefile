@@ -17,21 +17,28 @@ STAMP := $(VENV)/.installed
 dev: deps catalog pwa
 	cd backend && $(PY) -m devtools.stack
 
-## test: every tier (unit, functional, integration, infra; the browser tier beside them)
-# Two pytest processes on the machine's two cores: the browser tier (its tests share one
-# stack and one built web app) and all the others; the run fails if either does.
+## test: every tier (unit, functional, infra; the integration and browser tiers beside them)
+# Three pytest processes on the machine's two cores: the browser tier (its tests share one
+# stack and one built web app), the integration tier (each test starts servers and mostly
+# waits on them) and the other three; the run fails if any does.
 test: deps catalog pwa lint
 	@set +e; cd $(CURDIR) && mkdir -p test-artifacts; \
 	$(PY) -m pytest -p no:cacheprovider tests/browser > test-artifacts/browser-tier.log 2>&1 & \
 	browser=$$!; \
-	$(PY) -m pytest -p no:cacheprovider tests/unit tests/functional tests/infra tests/integration; \
-	rc=$$?; wait $$browser; brc=$$?; \
+	$(PY) -m pytest -p no:cacheprovider tests/integration > test-artifacts/integration-tier.log 2>&1 & \
+	integration=$$!; \
+	$(PY) -m pytest -p no:cacheprovider tests/unit tests/functional tests/infra; \
+	rc=$$?; wait $$integration; irc=$$?; wait $$browser; brc=$$?; \
+	echo "=== the integration tier (run beside the others; also in test-artifacts/integration-tier.log) ==="; \
+	cat test-artifacts/integration-tier.log; \
 	echo "=== the browser tier (run beside the others; also in test-artifacts/browser-tier.log) ==="; \
 	cat test-artifacts/browser-tier.log; \
-	for code in $$rc $$brc; do \
+	for code in $$rc $$irc $$brc; do \
 	  if [ $$code -eq 5 ]; then echo "pytest collected no tests: that is a failure here"; exit 1; fi; \
 	done; \
-	if [ $$rc -ne 0 ]; then exit $$rc; fi; exit $$brc
+	for code in $$rc $$irc $$brc; do \
+	  if [ $$code -ne 0 ]; then exit $$code; fi; \
+	done
 
 ## test-fast: unit and functional tiers only (no servers, no browser)
 test-fast: python-deps catalog
