@@ -36,6 +36,11 @@ DEFAULT_DATA_DIR = ROOT / ".devdata"
 AUTOSAVE_SECONDS = 10.0
 SCHEDULE_SECONDS = 60.0
 WORKERS_STOP_SECONDS = 5.0  # how long a worker may take to finish its batch at shutdown
+# Lambda reads a queue with several pollers at once (five to start with) and runs their
+# batches side by side; so does the local stack, with fewer. The workers are safe for
+# it (a message's application moves by a versioned write), and one slow agency call no
+# longer holds up the whole queue.
+POLLERS_PER_QUEUE = 3
 STAGE = "dev"
 MOTO_ACCOUNT = "123456789012"  # moto's default account id, part of its queue URLs
 
@@ -168,6 +173,10 @@ class Stack:
         for source in self.app.event_sources:
             handler = self.app.handler_map[source.name]
             if isinstance(source, SQSEventConfig):
+                for _ in range(POLLERS_PER_QUEUE - 1):
+                    workers.append(QueuePoller(source.queue, handler, source.name,
+                                               self.settings.region, self.stop_event))
+                    workers[-1].start()
                 worker: threading.Thread = QueuePoller(
                     source.queue, handler, source.name, self.settings.region, self.stop_event)
             elif isinstance(source, DynamoDBEventConfig):
