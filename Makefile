@@ -18,30 +18,25 @@ dev: deps catalog pwa
 	cd backend && $(PY) -m devtools.stack
 
 ## test: every tier (unit, functional, infra; the integration and browser tiers beside them)
-# Four pytest processes on the machine's two cores, since most of a browser or an
-# integration test is waiting on servers: the browser tier in two halves (each with its
-# own stack and browser: the every-service and offline-set walks, and all the rest), the
-# integration tier, and the other three. The run fails if any does.
-BROWSER_WALKS = tests/browser/test_every_service.py tests/browser/test_offline_first_visit.py
+# Three pytest processes on the machine's two cores: the browser tier (its tests share one
+# stack and one built web app), the integration tier (each test starts servers and mostly
+# waits on them) and the other three; the run fails if any does.
 test: deps catalog pwa lint
 	@set +e; cd $(CURDIR) && mkdir -p test-artifacts; \
-	$(PY) -m pytest -p no:cacheprovider $(BROWSER_WALKS) > test-artifacts/browser-walks.log 2>&1 & \
-	walks=$$!; \
-	$(PY) -m pytest -p no:cacheprovider tests/browser $(BROWSER_WALKS:%=--ignore=%) \
-	  > test-artifacts/browser-tier.log 2>&1 & \
+	$(PY) -m pytest -p no:cacheprovider tests/browser > test-artifacts/browser-tier.log 2>&1 & \
 	browser=$$!; \
 	$(PY) -m pytest -p no:cacheprovider tests/integration > test-artifacts/integration-tier.log 2>&1 & \
 	integration=$$!; \
 	$(PY) -m pytest -p no:cacheprovider tests/unit tests/functional tests/infra; \
-	rc=$$?; wait $$integration; irc=$$?; wait $$walks; wrc=$$?; wait $$browser; brc=$$?; \
-	for part in integration-tier browser-walks browser-tier; do \
-	  echo "=== $$part (run beside the others; also in test-artifacts/$$part.log) ==="; \
-	  cat test-artifacts/$$part.log; \
-	done; \
-	for code in $$rc $$irc $$wrc $$brc; do \
+	rc=$$?; wait $$integration; irc=$$?; wait $$browser; brc=$$?; \
+	echo "=== the integration tier (run beside the others; also in test-artifacts/integration-tier.log) ==="; \
+	cat test-artifacts/integration-tier.log; \
+	echo "=== the browser tier (run beside the others; also in test-artifacts/browser-tier.log) ==="; \
+	cat test-artifacts/browser-tier.log; \
+	for code in $$rc $$irc $$brc; do \
 	  if [ $$code -eq 5 ]; then echo "pytest collected no tests: that is a failure here"; exit 1; fi; \
 	done; \
-	for code in $$rc $$irc $$wrc $$brc; do \
+	for code in $$rc $$irc $$brc; do \
 	  if [ $$code -ne 0 ]; then exit $$code; fi; \
 	done
 

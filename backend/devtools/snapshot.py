@@ -9,6 +9,7 @@ of a local emulator, not a request path, so no table is scanned through the API.
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import threading
@@ -19,8 +20,8 @@ from chalicelib.aws import client
 from chalicelib.observability import logger
 from chalicelib.settings import Settings
 
-FORMAT_VERSION = 2  # 2: parameters keep their type (SecureString secrets)
-READABLE_VERSIONS = (1, 2)
+FORMAT_VERSION = 3  # 2: parameters keep their type (SecureString secrets); 3: binary values
+READABLE_VERSIONS = (1, 2, 3)
 
 
 def _backends(settings: Settings) -> tuple[Any, Any]:
@@ -38,6 +39,35 @@ def _ours(settings: Settings, name: str) -> bool:
     return name.startswith(settings.resource(""))
 
 
+def _to_text(value: dict[str, Any]) -> dict[str, Any]:
+    """An attribute value JSON can hold: binary (moto keeps ``bytes``) as base64 text, as
+    DynamoDB's own JSON has it; maps and lists all the way down."""
+    (kind, inner), = value.items()
+    if kind == "B":
+        return {kind: base64.b64encode(inner).decode("ascii")}
+    if kind == "BS":
+        return {kind: [base64.b64encode(each).decode("ascii") for each in inner]}
+    if kind == "M":
+        return {kind: {key: _to_text(each) for key, each in inner.items()}}
+    if kind == "L":
+        return {kind: [_to_text(each) for each in inner]}
+    return value
+
+
+def _from_text(value: dict[str, Any]) -> dict[str, Any]:
+    """The attribute value ``_to_text`` made, as the AWS SDK takes it (binary as bytes)."""
+    (kind, inner), = value.items()
+    if kind == "B":
+        return {kind: base64.b64decode(inner)}
+    if kind == "BS":
+        return {kind: [base64.b64decode(each) for each in inner]}
+    if kind == "M":
+        return {kind: {key: _from_text(each) for key, each in inner.items()}}
+    if kind == "L":
+        return {kind: [_from_text(each) for each in inner]}
+    return value
+
+
 def capture(settings: Settings) -> dict[str, Any]:
     """Everything the stage holds, as JSON-ready data.
 
@@ -49,7 +79,8 @@ def capture(settings: Settings) -> dict[str, Any]:
     dynamodb, sqs = _backends(settings)
     with consistent_view():
         tables = {
-            name: [item.to_json()["Attributes"] for item in table.all_items()]
+            name: [{key: _to_text(value) for key, value in item.to_json()["Attributes"].items()}
+                   for item in table.all_items()]
             for name, table in dynamodb.tables.items()
             if _ours(settings, name)
         }
@@ -132,7 +163,9 @@ def _restore_tables(tables: dict[str, list[dict[str, Any]]]) -> int:
                            extra={"table": table, "items": len(rows)})
             continue
         for start in range(0, len(rows), 25):
-            batch = [{"PutRequest": {"Item": row}} for row in rows[start : start + 25]]
+            batch = [{"PutRequest": {"Item": {key: _from_text(value)
+                                              for key, value in row.items()}}}
+                     for row in rows[start : start + 25]]
             pending: dict[str, Any] = {table: batch}
             while pending:
                 pending = dynamodb.batch_write_item(RequestItems=pending).get(
