@@ -174,7 +174,8 @@ def runtime() -> Runtime:
         challenges=DynamoChallenges(), limits=limits, sessions=DynamoSessions(),
         staff=DynamoStaff(), tokens=tokens(), passwords=Argon2Passwords(), sender=queues,
         pepper=partial(pepper, settings), clock=utc_now,
-        policy=AuthPolicy(sends_per_address_per_hour=settings.code_sends_per_address),
+        policy=AuthPolicy(sends_per_address_per_hour=settings.code_sends_per_address,
+                          resend_seconds=settings.code_resend_seconds),
     )
     applications = Applications(
         catalog=catalog,

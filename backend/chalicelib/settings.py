@@ -104,6 +104,8 @@ class Settings:
     track_per_address: int = 120
     # Sign-in codes sent per address (IP) per hour (many phones share one behind mobile NAT).
     code_sends_per_address: int = 120
+    # The wait before a phone may be sent another sign-in code.
+    code_resend_seconds: int = 60
     # The web app's address, for the verify URL a receipt's QR code carries
     # (``https://example.gov.bd``); unset, the address the request came to.
     site_url: str | None = None
@@ -211,6 +213,7 @@ def get_settings() -> Settings:
         else None,
         track_per_address=_int("NAGORIK_TRACK_PER_ADDRESS", 120),
         code_sends_per_address=_int("NAGORIK_CODE_SENDS_PER_ADDRESS", 120),
+        code_resend_seconds=_int("NAGORIK_CODE_RESEND_SECONDS", 60),
         site_url=(env.get("NAGORIK_SITE_URL") or "").rstrip("/") or None,
     )
 

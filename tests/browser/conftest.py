@@ -32,6 +32,9 @@ CHROMIUM_ARGS = [
 ]
 PHONE_SIZE = {"width": 360, "height": 740}
 BROWSER_CODE_SENDS = "100000"
+# A phone may be sent another code this soon after the last (a deployed stage: 60 s), so a
+# test that signs the same phone in twice waits a little, not a minute
+BROWSER_RESEND_SECONDS = 20
 
 
 @pytest.fixture(scope="session")
@@ -42,7 +45,8 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
     # every browser test signs its citizens in from this one address: more codes than the
     # per-address limit a deployed stage keeps
     with running_stack(tmp_path_factory.mktemp("browser-stack"),
-                       NAGORIK_CODE_SENDS_PER_ADDRESS=BROWSER_CODE_SENDS) as running:
+                       NAGORIK_CODE_SENDS_PER_ADDRESS=BROWSER_CODE_SENDS,
+                       NAGORIK_CODE_RESEND_SECONDS=str(BROWSER_RESEND_SECONDS)) as running:
         yield running
 
 

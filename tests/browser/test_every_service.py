@@ -38,6 +38,15 @@ def in_form_order(schema: dict[str, Any], value: dict[str, Any]) -> list[str]:
     return sorted(value, key=lambda name: (order[name], list(value).index(name)))
 
 
+# The first of these fields the form shows (on screen, as Playwright's is_visible has it:
+# a box of some size, not hidden by CSS), asked in one call rather than one per field
+FIRST_SHOWN = """names => names.find(name => {
+    const field = document.querySelector(`[data-path="form.${name}"]`);
+    return field && field.checkVisibility({visibilityProperty: true})
+        && field.getClientRects().length > 0;
+}) ?? null"""
+
+
 class Citizen:
     """Fills a form through its controls, found by their names (each field's dotted path)."""
 
@@ -96,11 +105,9 @@ class Citizen:
         """
         waiting = in_form_order(form, example)
         while waiting:
-            ready = [name for name in waiting
-                     if self.page.locator(f'[data-path="form.{name}"]').is_visible()]
-            if not ready:
+            name = self.page.evaluate(FIRST_SHOWN, waiting)
+            if name is None:
                 break
-            name = ready[0]
             self.fill(f"form.{name}", form["properties"][name], example[name])
             waiting.remove(name)
         unasked = [name for name in waiting if name not in conditional_fields(form)]

@@ -13,11 +13,17 @@ INDEX = json.loads((ROOT / "pwa" / ".catalog" / "index.json").read_text(encoding
 TITLES = {entry["id"]: entry["title"] for entry in INDEX["services"]}
 
 
-def search(page, query):
-    """Type a query into the search box; returns the titles listed, best first."""
+def search(page, query, *, enter=False):
+    """Type a query into the search box (and press Enter, for results at once rather than
+    after the pause that ends typing); returns the titles listed, best first."""
     page.fill("#q", query)
+    if enter:
+        page.press("#q", "Enter")
+    # the page has listed for this very query (not for an earlier one it begins with) once
+    # its address says so: the address follows the list
     page.wait_for_function(
-        "q => (document.querySelector('#results .found')?.textContent || '').includes(q)",
+        """q => new URLSearchParams(location.search).get('q') === q
+               && (document.querySelector('#results .found')?.textContent || '').includes(q)""",
         arg=query.strip())
     return page.locator("#results .services .title").all_inner_texts()
 
@@ -25,7 +31,7 @@ def search(page, query):
 def first_results(page, language):
     wrong = {}
     for row in TABLE["queries"]:
-        titles = search(page, row["q"])
+        titles = search(page, row["q"], enter=True)
         expected = TITLES[row["first"]][language]
         absent = {TITLES[service][language] for service in row.get("absent", [])}
         if titles[:1] != [expected] or absent & set(titles):

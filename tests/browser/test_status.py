@@ -82,17 +82,22 @@ def test_the_list_of_this_phone_s_applications_refreshes_by_itself(stack, page):
     screenshot(page, "status-list-360", full_page=True)
 
 
-def test_no_one_is_asked_while_the_page_is_hidden(stack, page):
-    # GIVEN an application's page, its status under review (so it is still watched)
+def test_no_one_is_asked_while_the_page_is_hidden(stack, page, context):
+    # GIVEN an application's page, its status under review (so it is still watched); the
+    # page's clock runs as usual, and the test can move it on
+    context.clock.install()
     apply_online(page, stack.web)
     status_is(page, IN_REVIEW)
     asked: list[str] = []
     page.on("request", lambda r: r.method == "GET" and "/applications/" in r.url
             and asked.append(r.url))
 
-    # WHEN the phone hides the page (another app in front) for a while
+    # WHEN the phone hides the page (another app in front) for a while: longer than the next
+    # two waits together, each due timer of the page fired on the way
     page.evaluate(SHOWN_AS, "hidden")
-    time.sleep(10)  # longer than the next two waits together
+    for _ in range(4):
+        page.clock.fast_forward(3_000)
+        page.wait_for_timeout(250)  # time for a request, if the page made one
 
     # THEN nothing is asked; and when it shows again, it asks at once
     assert asked == []
@@ -153,13 +158,16 @@ def test_a_slow_submit_says_it_is_sending_and_takes_no_second_press(stack, page,
     assert len(posts) == 1
 
 
-def test_the_success_notice_goes_away_by_itself(stack, page):
+def test_the_success_notice_goes_away_by_itself(stack, page, context):
     # GIVEN an application just sent: the notice says so
+    context.clock.install()
     apply_online(page, stack.web)
     notice = page.locator("#notices .notice")
     assert "আবেদন জমা হয়েছে।" in notice.inner_text()
 
-    # WHEN the citizen reads the page for a while
+    # WHEN the citizen reads the page for a while (its clock moved on by ten seconds)
+    page.clock.fast_forward(10_000)
+
     # THEN the notice has gone, leaving the whole screen to the page
     notice.wait_for(state="detached", timeout=20_000)
     assert page.locator("#notices").inner_text().strip() == ""
