@@ -20,14 +20,18 @@ dev: deps catalog pwa
 ## test: every tier (unit, functional, infra; the integration and browser tiers beside them)
 # Three pytest processes on the machine's two cores: the browser tier (its tests share one
 # stack and one built web app), the integration tier (each test starts servers and mostly
-# waits on them) and the other three; the run fails if any does.
+# waits on them) and the other three; the run fails if any does. The browser tier is the
+# longest and uses about one core; the other two run at a lower priority (nice), so they
+# take what it leaves rather than slowing it: the kernel shares the cores per thread, and
+# Chromium's and the stacks' many threads otherwise starve one another.
+NICE := nice -n 10
 test: deps catalog pwa lint
 	@set +e; cd $(CURDIR) && mkdir -p test-artifacts; \
 	$(PY) -m pytest -p no:cacheprovider tests/browser > test-artifacts/browser-tier.log 2>&1 & \
 	browser=$$!; \
-	$(PY) -m pytest -p no:cacheprovider tests/integration > test-artifacts/integration-tier.log 2>&1 & \
+	$(NICE) $(PY) -m pytest -p no:cacheprovider tests/integration > test-artifacts/integration-tier.log 2>&1 & \
 	integration=$$!; \
-	$(PY) -m pytest -p no:cacheprovider tests/unit tests/functional tests/infra; \
+	$(NICE) $(PY) -m pytest -p no:cacheprovider tests/unit tests/functional tests/infra; \
 	rc=$$?; wait $$integration; irc=$$?; wait $$browser; brc=$$?; \
 	echo "=== the integration tier (run beside the others; also in test-artifacts/integration-tier.log) ==="; \
 	cat test-artifacts/integration-tier.log; \
