@@ -104,13 +104,9 @@ class ApplicationModel(Model):
     by_centre = CentreIndex()
 
 
-class CounterModel(Model):
-    """Pre-aggregated counts: how many applications entered a status, per Dhaka day.
-
-    ``scope`` names the row's family and dimensions (``domain.stats`` says which), so
-    one Query on the day with ``begins_with(scope, family)`` returns one family's counts
-    of that day.
-    """
+class CountersTableModel(Model):
+    """The counters table's keys, which both its kinds of item have: a Dhaka day and a
+    ``scope`` (a row of counts, or one part of a day's summary; the two models below)."""
 
     class Meta:
         table_name = "nagorik-dev-counters"
@@ -119,11 +115,21 @@ class CounterModel(Model):
 
     day = UnicodeAttribute(hash_key=True)
     scope = UnicodeAttribute(range_key=True)
+
+
+class CounterModel(CountersTableModel):
+    """Pre-aggregated counts: how many applications entered a status, per Dhaka day.
+
+    ``scope`` names the row's family and dimensions (``domain.stats`` says which), so
+    one Query on the day with ``begins_with(scope, family)`` returns one family's counts
+    of that day.
+    """
+
     # Stored as "count"; named ``total`` here because ``Model.count()`` is PynamoDB's.
     total = NumberAttribute(default=0, attr_name="count")
 
 
-class CounterSummaryModel(Model):
+class CounterSummaryModel(CountersTableModel):
     """A finished Dhaka day's counts of one family, shards added up, in the counters table
     (not a table of its own): ``scope`` is ``summary#<family>#<part>``, a prefix no
     family's Query reads. ``counts`` is the zlib-compressed JSON of shard-free scope to
@@ -135,13 +141,6 @@ class CounterSummaryModel(Model):
     counting. A finished day's own summary has none.
     """
 
-    class Meta:
-        table_name = "nagorik-dev-counters"
-        region = "ap-south-1"
-        billing_mode = "PAY_PER_REQUEST"
-
-    day = UnicodeAttribute(hash_key=True)
-    scope = UnicodeAttribute(range_key=True)
     parts = NumberAttribute()
     counts = BinaryAttribute(legacy_encoding=False)
     counted_at = UnicodeAttribute(null=True)
@@ -441,8 +440,7 @@ def bind(settings: Settings) -> None:
     """Point every model at this stage's table names, region and endpoint."""
     names = {
         ApplicationModel: settings.applications_table,
-        CounterModel: settings.counters_table,
-        CounterSummaryModel: settings.counters_table,  # the same table, another prefix
+        CountersTableModel: settings.counters_table,  # its rows' and summaries' (one Meta)
         IdempotencyModel: settings.idempotency_table,
         OutboxModel: settings.outbox_table,
         ChallengeModel: settings.resource("challenges"),
@@ -460,4 +458,5 @@ def bind(settings: Settings) -> None:
         if bound == place:
             continue  # its connection (and botocore session) serve these settings still
         model.Meta.table_name, model.Meta.region, model.Meta.host = place
-        model._connection = None  # forget a connection made for other settings
+        for each in (model, *model.__subclasses__()):  # the models sharing its Meta too
+            each._connection = None  # forget a connection made for other settings
