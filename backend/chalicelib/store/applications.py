@@ -18,7 +18,7 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
-from pynamodb.exceptions import GetError, PynamoDBException, TransactWriteError, UpdateError
+from pynamodb.exceptions import PynamoDBException, TransactWriteError, UpdateError
 from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
@@ -47,6 +47,7 @@ from .models import (
     IdempotencyModel,
     LedgerModel,
     OutboxModel,
+    read,
 )
 from .outbox import outbox_model
 
@@ -177,23 +178,15 @@ class DynamoApplicationStore:
 
     def claim(self, key: str) -> Claim | None:
         """The claim on an idempotency key, if there is one."""
-        try:
-            record = IdempotencyModel.get(key, consistent_read=True)
-        except IdempotencyModel.DoesNotExist:
+        record = read(IdempotencyModel, key)
+        if record is None:
             return None
-        except GetError as error:
-            raise ServiceUnavailable("service_unavailable") from error
         return Claim(record.id, record.fingerprint, record.tracking_id, int(record.expiration))
 
     def get(self, tracking_id: str) -> Application | None:
         """The application with this id, or ``None``."""
-        try:
-            item = ApplicationModel.get(tracking_id, consistent_read=True)
-        except ApplicationModel.DoesNotExist:
-            return None
-        except GetError as error:
-            raise ServiceUnavailable("service_unavailable") from error
-        return to_application(item)
+        item = read(ApplicationModel, tracking_id)
+        return None if item is None else to_application(item)
 
     def record(self, application: Application, *entries: HistoryEntry,
                outbox: OutboxRecord | None = None, form: dict[str, Any] | None = None,
@@ -304,13 +297,8 @@ class DynamoApplicationStore:
 
     def callback(self, agency_id: str, webhook_id: str) -> CallbackRecord | None:
         """An agency callback already acted on (``None`` once expired, even before TTL)."""
-        try:
-            row = CallbackModel.get(f"{agency_id}#{webhook_id}", consistent_read=True)
-        except CallbackModel.DoesNotExist:
-            return None
-        except GetError as error:
-            raise ServiceUnavailable("service_unavailable") from error
-        if int(row.expiration) < int(time.time()):
+        row = read(CallbackModel, f"{agency_id}#{webhook_id}")
+        if row is None or int(row.expiration) < int(time.time()):
             return None
         return CallbackRecord(agency_id, webhook_id, row.tracking_id, row.answer,
                               int(row.expiration))

@@ -11,7 +11,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from pynamodb.exceptions import (
-    GetError,
     PutError,
     PynamoDBException,
     TransactWriteError,
@@ -28,6 +27,7 @@ from .models import (
     SessionModel,
     StaffModel,
     StaffPhoneModel,
+    read,
 )
 
 EXPIRY_SLACK_SECONDS = 60  # DynamoDB deletes expired items late; reads check times
@@ -55,12 +55,9 @@ class DynamoChallenges:
             raise ServiceUnavailable("service_unavailable") from error
 
     def get(self, challenge_id: str) -> Challenge | None:
-        try:
-            item = ChallengeModel.get(challenge_id, consistent_read=True)
-        except ChallengeModel.DoesNotExist:
+        item = read(ChallengeModel, challenge_id)
+        if item is None:
             return None
-        except GetError as error:
-            raise ServiceUnavailable("service_unavailable") from error
         return Challenge(
             id=item.id, phone=item.phone, purpose=item.purpose, code_digest=item.code_digest,
             expires_at=datetime.fromtimestamp(int(item.expiration) - EXPIRY_SLACK_SECONDS, UTC),
@@ -127,12 +124,8 @@ class DynamoLimits:
 
     @staticmethod
     def _until(key: str) -> int:
-        try:
-            return int(LimitModel.get(key, consistent_read=True).until)
-        except LimitModel.DoesNotExist:
-            return 0
-        except GetError as error:
-            raise ServiceUnavailable("service_unavailable") from error
+        row = read(LimitModel, key)
+        return 0 if row is None else int(row.until)
 
 
 def _principal_json(principal: Principal) -> dict[str, Any]:
@@ -168,12 +161,8 @@ class DynamoSessions:
             raise ServiceUnavailable("service_unavailable") from error
 
     def find(self, token_hash: str) -> Session | None:
-        try:
-            return _session(SessionModel.get(token_hash, consistent_read=True))
-        except SessionModel.DoesNotExist:
-            return None
-        except GetError as error:
-            raise ServiceUnavailable("service_unavailable") from error
+        item = read(SessionModel, token_hash)
+        return None if item is None else _session(item)
 
     def rotate(self, old: Session, new: Session) -> bool:
         connection = SessionModel._get_connection().connection
@@ -224,21 +213,12 @@ class DynamoStaff:
     """``StaffAccounts`` on the staff tables (an account and its phone, together)."""
 
     def by_phone(self, phone: str) -> StaffAccount | None:
-        try:
-            claim = StaffPhoneModel.get(phone, consistent_read=True)
-        except StaffPhoneModel.DoesNotExist:
-            return None
-        except GetError as error:
-            raise ServiceUnavailable("service_unavailable") from error
-        return self.get(claim.staff_id)
+        claim = read(StaffPhoneModel, phone)
+        return None if claim is None else self.get(claim.staff_id)
 
     def get(self, account_id: str) -> StaffAccount | None:
-        try:
-            return _account(StaffModel.get(account_id, consistent_read=True))
-        except StaffModel.DoesNotExist:
-            return None
-        except GetError as error:
-            raise ServiceUnavailable("service_unavailable") from error
+        item = read(StaffModel, account_id)
+        return None if item is None else _account(item)
 
     def failed(self, account: StaffAccount, *, now: datetime, lock_after: int,
                lock_seconds: int) -> StaffAccount:

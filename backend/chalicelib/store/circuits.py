@@ -9,7 +9,7 @@ from pynamodb.exceptions import PynamoDBException, UpdateError
 
 from ..domain.circuit import CircuitState
 from ..domain.errors import ServiceUnavailable
-from .models import LimitModel
+from .models import LimitModel, read
 
 KEEP_SECONDS = 7 * 24 * 60 * 60
 
@@ -23,12 +23,9 @@ class DynamoCircuits:
 
     def get(self, name: str) -> CircuitState:
         """The circuit's state, read consistently."""
-        try:
-            row = LimitModel.get(_key(name), consistent_read=True)
-        except LimitModel.DoesNotExist:
+        row = read(LimitModel, _key(name))
+        if row is None:
             return CircuitState()
-        except PynamoDBException as error:
-            raise ServiceUnavailable("service_unavailable") from error
         return CircuitState(int(row.hits or 0), int(row.until or 0))
 
     def failed(self, name: str) -> int:

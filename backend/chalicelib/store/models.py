@@ -17,9 +17,11 @@ from pynamodb.attributes import (
     UnicodeAttribute,
     VersionAttribute,
 )
+from pynamodb.exceptions import PynamoDBException
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
+from ..domain.errors import ServiceUnavailable
 from ..settings import Settings
 
 
@@ -436,6 +438,17 @@ TTL_ATTRIBUTES: dict[type[Model], str] = {
 STREAMS: dict[type[Model], str] = {OutboxModel: "NEW_IMAGE"}
 
 
+def read[Item: Model](model: type[Item], key: str) -> Item | None:
+    """The item of ``model`` with this hash key, read consistently, or ``None`` when there is
+    none; ``ServiceUnavailable`` when DynamoDB does not answer."""
+    try:
+        return model.get(key, consistent_read=True)
+    except model.DoesNotExist:
+        return None
+    except PynamoDBException as error:
+        raise ServiceUnavailable("service_unavailable") from error
+
+
 def bind(settings: Settings) -> None:
     """Point every model at this stage's table names, region and endpoint."""
     names = {
@@ -458,5 +471,6 @@ def bind(settings: Settings) -> None:
         if bound == place:
             continue  # its connection (and botocore session) serve these settings still
         model.Meta.table_name, model.Meta.region, model.Meta.host = place
-        for each in (model, *model.__subclasses__()):  # the models sharing its Meta too
+        sharing: list[type[Model]] = [model, *model.__subclasses__()]  # one Meta, one table
+        for each in sharing:
             each._connection = None  # forget a connection made for other settings

@@ -11,12 +11,12 @@ from __future__ import annotations
 import json
 from datetime import datetime, timedelta
 
-from pynamodb.exceptions import GetError, UpdateError
+from pynamodb.exceptions import UpdateError
 
 from ..domain.errors import ServiceUnavailable
 from ..domain.outbox import OutboxMessage, OutboxPage, OutboxRecord
 from .cursors import decode_cursor, read_page
-from .models import OutboxModel
+from .models import OutboxModel, read
 
 FORWARDED_KEPT = timedelta(days=7)  # how long a forwarded record stays, for support
 
@@ -49,12 +49,8 @@ class DynamoOutboxStore:
 
     def get(self, record_id: str) -> OutboxRecord | None:
         """The record, read consistently, or ``None``."""
-        try:
-            return to_record(OutboxModel.get(record_id, consistent_read=True))
-        except OutboxModel.DoesNotExist:
-            return None
-        except GetError as error:
-            raise ServiceUnavailable("service_unavailable") from error
+        item = read(OutboxModel, record_id)
+        return None if item is None else to_record(item)
 
     def mark_forwarded(self, record: OutboxRecord, at: datetime) -> bool:
         """Take a pending record out of the pending index; ``False`` if it already was."""
