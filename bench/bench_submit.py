@@ -57,8 +57,8 @@ event = {
     "requestContext": {"resourcePath": "/applications", "httpMethod": "POST",
                        "requestId": str(uuid.uuid4()), "path": "/api/applications",
                        "stage": "api",
-                       "authorizer": {"sub": citizen_id("+8801712345678"), "role": "citizen",
-                                      "phone": "+8801712345678"}},
+                       "authorizer": {"sub": citizen_id("+8801712345678", b"bench"),
+                                      "role": "citizen", "phone": "+8801712345678"}},
 }
 response = app(event, None)
 assert response["statusCode"] == 201, response
@@ -169,7 +169,8 @@ def cold(table: str, queue_url: str) -> tuple[float, float]:
 def submission_event() -> dict[str, Any]:
     from chalicelib.domain.access import citizen_id
 
-    citizen = {"sub": citizen_id("+8801712345678"), "role": "citizen", "phone": "+8801712345678"}
+    citizen = {"sub": citizen_id("+8801712345678", b"bench"), "role": "citizen",
+               "phone": "+8801712345678"}
     body = json.dumps({"service_id": "online-gd-lost-item", "service_version": 1,
                        "applicant": {"name": "Rahim", "phone": "01712345678"}, "form": FORM})
     return {

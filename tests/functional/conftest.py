@@ -166,7 +166,8 @@ def as_role(client: Any) -> Callable[..., SignedIn]:
                 centre_id: str | None = None, id: str | None = None) -> SignedIn:
         role = Role(role)
         principal = Principal(
-            role, id or (citizen_id(phone) if role is Role.CITIZEN else f"u-test-{role.value}"),
+            role, id or (citizen_id(phone, b"test-pepper") if role is Role.CITIZEN
+                         else f"u-test-{role.value}"),
             phone=phone, centre_id=centre_id, agency_id=agency_id, session="test")
         return SignedIn(client, tokens().issue(principal, now=utc_now(), seconds=900), principal)
 

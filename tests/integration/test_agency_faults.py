@@ -23,7 +23,8 @@ from tests.integration.fake_agency import FakeAgency
 
 SECRET = "whsec_" + "ZmFrZS1wb2xpY2UtYWdlbmN5LXNpZ25pbmcta2V5"
 GD = "online-gd-lost-item"
-CITIZEN = Principal(Role.CITIZEN, citizen_id("+8801712345678"), phone="+8801712345678")
+CITIZEN = Principal(Role.CITIZEN, citizen_id("+8801712345678", b"test-pepper"),
+                    phone="+8801712345678")
 OFFICER = Principal(Role.OFFICER, "u-police-1", agency_id="police")
 
 

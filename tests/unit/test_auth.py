@@ -3,6 +3,7 @@ refresh tokens that rotate and whose reuse ends the whole sign-in."""
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
@@ -64,7 +65,7 @@ def test_a_citizen_signs_in_with_the_code_in_bangla_digits(sign_in: SignIn) -> N
 
     assert tokens.principal.role is Role.CITIZEN
     assert tokens.principal.phone == "+8801712345678"
-    assert tokens.principal.id == citizen_id("+8801712345678")
+    assert tokens.principal.id == citizen_id("+8801712345678", b"pepper")
     assert tokens.access_token.startswith("access:citizen:") and tokens.expires_in == 900
 
 
@@ -255,3 +256,14 @@ def test_ops_end_every_sign_in_of_an_account(sign_in: SignIn, parts: dict) -> No
     for tokens in (tablet, desktop):
         with pytest.raises(Unauthorized):
             sign_in.refresh(tokens.refresh_token)
+
+
+def test_a_citizen_id_cannot_be_turned_back_into_the_phone_without_the_pepper() -> None:
+    # an id is stable for one phone under one pepper, and another pepper gives another id:
+    # trying every mobile number against the id is no use without the secret
+    phone = "+8801712345678"
+    assert citizen_id(phone, b"pepper") == citizen_id(phone, b"pepper")
+    assert citizen_id(phone, b"pepper") != citizen_id(phone, b"other pepper")
+    assert citizen_id(phone, b"pepper") != citizen_id("+8801712345679", b"pepper")
+    unkeyed = "c-" + hashlib.sha256(f"nagorik-citizen:{phone}".encode()).hexdigest()[:20]
+    assert citizen_id(phone, b"pepper") != unkeyed

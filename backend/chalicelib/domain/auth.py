@@ -356,7 +356,8 @@ class SignIn:
     def verify_code(self, challenge_id: Any, code_text: Any) -> Tokens:
         """Sign a citizen in with the code sent to their phone (see ``check_code``)."""
         challenge = self.check_code(challenge_id, code_text, purpose="sign_in")
-        principal = Principal(Role.CITIZEN, citizen_id(challenge.phone), phone=challenge.phone)
+        principal = Principal(Role.CITIZEN, citizen_id(challenge.phone, self.pepper()),
+                              phone=challenge.phone)
         return self._start(principal)
 
     # --- staff -----------------------------------------------------------------------
