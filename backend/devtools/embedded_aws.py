@@ -45,8 +45,12 @@ time, and under concurrency it breaks promises the platform relies on:
 * queries that look only at the partition asked for, through per-index maps kept up
   to date on every write;
 * moto's list of its own services made once;
-* ``release_long_polls()``: every waiting ``ReceiveMessage`` answers within half a second, as when
-  a stack stops (its pollers long-poll 20 s, as Lambda's do).
+* a waiting ``ReceiveMessage`` sleeps until a message is sent, made visible, or due to
+  become visible, not looking again every so often: moto's own wait wakes only on a send,
+  so a message whose visibility ends would wait out the whole poll (a stack's pollers
+  long-poll 20 s, as Lambda's do, and an idle one costs nothing);
+* ``release_long_polls()``: every waiting ``ReceiveMessage`` answers at once, as when a
+  stack stops.
 
 ``uninstall()`` restores moto's own code (tests use it to show the defects).
 """
@@ -67,8 +71,9 @@ SQS_LOCK = threading.RLock()
 CLIENT_TOKEN_SECONDS = 10 * 60  # how long DynamoDB remembers a ClientRequestToken
 _TRANSACTION_OPERATIONS = ("ConditionCheck", "Put", "Delete", "Update")
 
-_LONG_POLL_SLICE = 0.5  # a waiting receive looks again this often (visibility ends)
+_NOT_TAKEN_WAIT = 0.05  # a visible message that a receive could not take: look again then
 _long_polls_released = threading.Event()
+_waited_on: set[Any] = set()  # the queues' conditions receives have waited on (release wakes)
 _originals: dict[tuple[Any, str], Any] = {}
 _tokens: dict[str, tuple[str, float, Any]] = {}
 
@@ -112,9 +117,10 @@ def install() -> None:
     _replace(DynamoDBStreamsBackend, "get_shard_iterator", _expiring_iterators)
     _replace(DynamoDBStreamsBackend, "get_records", _expiring_next_iterators)
     for name in ("send_message", "send_message_batch", "delete_message",
-                 "delete_message_batch", "change_message_visibility",
-                 "change_message_visibility_batch", "purge_queue", "get_queue_attributes"):
+                 "delete_message_batch", "purge_queue", "get_queue_attributes"):
         _replace(SQSBackend, name, _locked(SQS_LOCK))
+    for name in ("change_message_visibility", "change_message_visibility_batch"):
+        _replace(SQSBackend, name, _waking_the_receivers)
     _replace(SQSBackend, "receive_message", _waiting_outside_the_lock)
     _replace(backends, "list_of_moto_modules", _listed_once)
 
@@ -131,9 +137,12 @@ def uninstall() -> None:
 
 
 def release_long_polls() -> None:
-    """Answer every waiting ``ReceiveMessage`` within ``_LONG_POLL_SLICE``, and every
-    later one without waiting (a stopping stack; ``install()`` ends it)."""
+    """Answer every waiting ``ReceiveMessage`` now, and every later one without waiting (a
+    stopping stack; ``install()`` ends it)."""
     _long_polls_released.set()
+    for condition in list(_waited_on):
+        with condition:
+            condition.notify_all()
 
 
 def _listed_once(original: Any) -> Any:
@@ -496,7 +505,9 @@ def _expiring_next_iterators(original: Any) -> Any:
 
 
 def _waiting_outside_the_lock(original: Any) -> Any:
-    """A long poll that takes messages under the lock and waits for them without it."""
+    """A long poll that takes messages under the lock and waits for them without it, until a
+    message is sent or made visible (both notify the queue's condition) or the soonest
+    hidden one is due, and no longer than the poll."""
 
     def receive_message(backend: Any, queue_name: str, count: int, wait_seconds: int,
                         *args: Any, **kwargs: Any) -> Any:
@@ -504,14 +515,50 @@ def _waiting_outside_the_lock(original: Any) -> Any:
         while True:
             with SQS_LOCK:
                 messages = original(backend, queue_name, count, 0, *args, **kwargs)
+                queue = backend.get_queue(queue_name)
+                hidden_for = _until_visible(queue)
             remaining = deadline - time.monotonic()
             if messages or remaining <= 0 or _long_polls_released.is_set():
                 return messages
-            started = time.monotonic()
-            backend.get_queue(queue_name).wait_for_messages(min(_LONG_POLL_SLICE, remaining))
-            if time.monotonic() - started < 0.01:  # noqa: PLR2004
-                # Visible messages exist but none can be taken (e.g. about to move
-                # to the dead-letter queue): do not spin.
-                time.sleep(min(0.05, max(remaining, 0)))
+            if hidden_for == 0:
+                # Visible messages exist but none can be taken (e.g. about to move to the
+                # dead-letter queue): do not spin.
+                _long_polls_released.wait(min(_NOT_TAKEN_WAIT, remaining))
+                continue
+            condition = queue._messages_lock
+            _waited_on.add(condition)
+            with condition:
+                condition.wait_for(lambda q=queue: q.messages or _long_polls_released.is_set(),
+                                   timeout=min(hidden_for, remaining))
 
     return receive_message
+
+
+def _until_visible(queue: Any) -> float:
+    """Seconds until the soonest of the queue's hidden (in flight or delayed) messages
+    shows again: 0 if one shows already, infinity with none at all."""
+    now = time.time() * 1000
+    soonest = float("inf")
+    for message in queue._messages:
+        shows_at = max(message.visible_at, message.delayed_until)
+        if shows_at <= now:
+            return 0.0
+        soonest = min(soonest, shows_at)
+    return (soonest - now) / 1000 + 0.001
+
+
+def _waking_the_receivers(original: Any) -> Any:
+    """Changing a message's visibility, under the lock; then the receives waiting on its
+    queue look again (a message made visible at once is taken at once, not when the wait
+    for the visibility it had ends)."""
+
+    def change(backend: Any, queue_name: str, *args: Any, **kwargs: Any) -> Any:
+        with SQS_LOCK:
+            answer = original(backend, queue_name, *args, **kwargs)
+            condition = backend.get_queue(queue_name)._messages_lock
+        with condition:
+            condition.notify_all()
+        return answer
+
+    change.__wrapped__ = original  # type: ignore[attr-defined]
+    return change

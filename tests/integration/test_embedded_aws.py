@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import random
 import threading
+import time
 import urllib.request
 from collections.abc import Iterator
 from typing import Any
@@ -366,3 +367,50 @@ def test_concurrent_receivers_take_each_message_once(sqs: tuple[Any, str]) -> No
     for thread in threads:
         thread.join(60)
     assert sorted(taken) == sorted(f"m{n}" for n in range(200))
+
+
+def waiting_receive(client: Any, url: str, seconds: int) -> tuple[threading.Thread, list[str]]:
+    """A long poll started in a thread of its own; the bodies it is answered with."""
+    bodies: list[str] = []
+
+    def receive() -> None:
+        answer = client.receive_message(QueueUrl=url, WaitTimeSeconds=seconds,
+                                        VisibilityTimeout=60)
+        bodies.extend(message["Body"] for message in answer.get("Messages", []))
+
+    thread = threading.Thread(target=receive)
+    thread.start()
+    return thread, bodies
+
+
+def test_a_waiting_receive_takes_a_message_whose_visibility_ends_meanwhile(
+        sqs: tuple[Any, str]) -> None:
+    # GIVEN a message in flight for one second more
+    client, url = sqs
+    client.send_message(QueueUrl=url, MessageBody="back soon")
+    client.receive_message(QueueUrl=url, VisibilityTimeout=1)
+
+    # WHEN a receive waits up to 10 s
+    thread, bodies = waiting_receive(client, url, 10)
+    thread.join(15)
+
+    # THEN it is answered with the message once it shows again, within its wait
+    assert bodies == ["back soon"]
+
+
+def test_a_waiting_receive_takes_a_message_made_visible_meanwhile(sqs: tuple[Any, str]) -> None:
+    # GIVEN a message in flight for ten minutes, and a receive waiting up to 20 s
+    client, url = sqs
+    client.send_message(QueueUrl=url, MessageBody="let go")
+    handle = client.receive_message(QueueUrl=url, VisibilityTimeout=600)["Messages"][0][
+        "ReceiptHandle"]
+    thread, bodies = waiting_receive(client, url, 20)
+    time.sleep(1)  # the receive is waiting by now
+
+    # WHEN its reader lets it go (visibility 0), as a worker listing dead letters does
+    client.change_message_visibility(QueueUrl=url, ReceiptHandle=handle, VisibilityTimeout=0)
+
+    # THEN the waiting receive is answered with it, not only when its wait is over
+    thread.join(10)
+    assert bodies == ["let go"]
+    thread.join(15)
