@@ -3,7 +3,7 @@ import { formatMoment } from "./bangla.js";
 import { loadIndex, loadService, search } from "./catalog.js";
 import { TRACK_MESSAGES } from "build-track-messages";
 import { digits, fieldSentence, lang, setLang, t, table, pick } from "./i18n.js";
-import { flush, entryFor, onChange, SYNC_TAG } from "./outbox.js";
+import { askToSync, flush, entryFor, onChange } from "./outbox.js";
 import { NORMALISERS } from "./rules.js";
 import { lapsed, onSessionChange, restore, signOut } from "./session.js";
 import { StatusWatch, checkedAt, fetchApplication, refresh } from "./status.js";
@@ -265,15 +265,6 @@ async function signInFirst(hidden, lead, phone) {
   });
 }
 
-async function registerSync() {
-  try {
-    const registration = await navigator.serviceWorker?.ready;
-    await registration?.sync?.register(SYNC_TAG);
-  } catch {
-    // no Background Sync here: the app sends on its next open, when back online, or on "send now"
-  }
-}
-
 async function submit(service, view, body, save) {
   await save();
   if (!(await restore())) {
@@ -289,7 +280,7 @@ async function submit(service, view, body, save) {
   await outbox.put(entry);
   await drafts.remove(service.id); // the application now lives in the outbox
   if (!navigator.onLine) {
-    registerSync();
+    askToSync();
     return go("/outbox", t("outbox.queued"));
   }
   const report = await flush(entry.key);
@@ -304,7 +295,7 @@ async function submit(service, view, body, save) {
     await drafts.put(service.id, { values: view.values(), saved_at: new Date().toISOString(), version: service.version });
     return view.showServer(result.error);
   }
-  registerSync();
+  askToSync();
   return go("/outbox", t("outbox.queued"));
 }
 

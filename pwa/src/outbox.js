@@ -26,6 +26,20 @@ export function onChange(listener) {
   channel?.addEventListener("message", (event) => listener(event.data));
 }
 
+/**
+ * Ask the browser to send the outbox when the connection returns, even with the app closed
+ * (Background Sync: the service worker's `sync` event sends it). Where there is none, the
+ * app sends on its next open, when back online, or on "send now".
+ */
+export async function askToSync() {
+  try {
+    const registration = await navigator.serviceWorker?.ready;
+    await registration?.sync?.register(SYNC_TAG);
+  } catch {
+    // no Background Sync here (or not allowed): the page's own senders remain
+  }
+}
+
 /** A new entry: the body as it will be sent and a fresh key. */
 export function entryFor(body, title) {
   const key = crypto.randomUUID();

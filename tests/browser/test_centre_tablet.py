@@ -270,10 +270,16 @@ def nothing_left_of(stored: str, name: str, phone: str, *more: str) -> None:
         assert secret not in stored, f"{secret!r} is still on the tablet"
 
 
+SYNC_TAG = "ns-outbox"  # the outbox's Background Sync (pwa/src/outbox.js)
+SYNC_TAGS = "async () => (await (await navigator.serviceWorker.ready).sync.getTags())"
+
+
 def waiting_across_a_reload(page: Any, stack: Any, citizens: dict[str, tuple[str, str]]) -> None:
     """B's and A's wait on the tablet, even across a reload with no connection; "done" does
     not delete a waiting one without a warning; the server has neither."""
     (name_a, phone_a), (name_b, phone_b), (name_c, _) = citizens.values()
+    # the browser is asked to send them when the connection returns, even with the tab closed
+    assert SYNC_TAG in page.evaluate(SYNC_TAGS)
     page.reload()
     page.wait_for_selector(".centre-queue button.queue-item")
     assert queue_state(page, name_a) == queue_state(page, name_b) == "পাঠানোর অপেক্ষায়"

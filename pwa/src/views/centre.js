@@ -25,7 +25,7 @@ import { toAsciiDigits, todayDhaka } from "../bangla.js";
 import { loadIndex, loadService } from "../catalog.js";
 import { quote } from "../fees.js";
 import { addStrings, digits, lang, pick, t } from "../i18n.js";
-import { flush } from "../outbox.js";
+import { askToSync, flush } from "../outbox.js";
 import { NORMALISERS } from "../rules.js";
 import { ApiError, authorized, restore, signOut } from "../session.js";
 import { applications, outbox, queue, wipe } from "../store.js";
@@ -598,6 +598,7 @@ async function submitItem(body) {
   Object.assign(item, { body: { ...body, ...assisted }, state: "waiting", error: null, submitted_at: new Date().toISOString(), fee_poisha: fee });
   await queue.put(item);
   await outbox.put({ key: item.key, body: item.body, title: service.title, created_at: item.submitted_at, state: "pending", attempts: 0, centre: item.id });
+  askToSync(); // sent by the service worker when the connection returns, even if the tab is closed
   if (online()) {
     await sendWaiting(item.key);
     const now = await queue.get(item.id);
