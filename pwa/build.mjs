@@ -6,6 +6,7 @@
 //   dist/assets/main.<hash>.js   the app (plus chunks: the form, English strings)
 //   dist/assets/check-<id>.<hash>.js   each service's form check, compiled from its schema
 //   dist/assets/catalog.<hash>.json    the catalog index; svc-<id>.<hash>.json each service
+//   dist/assets/catalog-core.<hash>.json  what a form's page needs of the index (titles, files)
 //   dist/assets/geo.<hash>.json  divisions, districts, upazilas; geo-u<district>.<hash>.json unions
 //   dist/assets/district-map.<hash>.json   the ops dashboard's map (SVG paths by district id)
 //
@@ -122,7 +123,7 @@ let built = await esbuild.build({
   outdir: ASSETS, splitting: true, metafile: true, write: false,
   entryNames: "[name].[hash]", chunkNames: "c.[hash]",
   plugins: [virtual({
-    "build-info": `export const INDEX_URL = "/assets/catalog.json"; export const GEO_URL = ${JSON.stringify(geoTop)}; export const MAP_URL = ${JSON.stringify(mapURL)};`,
+    "build-info": `export const INDEX_URL = "/assets/catalog.json"; export const CORE_URL = "/assets/catalog-core.json"; export const GEO_URL = ${JSON.stringify(geoTop)}; export const MAP_URL = ${JSON.stringify(mapURL)};`,
     "build-applicant": `export const APPLICANT = ${JSON.stringify(shownApplicant)};`,
     "build-messages": `export const FIELD_MESSAGES = ${JSON.stringify(messages.fields)};`,
     "build-track-messages": `export const TRACK_MESSAGES = ${JSON.stringify({ tracking_id: messages.fields.tracking_id, mobile: messages.fields.mobile })};`,
@@ -134,13 +135,20 @@ const outputName = (entry) => Object.entries(built.metafile.outputs).find(([, ou
 for (const service of services) service.check = `/${path.relative(DIST, path.resolve(HERE, outputName(checkEntries[`check-${service.id}`])))}`;
 catalogJSON.services = services;
 const indexURL = emit("catalog.[hash].json", catalogJSON);
+// The part of the index a form's page (and the offline count) needs, a few KB: a direct link to
+// a form draws its heading from it without waiting for the search data of every service.
+const CORE_FIELDS = ["id", "version", "category", "agency", "agency_name", "title", "channels", "doc", "check"];
+const coreURL = emit("catalog-core.[hash].json", {
+  categories: catalogJSON.categories, etag: catalogJSON.etag,
+  services: services.map((service) => Object.fromEntries(CORE_FIELDS.map((key) => [key, service[key] ?? null]))),
+});
 built = await esbuild.build({
   ...common,
   entryPoints: { main: path.join(HERE, "src", "main.js"), ...checkEntries },
   outdir: ASSETS, splitting: true, metafile: true, write: true,
   entryNames: "[name].[hash]", chunkNames: "c.[hash]",
   plugins: [virtual({
-    "build-info": `export const INDEX_URL = ${JSON.stringify(indexURL)}; export const GEO_URL = ${JSON.stringify(geoTop)}; export const MAP_URL = ${JSON.stringify(mapURL)};`,
+    "build-info": `export const INDEX_URL = ${JSON.stringify(indexURL)}; export const CORE_URL = ${JSON.stringify(coreURL)}; export const GEO_URL = ${JSON.stringify(geoTop)}; export const MAP_URL = ${JSON.stringify(mapURL)};`,
     "build-applicant": `export const APPLICANT = ${JSON.stringify(shownApplicant)};`,
     "build-messages": `export const FIELD_MESSAGES = ${JSON.stringify(messages.fields)};`,
     "build-track-messages": `export const TRACK_MESSAGES = ${JSON.stringify({ tracking_id: messages.fields.tracking_id, mobile: messages.fields.mobile })};`,
@@ -182,7 +190,7 @@ await esbuild.build({
       export const page = (catalog) => ({ header: toHTML(header()), home: home(catalog, "").map(toHTML).join(""), t });`,
     resolveDir: HERE,
   },
-  plugins: [virtual({ "build-info": "export const INDEX_URL = ''; export const GEO_URL = ''; export const MAP_URL = '';" })],
+  plugins: [virtual({ "build-info": "export const INDEX_URL = ''; export const CORE_URL = ''; export const GEO_URL = ''; export const MAP_URL = '';" })],
 });
 const { page } = await import(pathToFileURL(prerender).href);
 const rendered = page(catalogJSON);
@@ -194,6 +202,7 @@ const html = fs.readFileSync(path.join(HERE, "index.html"), "utf8")
   .replace("{{preloads}}", preloads)
   .replaceAll("{{main}}", mainURL)
   .replace("{{index}}", indexURL)
+  .replace("{{core}}", coreURL)
   .replace("{{skip}}", esc(rendered.t("nav.skip")))
   .replace("{{form_code}}", formURL || "")
   .replace("{{loading}}", esc(rendered.t("app.loading")))
@@ -235,7 +244,7 @@ const follow = (out) => {
 const mainOut = outputName(path.join(HERE, "src", "main.js"));
 follow(mainOut);
 const precache = [
-  "/", "/manifest.webmanifest", "/icon.svg", "/icon-192.png", mainURL, indexURL,
+  "/", "/manifest.webmanifest", "/icon.svg", "/icon-192.png", mainURL, indexURL, coreURL,
   ...[...mainImports].map((out) => `/${path.relative(DIST, path.resolve(HERE, out))}`),
 ];
 // What the service worker fetches in the background once the app is idle, so that every

@@ -1,8 +1,9 @@
 // The service catalog, as built with this version of the app (the same files the API
 // serves): the index for listing and search, one file per service for its page and form.
-import { INDEX_URL } from "build-info";
+import { CORE_URL, INDEX_URL } from "build-info";
 
 let index = null;
+let core = null;
 const services = new Map();
 
 async function getJSON(url) {
@@ -20,9 +21,23 @@ export async function loadIndex() {
   return index;
 }
 
+/**
+ * What a form's page needs of the catalog: the categories and, for each service, its id,
+ * version, category, agency, title, channels and the URLs of its file and form check (the
+ * index has all of it too, and is used when it is already here).
+ */
+export async function loadCore() {
+  if (index) return index;
+  core ||= getJSON(CORE_URL).catch((error) => {
+    core = null;
+    throw error;
+  });
+  return core;
+}
+
 /** One service in full (documents, fees, sla, sources, form). */
 export async function loadService(id) {
-  const { services: summaries } = await loadIndex();
+  const { services: summaries } = await loadCore();
   const summary = summaries.find((entry) => entry.id === id);
   if (!summary) return null;
   if (!services.has(id)) {

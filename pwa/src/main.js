@@ -1,6 +1,6 @@
 // The app: routes, navigation, language, the outbox's senders and the update notice.
 import { formatMoment } from "./bangla.js";
-import { loadIndex, loadService, search } from "./catalog.js";
+import { loadCore, loadIndex, loadService, search } from "./catalog.js";
 import { TRACK_MESSAGES } from "build-track-messages";
 import { digits, fieldSentence, lang, setLang, t, table, pick } from "./i18n.js";
 import { askToSync, flush, entryFor, onChange } from "./outbox.js";
@@ -31,7 +31,7 @@ const WARM_AFTER_MS = 10000; // the offline set is fetched this long after the p
  */
 async function offlineShare() {
   if (state.offline) return state.offline;
-  const catalog = await loadIndex().catch(() => null);
+  const catalog = await loadCore().catch(() => null);
   if (!catalog || typeof caches === "undefined") return { services: 0, total: 0 };
   // all at once: one by one, fifty services' lookups kept the offline notice away for a second
   const kept = await Promise.all(catalog.services.map(async (entry) => {
@@ -190,7 +190,7 @@ async function formRoute(id) {
   const loading = Promise.all([loadService(id), import("./views/form.js")]).finally(() => { ready = true; });
   // the form's heading at once, from the index the page already has, while its fields and
   // code come (a slow phone sees where it is; the form then fills in below it)
-  const summary = (await loadIndex()).services.find((entry) => entry.id === id);
+  const summary = (await loadCore()).services.find((entry) => entry.id === id);
   if (summary && !ready) {
     mount(main, formFrame(summary));
     delete main.dataset.prerendered;
