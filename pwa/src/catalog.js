@@ -27,12 +27,11 @@ export async function loadIndex() {
  * index has all of it too, and is used when it is already here).
  */
 export async function loadCore() {
-  if (index) return index;
-  core ||= getJSON(CORE_URL).catch((error) => {
+  const fetchCore = () => (core ||= getJSON(CORE_URL).catch((error) => {
     core = null;
     throw error;
-  });
-  return core;
+  }));
+  return index ? index.catch(fetchCore) : fetchCore();
 }
 
 /** One service in full (documents, fees, sla, sources, form). */
