@@ -188,8 +188,8 @@ function clock(iso) {
 async function formRoute(id) {
   let ready = false;
   const loading = Promise.all([loadService(id), import("./views/form.js")]).finally(() => { ready = true; });
-  // the form's heading at once, from the index the page already has, while its fields and
-  // code come (a slow phone sees where it is; the form then fills in below it)
+  // the form's heading at once, from the catalog's core (a few KB, preloaded by the shell),
+  // while its fields and code come (a slow phone sees where it is; the form fills in below it)
   const summary = (await loadCore()).services.find((entry) => entry.id === id);
   if (summary && !ready) {
     mount(main, formFrame(summary));

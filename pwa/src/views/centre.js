@@ -598,12 +598,15 @@ async function submitItem(body) {
   Object.assign(item, { body: { ...body, ...assisted }, state: "waiting", error: null, submitted_at: new Date().toISOString(), fee_poisha: fee });
   await queue.put(item);
   await outbox.put({ key: item.key, body: item.body, title: service.title, created_at: item.submitted_at, state: "pending", attempts: 0, centre: item.id });
-  askToSync(); // sent by the service worker when the connection returns, even if the tab is closed
   if (online()) {
     await sendWaiting(item.key);
     const now = await queue.get(item.id);
-    if (now?.state === "waiting") say(t("centre.queued"), "warn");
+    if (now?.state === "waiting") {
+      askToSync(); // the service worker sends it when the connection returns, tab open or not
+      say(t("centre.queued"), "warn");
+    }
   } else {
+    askToSync();
     say(t("centre.queued"), "warn");
     await refreshAfterSync();
     state.changed();
