@@ -18,6 +18,7 @@ from chalicelib.workers.dispatch import worker_routes
 from chalicelib.workers.notifications import notification_routes
 from chalicelib.workers.outbox import outbox_routes
 from chalicelib.workers.sla import sla_routes
+from chalicelib.workers.stats import stats_job_routes
 
 # Powertools writes the logs; Chalice's own handler would print every line twice.
 app = Chalice(app_name="nagorik", configure_logs=False)
@@ -40,4 +41,5 @@ app.register_blueprint(worker_routes)
 app.register_blueprint(outbox_routes)
 app.register_blueprint(notification_routes)
 app.register_blueprint(sla_routes)
+app.register_blueprint(stats_job_routes)
 add_preflight_routes(app)  # last: one beside every route

@@ -281,10 +281,10 @@ class FakeCentres:
         return CentrePage(page, page[-1].id if len(found) > limit else None)
 
 
-from collections.abc import Mapping, Sequence  # noqa: E402
+from collections.abc import Sequence  # noqa: E402
 from datetime import date  # noqa: E402
 
-from chalicelib.domain.stats import Summary  # noqa: E402
+from chalicelib.domain.stats import Summary, Tally  # noqa: E402
 
 
 class FakeCounters:
@@ -294,12 +294,12 @@ class FakeCounters:
 
     def __init__(self) -> None:
         self.counts: dict[tuple[date, str], int] = {}
-        self.kept: dict[tuple[date, str], dict[str, int]] = {}
-        self.live: dict[tuple[date, str], tuple[dict[str, int], datetime]] = {}
+        self.kept: dict[tuple[date, str], Tally] = {}
+        self.live: dict[tuple[date, str], tuple[Tally, datetime]] = {}
         self.overdue_rows: dict[str, int] = {}
         self.row_reads: list[tuple[date, str]] = []
         self.summary_reads = 0
-        self.race: dict[tuple[date, str], dict[str, int]] = {}
+        self.race: dict[tuple[date, str], Tally] = {}
 
     def add(self, day: date, scope: str, increment: int = 1) -> None:
         self.counts[day, scope] = self.counts.get((day, scope), 0) + increment
@@ -311,23 +311,23 @@ class FakeCounters:
 
     def summaries(self, wanted: Sequence[tuple[date, str]]) -> dict[tuple[date, str], Summary]:
         self.summary_reads += 1
-        found = {key: Summary(dict(self.kept[key])) for key in wanted if key in self.kept}
-        found.update({key: Summary(dict(counts), at) for key in wanted
+        found = {key: Summary(self.kept[key]) for key in wanted if key in self.kept}
+        found.update({key: Summary(counts, at) for key in wanted
                       if key in self.live and key not in found
                       for counts, at in [self.live[key]]})
         return found
 
-    def keep_summary(self, day: date, family: str, counts: Mapping[str, int]) -> dict[str, int]:
+    def keep_summary(self, day: date, family: str, counts: Tally) -> Tally:
         if (day, family) in self.race:
             self.kept.setdefault((day, family), self.race.pop((day, family)))
-        self.kept.setdefault((day, family), dict(counts))
+        self.kept.setdefault((day, family), counts)
         self.live.pop((day, family), None)
-        return dict(self.kept[day, family])
+        return self.kept[day, family]
 
-    def keep_live_summary(self, day: date, family: str, counts: Mapping[str, int],
+    def keep_live_summary(self, day: date, family: str, counts: Tally,
                           counted_at: datetime) -> None:
         if (day, family) not in self.kept:
-            self.live[day, family] = (dict(counts), counted_at)
+            self.live[day, family] = (counts, counted_at)
 
     def overdue(self) -> list[tuple[str, int]]:
         return sorted(self.overdue_rows.items())

@@ -8,26 +8,28 @@ credentials and no network.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date, datetime
-from functools import cache, partial
-from typing import Any
+from functools import cache, cached_property, partial
+from typing import TYPE_CHECKING, Any
 
 from . import geo, parameters
 from .catalog_files import load_catalog, load_meta
 from .domain.applications import Applications, utc_now
-from .domain.auth import AuthPolicy, Limits, SignIn
 from .domain.catalog import Catalog, Service
-from .domain.centres import Centres
 from .domain.errors import FieldProblem, ServiceUnavailable
-from .domain.ledger import Ledger
 from .domain.messages import Text
-from .domain.outbox import OutboxForwarder
-from .domain.receipts import Receipts
-from .domain.stats import Names, Stats
 from .observability import logger
 from .settings import PEPPER_PARAMETER, RECEIPT_KEY_PARAMETER, Settings, get_settings
 from .validation import FormValidator, QuickCheck, load_quick_check
+
+if TYPE_CHECKING:  # built on first use (below): a submit's cold start imports none of them
+    from .domain.auth import Limits, SignIn
+    from .domain.centres import Centres
+    from .domain.ledger import Ledger
+    from .domain.outbox import OutboxForwarder
+    from .domain.receipts import Receipts
+    from .domain.stats import Names, Stats
+    from .messaging import SqsQueues
 
 
 class SchemaValidation:
@@ -92,27 +94,115 @@ def holidays_or_none(settings: Settings) -> frozenset[date]:
         return frozenset()
 
 
-@dataclass(frozen=True)
 class Runtime:
-    """Everything a handler needs."""
+    """Everything a handler needs, each use-case built on its first use and kept for the
+    process: a Lambda that only takes submissions never builds the sign-in, the stats or
+    the centres, nor imports their modules."""
 
-    settings: Settings
-    catalog: Catalog
-    validation: SchemaValidation
-    applications: Applications
-    outbox: OutboxForwarder
-    sign_in: SignIn
-    limits: Limits
-    clock: Callable[[], datetime]
-    stats: Stats
-    centres: Centres
-    ledger: Ledger
-    receipts: Receipts
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.clock: Callable[[], datetime] = utc_now
+
+    @cached_property
+    def catalog(self) -> Catalog:
+        return load_catalog(self.settings.schemas_dir)
+
+    @cached_property
+    def validation(self) -> SchemaValidation:
+        return SchemaValidation(self.settings)
+
+    @cached_property
+    def queues(self) -> SqsQueues:
+        from .messaging import SqsQueues
+
+        return SqsQueues(self.settings)
+
+    @cached_property
+    def applications(self) -> Applications:
+        from .store.applications import DynamoApplicationStore
+
+        return Applications(
+            catalog=self.catalog,
+            store=DynamoApplicationStore(),
+            validation=self.validation,
+            district_of=geo.district_of,
+            holidays=partial(holidays_or_none, self.settings),
+            claim_seconds=self.settings.idempotency_ttl_seconds,
+            consent_check=self._check_consent,
+        )
+
+    def _check_consent(self, challenge_id: str, code: str, phone: str) -> None:
+        """Use up the consent code sent to ``phone`` (``SignIn.check_code``, same limits)."""
+        self.sign_in.check_code(challenge_id, code, purpose="consent", phone=phone)
+
+    @cached_property
+    def outbox(self) -> OutboxForwarder:
+        from .domain.outbox import OutboxForwarder
+        from .store.outbox import DynamoOutboxStore
+
+        return OutboxForwarder(store=DynamoOutboxStore(), queues=self.queues, clock=utc_now)
+
+    @cached_property
+    def limits(self) -> Limits:
+        from .store.auth import DynamoLimits
+
+        return DynamoLimits()
+
+    @cached_property
+    def sign_in(self) -> SignIn:
+        from .domain.auth import AuthPolicy, SignIn
+        from .passwords import Argon2Passwords
+        from .store.auth import DynamoChallenges, DynamoSessions, DynamoStaff
+        from .tokens import tokens
+
+        settings = self.settings
+        return SignIn(
+            challenges=DynamoChallenges(), limits=self.limits, sessions=DynamoSessions(),
+            staff=DynamoStaff(), tokens=tokens(), passwords=Argon2Passwords(),
+            sender=self.queues, pepper=partial(pepper, settings), clock=utc_now,
+            policy=AuthPolicy(sends_per_address_per_hour=settings.code_sends_per_address,
+                              resend_seconds=settings.code_resend_seconds),
+        )
+
+    @cached_property
+    def stats(self) -> Stats:
+        from .domain.stats import Stats, layout
+        from .store.stats import DynamoCounters
+
+        catalog = self.catalog
+        return Stats(counters=DynamoCounters(), queues=self.queues, names=names(catalog),
+                     clock=utc_now,
+                     layout=layout((int(key) for key in geo.level_areas("district")),
+                                   ((entry.id, entry.agency)
+                                    for entry in catalog.entries.values())))
+
+    @cached_property
+    def centres(self) -> Centres:
+        from .domain.centres import Centres
+        from .store.centres import DynamoCentres
+
+        return Centres(store=DynamoCentres(), check_area=geo.check_address)
+
+    @cached_property
+    def ledger(self) -> Ledger:
+        from .domain.ledger import Ledger
+        from .store.ledger import DynamoLedger
+
+        return Ledger(store=DynamoLedger(), clock=utc_now,
+                      centre_exists=lambda centre_id: self.centres.store.get(centre_id)
+                      is not None)
+
+    @cached_property
+    def receipts(self) -> Receipts:
+        from .domain.receipts import Receipts
+
+        return Receipts(key=partial(receipt_key, self.settings), find=self.applications.store.get)
 
 
 def names(catalog: Catalog) -> Names:
     """How the ops figures name districts, services and agencies."""
     from .agencies.registry import agency_ids
+    from .domain.stats import Names
 
     def district(key: str) -> Text | None:
         area = geo.find("district", str(int(key))) if key.isdigit() else None
@@ -144,55 +234,14 @@ def receipt_key(settings: Settings) -> bytes:
     return str(value).encode()
 
 
-def consent_check(sign_in: SignIn, challenge_id: str, code: str, phone: str) -> None:
-    """Use up the consent code sent to ``phone`` (``SignIn.check_code``, same limits)."""
-    sign_in.check_code(challenge_id, code, purpose="consent", phone=phone)
-
-
 @cache
 def runtime() -> Runtime:
-    """The process's runtime, built on first use."""
-    from .messaging import SqsQueues
-    from .passwords import Argon2Passwords
+    """The process's runtime (its use-cases are built as they are first used)."""
     from .store import models
-    from .store.applications import DynamoApplicationStore
-    from .store.auth import DynamoChallenges, DynamoLimits, DynamoSessions, DynamoStaff
-    from .store.centres import DynamoCentres
-    from .store.ledger import DynamoLedger
-    from .store.outbox import DynamoOutboxStore
-    from .store.stats import DynamoCounters
-    from .tokens import tokens
 
     settings = get_settings()
     models.bind(settings)
-    catalog = load_catalog(settings.schemas_dir)
-    validation = SchemaValidation(settings)
-    queues = SqsQueues(settings)
-    outbox = OutboxForwarder(store=DynamoOutboxStore(), queues=queues, clock=utc_now)
-    limits = DynamoLimits()
-    sign_in = SignIn(
-        challenges=DynamoChallenges(), limits=limits, sessions=DynamoSessions(),
-        staff=DynamoStaff(), tokens=tokens(), passwords=Argon2Passwords(), sender=queues,
-        pepper=partial(pepper, settings), clock=utc_now,
-        policy=AuthPolicy(sends_per_address_per_hour=settings.code_sends_per_address,
-                          resend_seconds=settings.code_resend_seconds),
-    )
-    applications = Applications(
-        catalog=catalog,
-        store=DynamoApplicationStore(),
-        validation=validation,
-        district_of=geo.district_of,
-        holidays=partial(holidays_or_none, settings),
-        claim_seconds=settings.idempotency_ttl_seconds,
-        consent_check=partial(consent_check, sign_in),
-    )
-    stats = Stats(counters=DynamoCounters(), queues=queues, names=names(catalog), clock=utc_now)
-    centres = Centres(store=DynamoCentres(), check_area=geo.check_address)
-    ledger = Ledger(store=DynamoLedger(), clock=utc_now,
-                    centre_exists=lambda centre_id: centres.store.get(centre_id) is not None)
-    receipts = Receipts(key=partial(receipt_key, settings), find=applications.store.get)
-    return Runtime(settings, catalog, validation, applications, outbox, sign_in, limits,
-                   utc_now, stats, centres, ledger, receipts)
+    return Runtime(settings)
 
 
 def reset_runtime() -> None:

@@ -8,7 +8,8 @@ summed per row over the whole batch and written once per row: reading the rows f
 and putting the sums makes 100,000 applications take minutes rather than hours, and is
 safe only while nothing else writes those counters, so ``seed`` is for demo and bench
 stages and refuses ``prod``. It is the one writer of past days' counters, so it then
-forgets those days' summaries (``domain.stats``): the next read makes them again.
+forgets those days' summaries (``domain.stats``) and makes them again from the rows, so
+that no reader of the dashboard has to.
 Seeded applications have no outbox record: no agency and no citizen ever hears of them.
 Each is marked as demo data (``actor`` ``seed``).
 """
@@ -48,6 +49,7 @@ class Seeded:
 
     applications: int
     counter_rows: int
+    days: tuple[str, ...] = ()  # the Dhaka days written, oldest first
 
 
 def demo_application(rng: random.Random, now: datetime, days: int, services: list[Any], *,
@@ -129,7 +131,19 @@ def seed(count: int, *, days: int, rng: random.Random,
             for scope, value in rows.items():
                 writer.save(CounterModel(day=day, scope=scope, total=before.get(scope, 0) + value))
     DynamoCounters.forget_summaries(sorted(by_day))
-    return Seeded(written, len(totals))
+    return Seeded(written, len(totals), tuple(sorted(by_day)))
+
+
+def summarise(days: Iterable[str], progress: Callable[[int], None] = lambda n: None) -> None:
+    """Make the summaries of the days written (``Stats.count``), a day at a time."""
+    from datetime import date
+
+    from chalicelib.runtime import runtime
+
+    stats = runtime().stats
+    for day in days:
+        stats.count([date.fromisoformat(day)])
+        progress(1)
 
 
 @click.command("seed")
@@ -152,5 +166,8 @@ def seed_command(settings: Any, count: int, days: int, random_seed: int | None) 
     with click.progressbar(length=count, label=f"seeding {settings.stage}",
                            show_pos=True) as bar:
         done = seed(count, days=days, rng=rng, progress=bar.update)
+    with click.progressbar(length=len(done.days), label="summarising the days written",
+                           show_pos=True) as bar:
+        summarise(done.days, progress=bar.update)
     click.echo(f"wrote {done.applications} applications over {days} day(s) and "
                f"{done.counter_rows} counter rows")

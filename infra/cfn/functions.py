@@ -134,6 +134,9 @@ ACCESS: dict[str, Access] = {
         tables={"applications": ("read", "write"), "counters": ("read", "write")},
         parameters=("holidays",),
     ),
+    # The ops figures' minute job: reads the counter rows of the days not yet finished,
+    # keeps their live summaries and the finished days' own (PutItem on a condition).
+    "count_stats": Access(tables={"counters": ("read", "write")}),
     # The outbox stream's handler: reads each new record, sends it, marks it forwarded.
     "forward_outbox": Access(
         tables={"outbox": ("forward",)},

@@ -36,6 +36,14 @@ def test_seed_writes_applications_whose_counts_the_stats_show(nagorik) -> None:
     assert report["totals"]["submitted"] == 120
     assert sum(group["total"] for group in report["groups"]["district"]) == 120
     assert len(report["groups"]["district"]) > 10
+    # AND the seed made the summaries of the days it wrote, so no reader has to
+    from chalicelib.store.models import CounterSummaryModel
+
+    for days_ago in range(4):
+        day = (today - timedelta(days=days_ago)).isoformat()
+        kept = {item.scope.split("#")[1] for item in CounterSummaryModel.query(
+            day, CounterSummaryModel.scope.startswith("summary#"))}
+        assert {"area", "service"} <= kept, day
     # AND as tables, by district, with the queues
     table = nagorik("stats", "--from", start, "--to", today.isoformat(), "--by", "district")
     assert table.exit_code == 0

@@ -21,7 +21,7 @@ from chalicelib.domain.bangla import DHAKA, dhaka_date
 from chalicelib.domain.errors import ConcurrentUpdate
 from chalicelib.domain.lifecycle import Application, Channel, Status
 from chalicelib.domain.ports import Claim
-from chalicelib.domain.stats import LIVE_FOR, OVERDUE_DAY, Stats, Summary, overdue_scope
+from chalicelib.domain.stats import LIVE_FOR, OVERDUE_DAY, Stats, Summary, overdue_scope, tally
 from chalicelib.store.applications import DynamoApplicationStore
 from chalicelib.store.models import ApplicationModel, CounterModel, CounterSummaryModel
 from tests.helpers import get_json
@@ -251,7 +251,7 @@ def stats_at(clock: list[datetime]) -> Any:
 
     current = runtime().stats
     return Stats(counters=DynamoCounters(), queues=current.queues, names=current.names,
-                 clock=lambda: clock[0])
+                 clock=lambda: clock[0], layout=current.layout)
 
 
 def figures(stats: Any, start: date, end: date) -> dict[str, Any]:
@@ -366,8 +366,8 @@ def test_a_summary_too_big_for_one_item_is_kept_in_parts(aws) -> None:
     from chalicelib.store.stats import PART_BYTES, DynamoCounters
 
     # GIVEN a day whose centres' counts compress to more than one item holds
-    counts = {f"centre#{secrets.token_hex(12)}#channel#assisted#status#submitted": number
-              for number in range(40_000)}
+    counts = tally({f"centre#{secrets.token_hex(12)}#channel#assisted#status#submitted":
+                    number for number in range(40_000)})
     counters = DynamoCounters()
     day = EVENING.date()
     # WHEN it is kept and read back
@@ -380,25 +380,38 @@ def test_a_summary_too_big_for_one_item_is_kept_in_parts(aws) -> None:
         (day, "centre"): Summary(counts)}
 
 
-def test_the_hourly_sla_job_keeps_yesterdays_summaries(client, aws, monkeypatch) -> None:
+def test_the_minute_job_keeps_todays_live_and_yesterdays_own_summaries(client, aws,
+                                                                       monkeypatch) -> None:
     from chalicelib.runtime import runtime
 
     store = DynamoApplicationStore()
     now = datetime(2026, 11, 21, 9, 0, tzinfo=DHAKA)
-    # GIVEN applications moved on the evening of D, and it is the next morning
-    made = []
+    # GIVEN applications moved on the evening of D and this morning, D + 1
+    made, today = [], []
     for number, kind in enumerate(KINDS):
         application = make(store, kind, EVENING + timedelta(minutes=number))
         move(store, application, Status.QUEUED, EVENING + timedelta(minutes=number))
         made.append(application.tracking_id)
+        today.append(make(store, kind, now - timedelta(minutes=number)).tracking_id)
     monkeypatch.setattr(runtime().stats, "clock", lambda: now)
-    assert kept_summaries(EVENING.date()) == []
-    # WHEN the scheduled SLA job runs (as EventBridge calls it)
-    client.lambda_.invoke("mark_overdue", client.events.generate_cw_event(
+    assert kept_summaries(EVENING.date()) == kept_summaries(now.date(), live=True) == []
+    # WHEN the scheduled job runs (as EventBridge calls it)
+    answer = client.lambda_.invoke("count_stats", client.events.generate_cw_event(
         source="aws.events", detail_type="Scheduled Event", detail={}, resources=[]))
-    # THEN D's own summaries are kept, every family, before any reader asked for them
-    assert kept_summaries(EVENING.date()) == ["summary#area#00", "summary#centre#00",
-                                              "summary#consent#00", "summary#service#00"]
-    # AND they are the true counts
-    assert_true_counts(figures(stats_at([now]), EVENING.date(), EVENING.date()), made,
+    assert answer.payload == {"counted": [now.date().isoformat()],
+                              "summarised": [EVENING.date().isoformat(),
+                                             (EVENING.date() - timedelta(days=1)).isoformat()]}
+    # THEN D's own summaries are kept, every family, and D + 1's live ones, before any
+    # reader asked for them
+    every = ["summary#area#00", "summary#centre#00", "summary#consent#00",
+             "summary#service#00"]
+    assert kept_summaries(EVENING.date()) == kept_summaries(now.date(), live=True) == every
+    # AND a reader then reads no row, and finds the true counts
+    stats = stats_at([now + timedelta(seconds=50)])
+    rows = []
+    original = stats.counters.rows
+    monkeypatch.setattr(stats.counters, "rows", lambda *job: rows.append(job) or original(*job))
+    assert_true_counts(figures(stats, EVENING.date(), EVENING.date()), made,
                        EVENING.date(), EVENING.date())
+    assert_true_counts(figures(stats, now.date(), now.date()), today, now.date(), now.date())
+    assert rows == []

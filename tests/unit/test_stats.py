@@ -15,14 +15,20 @@ from chalicelib.domain.access import Principal, Role
 from chalicelib.domain.bangla import DHAKA, dhaka_date
 from chalicelib.domain.lifecycle import Application, Channel, Status
 from chalicelib.domain.stats import (
+    DEPTHS_FOR,
+    LIVE_COUNT_EVERY,
     LIVE_FOR,
     SUMMARY_AFTER,
     Names,
     QueueDepth,
     Stats,
+    Tally,
+    add_up,
     finished,
+    layout,
     scopes_for,
     summarise,
+    tally,
 )
 from tests.fakes import FakeCounters
 
@@ -169,11 +175,11 @@ def test_readers_racing_to_keep_a_summary_answer_with_the_one_kept(world: World)
     yesterday = dhaka_date(NOW) - timedelta(days=1)
     # GIVEN another reader keeps yesterday's summary while this one reads the rows
     raced = {"area#33#channel#self#status#submitted": 5}
-    world.counters.race[yesterday, "area"] = raced
+    world.counters.race[yesterday, "area"] = tally(raced)
     # WHEN this reader reads THEN it answers with the kept summary, as the other does
     stats = world.report(yesterday, yesterday)
     assert by_district(stats) == Counter({("33", "submitted"): 5})
-    assert world.counters.kept[yesterday, "area"] == raced
+    assert world.counters.kept[yesterday, "area"].counts() == raced
 
 
 def test_a_range_of_finished_days_is_one_batch_read(world: World) -> None:
@@ -252,19 +258,112 @@ class CountedDepths:
         return [QueueDepth(agency_id, self.waiting, 0, 0) for agency_id in agency_ids]
 
 
-def test_queue_depths_are_read_at_most_once_every_live_for(world: World) -> None:
+def test_queue_depths_are_read_at_most_once_every_depths_for(world: World) -> None:
     depths = CountedDepths()
     stats = Stats(counters=world.counters, queues=depths, clock=lambda: world.now,
                   names=Names(district=lambda key: None, service=lambda key: None,
                               agency=lambda key: None, agencies=lambda: ["police"]))
     today = dhaka_date(NOW).isoformat()
     first = stats.report(OPS, today, today, "district")
-    # GIVEN the queue grows WHEN ops read again within LIVE_FOR THEN the depths are as read
+    # GIVEN the queue grows WHEN ops read again within DEPTHS_FOR THEN the depths are as read
     depths.waiting = 9
-    world.now += LIVE_FOR - timedelta(seconds=1)
+    world.now += DEPTHS_FOR - timedelta(seconds=1)
     assert stats.report(OPS, today, today, "district")["queues"] == first["queues"]
     assert depths.asked == 1
-    # AND once LIVE_FOR has passed they are read again
+    # AND once DEPTHS_FOR has passed they are read again
     world.now += timedelta(seconds=1)
     assert stats.report(OPS, today, today, "district")["queues"][0]["waiting"] == 9
     assert depths.asked == 2
+
+
+LAYOUT = layout(range(1, 65), [("online-gd-lost-item", "police"), ("nid-correction", "ec")])
+
+
+def laid_out(world: World) -> Stats:
+    return Stats(counters=world.counters, queues=None,  # type: ignore[arg-type]
+                 names=NAMES, clock=lambda: world.now, layout=LAYOUT)
+
+
+def test_the_minute_job_counts_today_so_that_readers_never_count_rows(world: World) -> None:
+    stats = laid_out(world)
+    today = dhaka_date(NOW)
+    start = today - timedelta(days=4)
+    stats.summarise_finished(days_back=4)
+    world.counters.row_reads.clear()
+    # WHEN the job counts today, and keeps counting it every LIVE_COUNT_EVERY
+    assert stats.count_live() == [today]
+    assert sorted(world.counters.row_reads) == [
+        (today, family) for family in ("area", "centre", "consent", "service")]
+    for minute in range(5):
+        world.counters.row_reads.clear()
+        # THEN every read in between reads no row, and is the true counts as counted
+        for second in (0, 20, 40, 59):
+            world.now = NOW + minute * LIVE_COUNT_EVERY + timedelta(seconds=second)
+            figures = stats.report(OPS, start.isoformat(), today.isoformat(),
+                                   "district,service,centre", queues=False)
+            assert by_district(figures) == world.expected(start, today)
+            assert figures["counted_at"] == (NOW + minute * LIVE_COUNT_EVERY).isoformat()
+        assert world.counters.row_reads == []
+        # AND a move made meanwhile shows once the job has counted again
+        world.apply(9, world.now, (Status.QUEUED,))
+        world.now = NOW + (minute + 1) * LIVE_COUNT_EVERY
+        stats.count_live()
+    figures = stats.report(OPS, start.isoformat(), today.isoformat(), "district",
+                           queues=False)
+    assert by_district(figures) == world.expected(start, today)
+    assert by_district(figures)["09", "queued"] == 5
+
+
+def test_a_reader_counts_the_rows_itself_once_the_job_has_stopped(world: World) -> None:
+    stats = laid_out(world)
+    today = dhaka_date(NOW)
+    stats.count_live()
+    world.apply(12, NOW)
+    world.counters.row_reads.clear()
+    world.now += LIVE_FOR
+    figures = stats.report(OPS, today.isoformat(), today.isoformat(), "district",
+                           queues=False)
+    assert {day for day, _ in world.counters.row_reads} == {today}
+    assert by_district(figures)["12", "submitted"] == 1
+    assert LIVE_FOR > LIVE_COUNT_EVERY  # so that while the job runs, no reader counts
+
+
+def test_a_laid_out_tally_has_the_same_shape_whatever_was_counted(world: World) -> None:
+    few = tally({"area#01#channel#self#status#submitted": 1}, LAYOUT["area"])
+    many = tally(summarise(world.counters.rows(dhaka_date(NOW), "area")), LAYOUT["area"])
+    none = tally({}, LAYOUT["area"])
+    assert few.keys == many.keys == none.keys == LAYOUT["area"]
+    assert len(few.values) == len(many.values) == len(none.values) == 64 * 2 * len(Status)
+    # AND adding days is column by column, and gives what the counts add up to
+    total = add_up([few, many, none])
+    assert total.keys == LAYOUT["area"]
+    expected = Counter(few.counts()) + Counter(many.counts())
+    assert total.counts() == dict(expected)
+
+
+def test_a_tally_groups_by_any_dimension_of_its_keys() -> None:
+    counts = {"service#online-gd-lost-item#agency#police#status#submitted": 4,
+              "service#online-gd-lost-item#agency#police#status#approved": 1,
+              "service#nid-correction#agency#ec#status#submitted": 2,
+              "service#passport#agency#dip#status#submitted": 3}  # off the layout
+    found = tally(counts, LAYOUT["service"])
+    assert found.keys[:2] == LAYOUT["service"]  # the layout's keys first, then the rest
+    assert found.counts() == counts
+    assert found.by_column()["submitted"] == 9
+    assert found.group("agency")["police"] == {**dict.fromkeys(found.columns, 0),
+                                               "submitted": 4, "approved": 1}
+    assert set(found.group("service")) == {"online-gd-lost-item", "nid-correction",
+                                           "passport"}
+    # AND tallies of other shapes (a layout changed, a family without one) add up cell by cell
+    other = tally({"service#passport#agency#dip#status#submitted": 1})
+    assert add_up([found, other]).counts()[
+        "service#passport#agency#dip#status#submitted"] == 4
+
+
+def test_a_family_without_statuses_is_one_column() -> None:
+    found = tally({"consent#no_code#centre#dc-1": 2, "consent#no_code#centre#dc-2": 1})
+    assert found.columns[-1] == ""
+    assert found.total() == 3
+    assert found.group("centre") == {"dc-1": {**dict.fromkeys(found.columns, 0), "": 2},
+                                     "dc-2": {**dict.fromkeys(found.columns, 0), "": 1}}
+    assert add_up([]) == Tally()

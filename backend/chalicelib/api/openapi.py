@@ -190,7 +190,7 @@ STATS_SCHEMAS: dict[str, dict[str, Any]] = {
             "generated_at": {"type": "string", "format": "date-time"},
             "counted_at": {"type": "string", "format": "date-time",
                            "description": "When the oldest of these counts was counted "
-                                          "(a day not yet over is counted at most every 30 s)"},
+                                          "(a day not yet over is counted every minute)"},
             "totals": COUNTS,
             "trend": {"type": "array", "items": {
                 "type": "object", "required": ["date", "submitted"],

@@ -23,14 +23,22 @@ same at 1 k applications as at millions. Summaries never go stale: every move is
 on the Dhaka day of the clock reading that made it (``entry.at``, the request's or the
 worker's own ``clock()``, never a time sent by a client), so once a day has been over
 longer than any request or worker may take to commit (``SUMMARY_AFTER``) its rows no
-longer change. Today (and a day just over) is read live, one Query per family, bounded
-by the family's values x statuses x shards, at most once every ``LIVE_FOR``: what is
-read is kept as the day's *live* summary, with the time it was counted, and readers in
-the next ``LIVE_FOR`` take that instead (one batch read for the whole range), so a busy
-day's figures are that many seconds old at most and say when they were counted
-(``counted_at``). A finished day's own summary replaces its live one. ``nagorik seed``
-is the one writer of past days (demo stages only): it forgets the summaries of the days
-it writes.
+longer change. Today (and a day just over) is counted from its rows, one Query per
+family, bounded by the family's values x statuses x shards, by a job every
+``LIVE_COUNT_EVERY`` (``count_live``), not by a reader: what it counts is kept as the
+day's *live* summary, with the time it was counted, and readers take that (one batch
+read for the whole range), so today's figures are about a minute old at most and say
+when they were counted (``counted_at``). A reader counts the rows itself only when no
+live summary younger than ``LIVE_FOR`` is there (a new stage, or a job that has
+stopped). A finished day's own summary replaces its live one. ``nagorik seed`` is the
+one writer of past days (demo stages only): it makes the summaries of the days it
+writes again.
+
+A day's counts of one family are read and kept as a ``Tally``: a row per key (the scope
+without its status), a column per status. The two busy families are laid out on fixed
+keys (``layout``: every district and channel, every service of the catalog), zeros
+included, so a day's tally is the same size at 1 k applications as at millions and a
+range of days is added up column by column, never entry by entry.
 
 Overdue applications are a state, not a day's flow: the SLA job (the agencies' issue)
 writes ``overdue#agency#<agency>#service#<service>`` rows under ``OVERDUE_DAY``, each the
@@ -68,9 +76,13 @@ SUMMARY_AFTER = timedelta(minutes=20)
 OVERDUE_DAY = "current"  # the partition of counts that are a state, not a day's flow
 NO_CODE = "no_code"  # Application.consent: the citizen's consent was recorded without a code
 READ_THREADS = 8
-# How long the live summary of a day not yet finished answers before it is counted again
-# from the rows: the dashboard refreshes every 30 s, so each refresh counts at most once.
-LIVE_FOR = timedelta(seconds=30)
+# How often the job counts the days not yet finished from their rows (``count_live``), and
+# how long a live summary answers before a reader would count the rows itself: longer
+# than the job's period and its run, so that while it runs no reader counts.
+LIVE_COUNT_EVERY = timedelta(minutes=1)
+LIVE_FOR = LIVE_COUNT_EVERY + timedelta(seconds=30)
+# How long the queue depths read by a process answer (the dashboard refreshes every 30 s).
+DEPTHS_FOR = timedelta(seconds=30)
 
 
 def shard_of(application: Application) -> int:
@@ -78,13 +90,32 @@ def shard_of(application: Application) -> int:
     return int(application.tracking_id[-4:-1]) % SHARDS
 
 
+def area_key(district_id: int, channel: str) -> str:
+    """The ``area`` family's key (its rows' scope without status and shard)."""
+    return f"area#{district_id:02d}#channel#{channel}"
+
+
+def service_key(service_id: str, agency_id: str) -> str:
+    """The ``service`` family's key (its rows' scope without status and shard)."""
+    return f"service#{service_id}#agency#{agency_id}"
+
+
+def layout(district_ids: Iterable[int],
+           services: Iterable[tuple[str, str]]) -> dict[str, tuple[str, ...]]:
+    """The fixed keys of the busy families: every district with every channel, every
+    ``(service, agency)`` of the catalog (any other key counted is added after them)."""
+    return {"area": tuple(area_key(district, channel) for district in sorted(district_ids)
+                          for channel in CHANNELS),
+            "service": tuple(service_key(*pair) for pair in sorted(services))}
+
+
 def scopes_for(application: Application, status: Status) -> list[str]:
     """The counter rows a move of ``application`` into ``status`` adds one to."""
     shard = f"shard#{shard_of(application):02d}"
     channel = application.channel.value
     found = [
-        f"area#{application.district_id:02d}#channel#{channel}#status#{status.value}#{shard}",
-        f"service#{application.service_id}#agency#{application.agency_id}"
+        f"{area_key(application.district_id, channel)}#status#{status.value}#{shard}",
+        f"{service_key(application.service_id, application.agency_id)}"
         f"#status#{status.value}#{shard}",
     ]
     if application.centre_id:
@@ -146,12 +177,107 @@ def summarise(rows: Iterable[tuple[str, int]]) -> dict[str, int]:
     return found
 
 
+STATUS_ORDER = [status.value for status in Status]
+CHANNELS = (Channel.SELF.value, Channel.ASSISTED.value)
+STATUS_MARK = "#status#"
+
+
+@dataclass(frozen=True)
+class Tally:
+    """One family's counts (of a day, or added up over days) as a table: a row per key
+    (the scope without its status: ``area#01#channel#self``), a column per status
+    (``STATUS_ORDER``, then any other; ``""`` for a scope without one), row by row in
+    ``values``. Laid out on fixed keys it has the same shape whatever was counted."""
+
+    keys: tuple[str, ...] = ()
+    columns: tuple[str, ...] = ()
+    values: tuple[int, ...] = ()
+
+    def counts(self) -> dict[str, int]:
+        """The non-zero counts by shard-free scope (what ``summarise`` gives)."""
+        width = len(self.columns)
+        return {f"{key}{STATUS_MARK}{column}" if column else key: value
+                for row, key in enumerate(self.keys)
+                for column, value in zip(self.columns, self.values[row * width:(row + 1) * width],
+                                         strict=True) if value}
+
+    def by_column(self) -> dict[str, int]:
+        """Each column's total (for the area family: every application by status)."""
+        width = len(self.columns)
+        return {column: sum(self.values[index::width]) for index, column in enumerate(self.columns)}
+
+    def total(self) -> int:
+        """Everything counted."""
+        return sum(self.values)
+
+    def group(self, dimension: str) -> dict[str, dict[str, int]]:
+        """The counts by the value of one dimension of the keys, then by column (the keys
+        without that dimension, and the rows of zeros, left out)."""
+        width = len(self.columns)
+        found: dict[str, list[int]] = {}
+        for row, key in enumerate(self.keys):
+            cells = self.values[row * width:(row + 1) * width]
+            dimensions = _dimensions_of(key) if any(cells) else None
+            value = dimensions.get(dimension) if dimensions else None
+            if value is None:
+                continue
+            into = found.setdefault(value, [0] * width)
+            for index, count in enumerate(cells):
+                into[index] += count
+        return {value: dict(zip(self.columns, counts, strict=True))
+                for value, counts in found.items()}
+
+
+EMPTY = Tally()
+
+
+def split_scope(scope: str) -> tuple[str, str]:
+    """A shard-free scope as its key and its status (``""`` when it has none)."""
+    key, mark, status = scope.partition(STATUS_MARK)
+    return (key, status) if mark else (scope, "")
+
+
+def tally(counts: Mapping[str, int], keys: Sequence[str] = ()) -> Tally:
+    """A family's shard-free counts as a ``Tally`` on ``keys`` (every one of them, zeros
+    included), then any other key counted, sorted."""
+    cells: dict[tuple[str, str], int] = {}
+    for scope, count in counts.items():
+        cell = split_scope(scope)
+        cells[cell] = cells.get(cell, 0) + int(count)
+    if not cells and not keys:
+        return EMPTY
+    rows = dict.fromkeys(keys)
+    rows.update(dict.fromkeys(sorted({key for key, _ in cells} - rows.keys())))
+    seen = {status for _, status in cells}
+    columns = (*STATUS_ORDER, *sorted(seen - set(STATUS_ORDER) - {""}),
+               *(("",) if "" in seen else ()))
+    return Tally(tuple(rows), columns,
+                 tuple(cells.get((key, column), 0) for key in rows for column in columns))
+
+
+def add_up(tallies: Iterable[Tally]) -> Tally:
+    """Tallies added together: column by column when they share their shape (a laid-out
+    family, day after day), else cell by cell."""
+    found = [item for item in tallies if item.keys]
+    if not found:
+        return EMPTY
+    first = found[0]
+    if all(item.keys == first.keys and item.columns == first.columns for item in found):
+        return Tally(first.keys, first.columns,
+                     tuple(map(sum, zip(*(item.values for item in found), strict=True))))
+    merged: dict[str, int] = {}
+    for item in found:
+        for scope, count in item.counts().items():
+            merged[scope] = merged.get(scope, 0) + count
+    return tally(merged, first.keys)
+
+
 @dataclass(frozen=True)
 class Summary:
     """A day's counts of one family, shards added up: a finished day's for good
     (``counted_at`` None), or a day's still going as they were at ``counted_at``."""
 
-    counts: dict[str, int]
+    counts: Tally
     counted_at: datetime | None = None
 
 
@@ -167,12 +293,12 @@ class Counters(Protocol):
         none kept yet), in as few reads as the store allows."""
         ...
 
-    def keep_summary(self, day: date, family: str, counts: Mapping[str, int]) -> dict[str, int]:
+    def keep_summary(self, day: date, family: str, counts: Tally) -> Tally:
         """Keep a finished day's summary unless one is kept already (a live one is
         replaced); the one kept (so readers racing to keep it all answer with the same)."""
         ...
 
-    def keep_live_summary(self, day: date, family: str, counts: Mapping[str, int],
+    def keep_live_summary(self, day: date, family: str, counts: Tally,
                           counted_at: datetime) -> None:
         """Keep what a day not yet finished counted at ``counted_at`` (over the one kept
         before: the latest count wins; never over a finished day's own summary)."""
@@ -267,8 +393,10 @@ class Names:
     agencies: Callable[[], list[str]]
 
 
-STATUS_ORDER = [status.value for status in Status]
-CHANNELS = (Channel.SELF.value, Channel.ASSISTED.value)
+def _by_status(area: Tally) -> dict[str, int]:
+    """Every status's total of the area family (which counts every application)."""
+    counts = area.by_column()
+    return {status: counts.get(status, 0) for status in STATUS_ORDER}
 
 
 def _name(text: Text | None) -> dict[str, str] | None:
@@ -279,11 +407,14 @@ class Stats:
     """The ops figures: counts over a range of days, queues, overdue, consents."""
 
     def __init__(self, *, counters: Counters, queues: QueueDepths, names: Names,
-                 clock: Callable[[], datetime]) -> None:
+                 clock: Callable[[], datetime],
+                 layout: Mapping[str, Sequence[str]] | None = None) -> None:
         self.counters = counters
         self.queues = queues
         self.names = names
         self.clock = clock
+        # The fixed keys of the busy families (``layout``); a family without is as counted.
+        self.layout = {family: tuple(keys) for family, keys in (layout or {}).items()}
         self._depths: tuple[datetime, list[QueueDepth]] | None = None
 
     def today(self) -> date:
@@ -300,24 +431,25 @@ class Stats:
         families = ["area", *sorted({FAMILY_OF[name] for name in query.by} - {"area"}),
                     "consent"]
         rows, counted_at = self._read(query.days, families)
+        added = {family: add_up(day.get(family, EMPTY) for day in rows.values())
+                 for family in families}
         return {
             "from": query.start.isoformat(), "to": query.end.isoformat(),
             "by": list(query.by),
             "generated_at": self.clock().isoformat(),
             "counted_at": counted_at.isoformat(),
-            "totals": self._totals(rows),
+            "totals": _by_status(added["area"]),
             "trend": self._trend(query.days, rows),
-            "groups": {name: self._groups(name, rows) for name in query.by},
+            "groups": {name: self._groups(name, added) for name in query.by},
             "queues": self._queues() if queues else [],
             "overdue": self._overdue(),
-            "consents_without_code": sum(
-                item.count for day in rows.values() for item in day.get("consent", [])),
+            "consents_without_code": added["consent"].total(),
         }
 
     def summarise_finished(self, days_back: int = 2) -> list[date]:
         """Keep the summaries of the last ``days_back`` days that are over for good and
-        have none yet (the hourly SLA job runs this, so that no reader after midnight has
-        to make them: one batch read when they are there); the days looked at."""
+        have none yet (so that no reader after midnight has to make them: one batch read
+        when they are there); the days looked at."""
         now = self.clock()
         days = [day for day in (self.today() - timedelta(days=n) for n in range(1, days_back + 1))
                 if finished(day, now)]
@@ -325,12 +457,28 @@ class Stats:
             self._read(days, list(FAMILIES))
         return days
 
-    def _read(self, days: list[date], families: list[str]
-              ) -> tuple[dict[date, dict[str, list[Count]]], datetime]:
+    def count_live(self) -> list[date]:
+        """Count the days not yet finished (today, and the day just over in its grace) from
+        their rows and keep their live summaries, whatever is kept (the job that runs this
+        every ``LIVE_COUNT_EVERY`` is why readers do not count); the days counted."""
+        now = self.clock()
+        days = [day for day in (self.today() - timedelta(days=1), self.today())
+                if not finished(day, now)]
+        self._read(days, list(FAMILIES), recount=True)
+        return days
+
+    def count(self, days: Iterable[date]) -> None:
+        """Make the summaries of these days where none is kept (for a writer of past days,
+        once it has forgotten theirs: ``nagorik seed``), so no reader has to."""
+        self._read(sorted(set(days)), list(FAMILIES))
+
+    def _read(self, days: list[date], families: list[str], *, recount: bool = False
+              ) -> tuple[dict[date, dict[str, Tally]], datetime]:
         """Every count of these families on these days, and when the oldest of them was
         counted: all the summaries kept in one batch read; a finished day's own summary
-        as it is, a live one while it is younger than ``LIVE_FOR``; the rest counted from
-        their rows (one Query per day and family, side by side) and kept."""
+        as it is, a live one while it is younger than ``LIVE_FOR`` (unless ``recount``);
+        the rest counted from their rows (one Query per day and family, side by side)
+        and kept."""
         now = self.clock()
         jobs = [(day, family) for day in days for family in families]
         kept = self.counters.summaries(jobs)
@@ -341,10 +489,11 @@ class Stats:
                 return False
             if finished(job[0], now):
                 return summary.counted_at is None
-            return summary.counted_at is not None and now - summary.counted_at < LIVE_FOR
+            return (not recount and summary.counted_at is not None
+                    and now - summary.counted_at < LIVE_FOR)
 
-        def read(job: tuple[date, str]) -> dict[str, int]:
-            counts = summarise(self.counters.rows(*job))
+        def read(job: tuple[date, str]) -> Tally:
+            counts = tally(summarise(self.counters.rows(*job)), self.layout.get(job[1], ()))
             if finished(job[0], now):
                 return self.counters.keep_summary(*job, counts)
             self.counters.keep_live_summary(*job, counts, now)
@@ -355,53 +504,32 @@ class Stats:
         with ThreadPoolExecutor(max_workers=READ_THREADS) as pool:
             fresh = {job: pool.submit(read, job) for job in jobs if job not in counts}
             counts.update({job: future.result() for job, future in fresh.items()})
-        result: dict[date, dict[str, list[Count]]] = {day: {} for day in days}
+        result: dict[date, dict[str, Tally]] = {day: {} for day in days}
         for (day, family), found in counts.items():
-            items = (parse_scope(scope, count) for scope, count in found.items())
-            result[day][family] = [item for item in items if item is not None]
+            result[day][family] = found
         return result, min([*counted, now])
 
     @staticmethod
-    def _totals(rows: dict[date, dict[str, list[Count]]]) -> dict[str, int]:
-        totals = dict.fromkeys(STATUS_ORDER, 0)
-        for day in rows.values():
-            for item in day.get("area", []):
-                status = item.dimensions.get("status", "")
-                if status in totals:
-                    totals[status] += item.count
-        return totals
-
-    @staticmethod
-    def _trend(days: list[date], rows: dict[date, dict[str, list[Count]]]) -> list[dict]:
+    def _trend(days: list[date], rows: dict[date, dict[str, Tally]]) -> list[dict]:
         trend = []
         for day in days:
-            counts = {"submitted": 0, "approved": 0, "rejected": 0}
-            for item in rows[day].get("area", []):
-                status = item.dimensions.get("status", "")
-                if status in counts:
-                    counts[status] += item.count
-            trend.append({"date": day.isoformat(), **counts})
+            counts = rows[day].get("area", EMPTY).by_column()
+            trend.append({"date": day.isoformat(),
+                          **{status: counts.get(status, 0)
+                             for status in ("submitted", "approved", "rejected")}})
         return trend
 
-    def _groups(self, name: str, rows: dict[date, dict[str, list[Count]]]) -> list[dict]:
-        family = FAMILY_OF[name]
-        found: dict[str, dict[str, int]] = {}
-        for day in rows.values():
-            for item in day.get(family, []):
-                key = item.dimensions.get(name)
-                status = item.dimensions.get("status", "")
-                if key is None or status not in STATUS_ORDER:
-                    continue
-                counts = found.setdefault(key, dict.fromkeys(STATUS_ORDER, 0))
-                counts[status] += item.count
-        if name == "channel":
-            for channel in CHANNELS:
-                found.setdefault(channel, dict.fromkeys(STATUS_ORDER, 0))
+    def _groups(self, name: str, added: Mapping[str, Tally]) -> list[dict]:
         if name == "status":
-            totals = self._totals(rows)
+            totals = _by_status(added["area"])
             return [{"key": status, "name": _name(Status(status).label),
                      "counts": {status: totals[status]}, "total": totals[status]}
                     for status in STATUS_ORDER]
+        found = {key: {status: counts.get(status, 0) for status in STATUS_ORDER}
+                 for key, counts in added[FAMILY_OF[name]].group(name).items()}
+        if name == "channel":
+            for channel in CHANNELS:
+                found.setdefault(channel, dict.fromkeys(STATUS_ORDER, 0))
         ordered = sorted(found.items(), key=lambda kv: (-kv[1]["submitted"], kv[0]))
         return [{"key": key, "name": self._named(name, key), "counts": counts,
                  "total": counts["submitted"]} for key, counts in ordered]
@@ -420,10 +548,10 @@ class Stats:
                 return None
 
     def _queues(self) -> list[dict[str, Any]]:
-        """Each agency's queue depths, as read at most ``LIVE_FOR`` ago by this process
+        """Each agency's queue depths, as read at most ``DEPTHS_FOR`` ago by this process
         (two SQS calls an agency: the dashboard's refresh every 30 s reads them once)."""
         now = self.clock()
-        if self._depths is None or not timedelta(0) <= now - self._depths[0] < LIVE_FOR:
+        if self._depths is None or not timedelta(0) <= now - self._depths[0] < DEPTHS_FOR:
             self._depths = (now, list(self.queues.depths(self.names.agencies())))
         return [{"agency_id": depth.agency_id, "name": _name(self.names.agency(depth.agency_id)),
                  "waiting": depth.waiting, "in_flight": depth.in_flight,

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import json
 import zlib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 
 from pynamodb.exceptions import PutError, PynamoDBException
 
 from ..domain.errors import ServiceUnavailable
-from ..domain.stats import OVERDUE_DAY, Summary
+from ..domain.stats import OVERDUE_DAY, Summary, Tally, tally
 from .models import CounterModel, CounterSummaryModel
 
 SUMMARY = "summary#"
@@ -28,21 +28,39 @@ def family_of(scope: str) -> str:
     return scope[len(SUMMARY):].rsplit("#", 1)[0]
 
 
-def encode(counts: Mapping[str, int]) -> list[bytes]:
-    """A summary's counts as the parts it is stored in (the same counts, the same bytes)."""
-    packed = zlib.compress(json.dumps(dict(sorted(counts.items())),
+def encode(counts: Tally) -> list[bytes]:
+    """A summary's tally as the parts it is stored in (the same tally, the same bytes):
+    its keys, columns and values, compressed."""
+    packed = zlib.compress(json.dumps({"keys": counts.keys, "columns": counts.columns,
+                                       "values": counts.values},
                                       separators=(",", ":")).encode(), 6)
     return [packed[start:start + PART_BYTES]
             for start in range(0, max(len(packed), 1), PART_BYTES)]
 
 
-def decode(parts: Sequence[bytes]) -> dict[str, int]:
-    """The counts of a summary from its parts, in order."""
-    return {scope: int(count) for scope, count in
-            json.loads(zlib.decompress(b"".join(parts))).items()}
+def decode(parts: Sequence[bytes]) -> Tally:
+    """The tally of a summary from its parts, in order (one kept before tallies, counts by
+    scope, read as the tally of those counts)."""
+    found = json.loads(zlib.decompress(b"".join(parts)))
+    if "values" not in found:
+        return tally({scope: int(count) for scope, count in found.items()})
+    return Tally(_interned(tuple(found["keys"])), _interned(tuple(found["columns"])),
+                 tuple(found["values"]))
 
 
-def _write_parts(day: date, family: str, counts: Mapping[str, int], counted_at: str | None) -> None:
+_SHAPES: dict[tuple[str, ...], tuple[str, ...]] = {}
+
+
+def _interned(keys: tuple[str, ...]) -> tuple[str, ...]:
+    """One tuple for every equal list of keys read, so tallies of one shape are added up
+    without comparing their keys one by one (a handful of shapes: one per family and
+    catalog)."""
+    if len(_SHAPES) > 256:  # noqa: PLR2004 (a bound, never reached by one stage)
+        _SHAPES.clear()
+    return _SHAPES.setdefault(keys, keys)
+
+
+def _write_parts(day: date, family: str, counts: Tally, counted_at: str | None) -> None:
     """Write a summary's parts, the first last, each on condition that no finished day's own
     summary is there (none, or a live one); a live summary (``counted_at``) guards every
     part, a finished one only the first (its other parts are the same bytes)."""
@@ -92,7 +110,7 @@ class DynamoCounters:
                     datetime.fromisoformat(item.counted_at) if item.counted_at else None)
         return found
 
-    def keep_summary(self, day: date, family: str, counts: Mapping[str, int]) -> dict[str, int]:
+    def keep_summary(self, day: date, family: str, counts: Tally) -> Tally:
         """Keep a summary (the parts after the first, then the first on condition that
         none, or only a live one, is there); the one kept, which is these counts when
         another reader won too: finished days' rows never change, and the same counts
@@ -103,12 +121,12 @@ class DynamoCounters:
             if error.cause_response_code != "ConditionalCheckFailedException":
                 raise ServiceUnavailable("service_unavailable") from error
             kept = self.summaries([(day, family)]).get((day, family))
-            return kept.counts if kept is not None and kept.counted_at is None else dict(counts)
+            return kept.counts if kept is not None and kept.counted_at is None else counts
         except PynamoDBException as error:
             raise ServiceUnavailable("service_unavailable") from error
-        return dict(counts)
+        return counts
 
-    def keep_live_summary(self, day: date, family: str, counts: Mapping[str, int],
+    def keep_live_summary(self, day: date, family: str, counts: Tally,
                           counted_at: datetime) -> None:
         """Keep a live summary, each part marked with ``counted_at``; never over a
         finished day's own summary. A failure to keep it is no failure of the read: the

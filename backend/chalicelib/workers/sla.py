@@ -29,11 +29,8 @@ def sla() -> Any:
 
 @sla_routes.schedule(Rate(SLA_EVERY_MINUTES, unit=Rate.MINUTES), name="mark_overdue")
 def mark_overdue(event: Any) -> dict[str, Any]:
-    """Mark and count the applications past their due-by day; say how many. Then keep the
-    last finished days' stats summaries, where none is kept yet (the ops figures' first
-    reader after midnight then finds them made)."""
+    """Mark and count the applications past their due-by day; say how many."""
     run = sla().run()
-    runtime().stats.summarise_finished()
     total = sum(run.overdue.values())
     record_overdue(run.overdue)
     metrics.add_metric(name="OverdueApplications", unit="Count", value=total)
