@@ -139,7 +139,7 @@ class Storage:
         from moto.dynamodb.models import dynamodb_backends
 
         from chalicelib.domain.bangla import dhaka_date
-        from chalicelib.domain.stats import scopes_for
+        from chalicelib.domain.counters import scopes_for
         from chalicelib.settings import get_settings
         from chalicelib.store.applications import to_model
         from chalicelib.store.models import CounterModel

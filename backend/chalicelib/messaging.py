@@ -13,13 +13,15 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .aws import client
 from .domain.errors import ServiceUnavailable
 from .domain.outbox import AGENCY, NOTIFICATIONS, OutboxMessage
-from .domain.stats import QueueDepth
 from .settings import Settings
+
+if TYPE_CHECKING:
+    from .domain.stats import QueueDepth
 
 DEPTH_THREADS = 8
 
@@ -76,6 +78,8 @@ class SqsQueues:
     def depths(self, agency_ids: Iterable[str]) -> list[QueueDepth]:
         """Each agency's queue depth (waiting, in flight) and dead-letter depth, read
         side by side; a queue that cannot be read now has ``None`` figures."""
+        from .domain.stats import QueueDepth  # the ops figures' alone: not a sender's import
+
         ids = list(agency_ids)
         with ThreadPoolExecutor(max_workers=DEPTH_THREADS) as pool:
             queues = list(pool.map(self._attributes, [self.settings.queue_name(a) for a in ids]))

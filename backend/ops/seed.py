@@ -3,7 +3,7 @@ districts, every service and every path through the lifecycle, so the dashboard 
 benchmarks have something real to show.
 
 The applications are the items the store writes (``store.applications.to_model``) and
-their counts are the rows the store's transactions add (``domain.stats.scopes_for``),
+their counts are the rows the store's transactions add (``domain.counters.scopes_for``),
 summed per row over the whole batch and written once per row: reading the rows first
 and putting the sums makes 100,000 applications take minutes rather than hours, and is
 safe only while nothing else writes those counters, so ``seed`` is for demo and bench
@@ -97,7 +97,7 @@ def seed(count: int, *, days: int, rng: random.Random,
     """Write ``count`` demo applications and their counts; ``progress(n)`` after each batch."""
     from chalicelib.catalog_files import load_catalog
     from chalicelib.domain.bangla import dhaka_date
-    from chalicelib.domain.stats import scopes_for
+    from chalicelib.domain.counters import scopes_for
     from chalicelib.settings import get_settings
     from chalicelib.store.applications import to_model
     from chalicelib.store.models import ApplicationModel, CounterModel

@@ -18,10 +18,11 @@ import pytest
 from chalicelib.domain import tracking
 from chalicelib.domain.access import Principal, Role
 from chalicelib.domain.bangla import DHAKA, dhaka_date
+from chalicelib.domain.counters import OVERDUE_DAY, overdue_scope
 from chalicelib.domain.errors import ConcurrentUpdate
 from chalicelib.domain.lifecycle import Application, Channel, Status
 from chalicelib.domain.ports import Claim
-from chalicelib.domain.stats import LIVE_FOR, OVERDUE_DAY, Stats, Summary, overdue_scope, tally
+from chalicelib.domain.stats import LIVE_FOR, Stats, Summary, tally
 from chalicelib.store.applications import DynamoApplicationStore
 from chalicelib.store.models import ApplicationModel, CounterModel, CounterSummaryModel
 from tests.helpers import get_json

@@ -10,6 +10,7 @@ import pytest
 
 from chalicelib.agencies.simulator import SimulatedAgency
 from chalicelib.domain.errors import AgencyError
+from chalicelib.messaging import backoff_seconds
 from chalicelib.settings import get_settings
 from chalicelib.workers import dispatch
 from devtools.poller import QueuePoller
@@ -100,7 +101,7 @@ def test_a_redelivered_message_does_nothing_twice(client, agency, citizen) -> No
 
 def test_a_retryable_failure_comes_back_later_with_exponential_backoff(agency) -> None:
     settings = get_settings()
-    assert [dispatch.backoff_seconds(n, settings.retry_base_seconds, settings.retry_max_seconds)
+    assert [backoff_seconds(n, settings.retry_base_seconds, settings.retry_max_seconds)
             for n in (1, 2, 3, 10)] == [30, 60, 120, 900]
 
 

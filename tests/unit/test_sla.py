@@ -6,10 +6,10 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 from chalicelib.catalog_files import load_catalog
+from chalicelib.domain.counters import overdue_scope
 from chalicelib.domain.lifecycle import Application, Channel, HistoryEntry, Status
 from chalicelib.domain.ports import Page
 from chalicelib.domain.sla import Sla
-from chalicelib.domain.stats import overdue_scope
 from chalicelib.settings import Settings
 
 NOW = datetime(2026, 12, 1, 6, 0, tzinfo=UTC)  # Tuesday, noon in Dhaka

@@ -13,6 +13,7 @@ import pytest
 from chalicelib.domain import tracking
 from chalicelib.domain.access import Principal, Role
 from chalicelib.domain.bangla import DHAKA, dhaka_date
+from chalicelib.domain.counters import scopes_for
 from chalicelib.domain.lifecycle import Application, Channel, Status
 from chalicelib.domain.stats import (
     DEPTHS_FOR,
@@ -26,7 +27,6 @@ from chalicelib.domain.stats import (
     add_up,
     finished,
     layout,
-    scopes_for,
     summarise,
     tally,
 )

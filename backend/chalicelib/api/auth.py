@@ -6,11 +6,10 @@ bodies, never in a URL.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalice import Blueprint, Response
 
-from ..domain.auth import Tokens
 from ..domain.errors import NagorikError, TooManyRequests
 from ..observability import count_by, logger, metrics
 from ..runtime import runtime
@@ -19,6 +18,9 @@ from .errors import json_response, translating
 from .limits import address_of
 from .openapi import documented
 from .requests import json_body
+
+if TYPE_CHECKING:
+    from ..domain.auth import Tokens
 
 auth_routes = Blueprint(__name__)
 NO_STORE: dict[str, str | list[str]] = {"Cache-Control": "no-store"}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..domain.auth import minutes_values
+from ..domain.bangla import minutes_values
 from ..domain.errors import TooManyRequests
 from ..runtime import runtime
 

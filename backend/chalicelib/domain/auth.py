@@ -26,7 +26,7 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from .access import STAFF, Principal, Role, citizen_id
-from .bangla import to_ascii_digits, to_bangla_digits
+from .bangla import minutes_values, to_ascii_digits, to_bangla_digits
 from .errors import FieldProblem, TooManyRequests, Unauthorized, ValidationFailed
 from .messages import Text
 from .phone import normalise_mobile
@@ -449,7 +449,3 @@ class SignIn:
         """Revoke every sign-in of an account (ops); return how many sessions."""
         return self.sessions.revoke_principal(principal_id)
 
-
-def minutes_values(seconds: int) -> dict[str, Any]:
-    minutes = max(1, -(-seconds // 60))
-    return {"minutes": minutes, "minutes_bn": to_bangla_digits(minutes)}

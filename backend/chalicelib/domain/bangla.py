@@ -14,7 +14,7 @@ from __future__ import annotations
 import calendar
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta, timezone
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 DHAKA = timezone(timedelta(hours=6), "Asia/Dhaka")  # no DST since 2009
 
@@ -153,3 +153,9 @@ def add_working_days(start: date, days: int, holidays: Iterable[date] = ()) -> d
         if is_working_day(current, closed):
             remaining -= 1
     return current
+
+
+def minutes_values(seconds: int) -> dict[str, Any]:
+    """A wait in whole minutes (at least one, rounded up), for a message: both scripts."""
+    minutes = max(1, -(-seconds // 60))
+    return {"minutes": minutes, "minutes_bn": to_bangla_digits(minutes)}

@@ -18,10 +18,10 @@ from typing import Protocol
 
 from .bangla import add_working_days, dhaka_date
 from .catalog import Catalog
+from .counters import overdue_scope
 from .desk import AWAITING_OFFICE
 from .lifecycle import Application, Status
 from .ports import ApplicationStore
-from .stats import overdue_scope
 
 PAGE = 100
 

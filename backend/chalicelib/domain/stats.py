@@ -1,14 +1,9 @@
-"""What happens across the country, counted: the counter rows each move adds, and the ops
-figures read back from them (never from the applications themselves).
+"""What happens across the country, counted: the ops figures read back from the counter
+rows each move adds (``domain.counters``), never from the applications themselves.
 
 Every move into a status adds one to a few small counter rows of its Dhaka day, in the
-same transaction as the move, one row per *family* of dimensions:
-
-    area#<district>#channel#<channel>#status#<status>#shard#<n>    district, channel, status
-    service#<service>#agency#<agency>#status#<status>#shard#<n>     service, agency, status
-    centre#<centre>#channel#<channel>#status#<status>                a centre's applications
-    consent#no_code#centre#<centre>                                  consent taken without a code
-
+same transaction as the move, one row per *family* of dimensions (area, service, centre,
+consent: ``counters.scopes_for``),
 so a move adds at most four rows, whatever the number of applications, and reading one
 family of one day is one Query (``day`` and ``begins_with(scope, family)``) whose size is
 bounded by that family's values x statuses x shards, never by the number of applications.
@@ -58,11 +53,11 @@ from typing import Any, Protocol
 
 from .access import Principal, Role, require
 from .bangla import dhaka_date, to_ascii_digits, to_bangla_digits
+from .counters import CHANNELS, LIVE_COUNT_EVERY, area_key, service_key
 from .errors import FieldProblem, ValidationFailed
-from .lifecycle import Application, Channel, Status
+from .lifecycle import Channel, Status
 from .messages import Text
 
-SHARDS = 8
 FAMILIES = ("area", "service", "centre", "consent")
 DIMENSIONS = ("district", "service", "agency", "status", "centre", "channel")
 # Which family of rows answers which dimension (status totals come from "area").
@@ -73,31 +68,13 @@ MAX_DAYS = 93  # a quarter: one batch read of its finished days' summaries, one 
 # How long after a Dhaka midnight the day's counters may still change: longer than any
 # Lambda may run (15 min), so a move clocked before midnight has been committed or failed.
 SUMMARY_AFTER = timedelta(minutes=20)
-OVERDUE_DAY = "current"  # the partition of counts that are a state, not a day's flow
-NO_CODE = "no_code"  # Application.consent: the citizen's consent was recorded without a code
 READ_THREADS = 8
-# How often the job counts the days not yet finished from their rows (``count_live``), and
-# how long a live summary answers before a reader would count the rows itself: longer
-# than the job's period and its run, so that while it runs no reader counts.
-LIVE_COUNT_EVERY = timedelta(minutes=1)
+# How long a live summary answers before a reader would count the rows itself: longer
+# than the job's period (``LIVE_COUNT_EVERY``) and its run, so that while it runs no
+# reader counts.
 LIVE_FOR = LIVE_COUNT_EVERY + timedelta(seconds=30)
 # How long the queue depths read by a process answer (the dashboard refreshes every 30 s).
 DEPTHS_FOR = timedelta(seconds=30)
-
-
-def shard_of(application: Application) -> int:
-    """The shard of an application's rows (from its tracking id: random, so even)."""
-    return int(application.tracking_id[-4:-1]) % SHARDS
-
-
-def area_key(district_id: int, channel: str) -> str:
-    """The ``area`` family's key (its rows' scope without status and shard)."""
-    return f"area#{district_id:02d}#channel#{channel}"
-
-
-def service_key(service_id: str, agency_id: str) -> str:
-    """The ``service`` family's key (its rows' scope without status and shard)."""
-    return f"service#{service_id}#agency#{agency_id}"
 
 
 def layout(district_ids: Iterable[int],
@@ -107,27 +84,6 @@ def layout(district_ids: Iterable[int],
     return {"area": tuple(area_key(district, channel) for district in sorted(district_ids)
                           for channel in CHANNELS),
             "service": tuple(service_key(*pair) for pair in sorted(services))}
-
-
-def scopes_for(application: Application, status: Status) -> list[str]:
-    """The counter rows a move of ``application`` into ``status`` adds one to."""
-    shard = f"shard#{shard_of(application):02d}"
-    channel = application.channel.value
-    found = [
-        f"{area_key(application.district_id, channel)}#status#{status.value}#{shard}",
-        f"{service_key(application.service_id, application.agency_id)}"
-        f"#status#{status.value}#{shard}",
-    ]
-    if application.centre_id:
-        found.append(f"centre#{application.centre_id}#channel#{channel}#status#{status.value}")
-        if status is Status.SUBMITTED and application.consent == NO_CODE:
-            found.append(f"consent#{NO_CODE}#centre#{application.centre_id}")
-    return found
-
-
-def overdue_scope(agency_id: str, service_id: str) -> str:
-    """The row (under ``OVERDUE_DAY``) holding how many of a service's are overdue now."""
-    return f"overdue#agency#{agency_id}#service#{service_id}"
 
 
 @dataclass(frozen=True)
@@ -178,7 +134,6 @@ def summarise(rows: Iterable[tuple[str, int]]) -> dict[str, int]:
 
 
 STATUS_ORDER = [status.value for status in Status]
-CHANNELS = (Channel.SELF.value, Channel.ASSISTED.value)
 STATUS_MARK = "#status#"
 
 

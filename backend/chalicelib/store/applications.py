@@ -3,7 +3,7 @@ centre's application) its ledger entry in the same transaction.
 
 Every write is one ``TransactWriteItems``: the application (guarded by its version,
 or by non-existence when new) together with the day's counters (a few rows per move:
-``domain.stats.scopes_for``), so counts never
+``domain.counters.scopes_for``), so counts never
 drift from the applications they count, and the write's outbox record, so a move
 never misses its messages. The client request token makes a retried
 transaction (lost response) a no-op instead of a second write.
@@ -24,6 +24,7 @@ from pynamodb.transactions import TransactWrite
 
 from ..domain.assisted import Assisted
 from ..domain.bangla import dhaka_date
+from ..domain.counters import scopes_for
 from ..domain.errors import ConcurrentUpdate, ServiceUnavailable
 from ..domain.ledger import entry_for
 from ..domain.lifecycle import Application, Channel, HistoryEntry, Status
@@ -36,7 +37,6 @@ from ..domain.ports import (
     Page,
     TrackingIdTaken,
 )
-from ..domain.stats import scopes_for
 from .cursors import decode_cursor, read_page
 from .ledger import ledger_model
 from .models import (

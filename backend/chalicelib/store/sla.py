@@ -8,8 +8,8 @@ from datetime import date
 
 from pynamodb.exceptions import PynamoDBException
 
+from ..domain.counters import OVERDUE_DAY
 from ..domain.errors import ServiceUnavailable
-from ..domain.stats import OVERDUE_DAY
 from .models import ApplicationModel, CounterModel
 from .stats import DynamoCounters
 

@@ -10,8 +10,9 @@ from datetime import date, datetime
 
 from pynamodb.exceptions import PutError, PynamoDBException
 
+from ..domain.counters import OVERDUE_DAY
 from ..domain.errors import ServiceUnavailable
-from ..domain.stats import OVERDUE_DAY, Summary, Tally, tally
+from ..domain.stats import Summary, Tally, tally
 from .models import CounterModel, CounterSummaryModel
 
 SUMMARY = "summary#"

@@ -31,13 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 from chalice import Blueprint
 
-from ..agencies import config
-from ..agencies.adapter import AgencyAdapter, AgencyReceipt
-from ..agencies.desk import DeskAgency
 from ..agencies.registry import agencies
-from ..agencies.rest import RestAgency
-from ..agencies.simulator import SimulatedAgency
-from ..domain.circuit import Circuit
 from ..domain.errors import (
     AgencyError,
     AgencyRefused,
@@ -46,13 +40,18 @@ from ..domain.errors import (
     PoisonMessage,
 )
 from ..domain.lifecycle import Application
-from ..messaging import SqsQueues, backoff_seconds
 from ..observability import count_by, logger, metrics
 from ..runtime import runtime
 from ..settings import Settings, get_settings
 
-if TYPE_CHECKING:  # the batch utilities import asyncio: load them in workers only
+if TYPE_CHECKING:  # the batch utilities import asyncio; the adapters, the circuit and the
+    # queues are the workers' alone: the API's cold start imports none of them
     from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+
+    from ..agencies.adapter import AgencyAdapter, AgencyReceipt
+    from ..agencies.config import AgencyEndpoint
+    from ..domain.circuit import Circuit
+    from ..messaging import SqsQueues
 
 worker_routes = Blueprint(__name__)
 BATCH_SIZE = 10
@@ -64,6 +63,8 @@ def circuit_wait(receives: int, remaining: int, settings: Settings) -> int:
     less than the backoff of its receive count, so a long outage costs each message a
     receive every ``retry_max_seconds`` at most (a day: under a hundred) and never
     reaches the queue's receive limit."""
+    from ..messaging import backoff_seconds
+
     jitter = random.randint(0, max(0, remaining // 6))  # noqa: S311 - spreading, not secret
     backoff = backoff_seconds(receives, settings.retry_base_seconds, settings.retry_max_seconds)
     return max(remaining + jitter, backoff)
@@ -73,7 +74,9 @@ class CircuitOpen(AgencyUnavailable):
     """The agency's circuit is open: it was not called; ``retry_after`` is the wait."""
 
 
-def _endpoint(settings: Settings, agency_id: str) -> config.AgencyEndpoint:
+def _endpoint(settings: Settings, agency_id: str) -> AgencyEndpoint:
+    from ..agencies import config
+
     try:
         return config.endpoint(settings, agency_id)
     except config.AgencyNotConfigured as error:  # wait for ops to set it; nothing is lost
@@ -94,6 +97,11 @@ class Unavailable:
 @cache
 def adapter_for(agency_id: str) -> AgencyAdapter:
     """The adapter that reaches an agency (one per process), by its ``adapter`` entry."""
+    from ..agencies import config
+    from ..agencies.desk import DeskAgency
+    from ..agencies.rest import RestAgency
+    from ..agencies.simulator import SimulatedAgency
+
     settings = get_settings()
     kind = config.adapter_kind(settings, agency_id)
     if kind == "desk":
@@ -111,6 +119,8 @@ def adapter_for(agency_id: str) -> AgencyAdapter:
 @cache
 def _queue() -> SqsQueues:
     """The queues, with their URLs remembered for the life of the process."""
+    from ..messaging import SqsQueues
+
     return SqsQueues(get_settings())
 
 
@@ -118,6 +128,7 @@ def _queue() -> SqsQueues:
 def circuits() -> Circuit:
     """The agencies' circuits (state in the limits table)."""
     from ..domain.applications import utc_now
+    from ..domain.circuit import Circuit
     from ..store.circuits import DynamoCircuits
 
     runtime()  # binds the models to this stage's tables
@@ -161,6 +172,8 @@ class Guarded:
 
 def guarded(agency_id: str) -> Guarded:
     """The agency's adapter as the worker calls it (the desk needs no circuit)."""
+    from ..agencies.desk import DeskAgency
+
     adapter = adapter_for(agency_id)
     return Guarded(adapter, agency_id, None if isinstance(adapter, DeskAgency) else circuits())
 
@@ -219,6 +232,8 @@ def process_record(record: SQSRecord) -> None:
         if not error.retryable or window_over:
             _give_up(record, agency_id, str(error), first)
             return
+        from ..messaging import backoff_seconds
+
         delay = max(backoff_seconds(receives, settings.retry_base_seconds,
                                     settings.retry_max_seconds), error.retry_after or 0)
         logger.warning(

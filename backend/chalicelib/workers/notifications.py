@@ -18,14 +18,15 @@ from typing import TYPE_CHECKING, Any
 from chalice import Blueprint
 
 from ..domain.errors import AgencyError, PoisonMessage
-from ..domain.notifications import Notifier, Sms
 from ..domain.phone import mask
 from ..observability import logger, metrics
 from ..runtime import runtime
 from ..settings import get_settings
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the SMS worker's alone: the API's cold start imports none of them
     from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+
+    from ..domain.notifications import Notifier, Sms
 
 notification_routes = Blueprint(__name__)
 BATCH_SIZE = 10
@@ -70,6 +71,8 @@ class OnceSms:
         @idempotent_function(data_keyword_argument="sms", persistence_store=persistence,
                              config=config, key_prefix="sms")
         def send_once(sms: dict[str, str]) -> dict[str, str]:
+            from ..domain.notifications import Sms
+
             port.send(Sms(sms["phone"], sms["text"], sms["key"]))
             return {"sent": sms["key"]}
 
@@ -89,6 +92,8 @@ def _port() -> Any:
 
 def notifier(context: Any = None) -> Notifier:
     """The notifier, over the application store and the once-only SMS port."""
+    from ..domain.notifications import Notifier
+
     current = runtime()
     return Notifier(load=current.applications.store.get, names=CatalogNames(current.catalog),
                     sms=OnceSms(_port(), context))

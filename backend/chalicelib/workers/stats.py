@@ -9,7 +9,7 @@ from typing import Any
 
 from chalice import Blueprint, Rate
 
-from ..domain.stats import LIVE_COUNT_EVERY
+from ..domain.counters import LIVE_COUNT_EVERY
 from ..runtime import runtime
 
 stats_job_routes = Blueprint(__name__)
