@@ -30,9 +30,12 @@ from .stage import StageConfig
 # DynamoDB grants, by what the code does with a table. TransactWriteItems is authorised
 # per item action (Put/Update/ConditionCheck), so no function needs more than these.
 TABLE_GRANTS: dict[str, tuple[str, ...]] = {
-    "read": ("dynamodb:GetItem", "dynamodb:Query"),
+    "read": ("dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query"),
     "write": ("dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:ConditionCheckItem"),
     "count": ("dynamodb:UpdateItem",),
+    # The ops figures' summaries of a day: put (on a condition) beside the counter rows by
+    # the minute job, and by a reader that finds one missing.
+    "summarise": ("dynamodb:PutItem",),
     # Idempotency-Key claims: put (conditionally) in the application's transaction, read
     # back when the same key comes again. Never updated or deleted: they expire (TTL).
     "claim": ("dynamodb:GetItem", "dynamodb:PutItem"),
@@ -90,7 +93,7 @@ ACCESS: dict[str, Access] = {
     "api_handler": Access(
         tables={
             "applications": ("read", "write"),
-            "counters": ("count", "read"),
+            "counters": ("count", "read", "summarise"),
             "idempotency": ("claim",),
             "outbox": ("append",),
             "challenges": ("read", "write"),
@@ -136,7 +139,7 @@ ACCESS: dict[str, Access] = {
     ),
     # The ops figures' minute job: reads the counter rows of the days not yet finished,
     # keeps their live summaries and the finished days' own (PutItem on a condition).
-    "count_stats": Access(tables={"counters": ("read", "write")}),
+    "count_stats": Access(tables={"counters": ("read", "summarise")}),
     # The outbox stream's handler: reads each new record, sends it, marks it forwarded.
     "forward_outbox": Access(
         tables={"outbox": ("forward",)},

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from chalicelib.domain.tracking import new_tracking_id
+from tests.grants import dynamodb_actions, refused
 from tests.helpers import example, get_json, post_json, submission
 
 GD = "online-gd-lost-item"
@@ -113,10 +114,13 @@ def test_every_caller_gets_what_the_rules_say(
     expected: dict[str, int],
 ) -> None:
     for caller, status in expected.items():
-        response = call(callers[caller], method, path.replace("{id}", under_review))
+        with dynamodb_actions() as asked:
+            response = call(callers[caller], method, path.replace("{id}", under_review))
         assert response.status_code == status, (caller, response.json)
         if status >= 400:
             assert response.json["message_bn"] and response.json["message_en"], caller
+        # AND every DynamoDB call it made is one the API's role allows (moto allows all)
+        assert refused("api_handler", asked) == set(), caller
 
 
 @pytest.mark.parametrize("caller", ["other citizen", "other officer", "entrepreneur", "ops"])

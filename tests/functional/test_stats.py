@@ -416,3 +416,33 @@ def test_the_minute_job_keeps_todays_live_and_yesterdays_own_summaries(client, a
                        EVENING.date(), EVENING.date())
     assert_true_counts(figures(stats, now.date(), now.date()), today, now.date(), now.date())
     assert rows == []
+
+
+def test_every_dynamodb_call_of_the_figures_is_one_its_functions_role_grants(
+        client, aws, monkeypatch) -> None:
+    from chalicelib.runtime import runtime
+    from tests.grants import dynamodb_actions, refused
+
+    store = DynamoApplicationStore()
+    now = datetime(2026, 11, 21, 9, 0, tzinfo=DHAKA)
+    for number, kind in enumerate(KINDS):
+        make(store, kind, EVENING + timedelta(minutes=number))
+        make(store, kind, now - timedelta(minutes=number))
+    monkeypatch.setattr(runtime().stats, "clock", lambda: now)
+    event = client.events.generate_cw_event(source="aws.events", detail_type="Scheduled Event",
+                                            detail={}, resources=[])
+    # WHEN the minute job counts and keeps summaries, and the SLA job runs
+    for job in ("count_stats", "mark_overdue"):
+        with dynamodb_actions() as asked:
+            client.lambda_.invoke(job, event)
+        assert asked and refused(job, asked) == set(), job
+    # AND ops read (the API: summaries in one batch, a missing one made on first read)
+    from chalicelib.store.stats import DynamoCounters
+
+    DynamoCounters.forget_summaries([(EVENING - timedelta(days=2)).date().isoformat()])
+    with dynamodb_actions() as asked:
+        figures(runtime().stats, EVENING.date() - timedelta(days=3), now.date())
+    # THEN each call is one the function's role allows (moto allows them all)
+    assert {action for _, action in asked} >= {"dynamodb:BatchGetItem", "dynamodb:PutItem",
+                                               "dynamodb:Query"}
+    assert refused("api_handler", asked) == set()

@@ -14,6 +14,7 @@ from chalicelib.messaging import backoff_seconds
 from chalicelib.settings import get_settings
 from chalicelib.workers import dispatch
 from devtools.poller import QueuePoller
+from tests.grants import dynamodb_actions, refused
 from tests.helpers import example, get_json, post_json, submission
 
 GD = "online-gd-lost-item"
@@ -66,8 +67,11 @@ def test_only_failed_records_are_reported_back(client, agency, citizen) -> None:
     bodies = [json.dumps({"tracking_id": tid}) for tid in (ok_first, failing, ok_last)]
     bodies.append("not json at all")
 
-    result = client.lambda_.invoke("dispatch_police", sqs_event(client, bodies)).payload
+    with dynamodb_actions() as asked:
+        result = client.lambda_.invoke("dispatch_police", sqs_event(client, bodies)).payload
 
+    # every DynamoDB call it made is one an agency worker's role allows (moto allows all)
+    assert asked and refused("dispatch_police", asked) == set()
     # the unreadable message is moved to the dead-letter queue by the worker itself
     assert result == {"batchItemFailures": [{"itemIdentifier": "message-1"}]}
     assert dead_letters("police") == ["not json at all"]

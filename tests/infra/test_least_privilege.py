@@ -76,18 +76,20 @@ def test_api_reaches_its_tables_the_secrets_it_needs_the_sms_queue_and_queue_dep
     assert CONSUME.isdisjoint(grant)
     # AND it signs access tokens with the token key, which nothing else may do
     assert grant["kms:Sign"] == {"TokenKey"}
-    # AND it reads the counters (the ops figures) but changes them only by adding
+    # AND it reads the counters (the ops figures: rows and summaries, these in batches),
+    # changes them only by adding, and puts a day's summary it finds missing, never deletes
     counters = names.table(settings.counters_table)
     assert {action for action, targets in grant.items() if counters in targets} == {
-        "dynamodb:UpdateItem", "dynamodb:GetItem", "dynamodb:Query"}
+        "dynamodb:UpdateItem", "dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query",
+        "dynamodb:PutItem"}
     # AND it only reads the centre registry (the import writes it, with ops' own rights)
     centres = names.table(settings.resource("centres"))
     assert {action for action, targets in grant.items() if centres in targets} == {
-        "dynamodb:GetItem", "dynamodb:Query"}
+        "dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query"}
     # AND it adds ledger entries (in its transactions) and reads them, never changes one
     ledger = names.table(settings.resource("ledger"))
     assert {action for action, targets in grant.items() if ledger in targets} == {
-        "dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:Query"}
+        "dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query"}
     # AND of the agency queues it reads only their depths (the ops figures), every agency's
     # queue and dead-letter queue: it never receives or deletes (the outbox's stream sends)
     sqs = {action for action in grant if action.startswith("sqs:")}
