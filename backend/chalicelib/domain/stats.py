@@ -3,11 +3,11 @@ rows each move adds (``domain.counters``), never from the applications themselve
 
 Every move into a status adds one to a few small counter rows of its Dhaka day, in the
 same transaction as the move, one row per *family* of dimensions (area, service, centre,
-consent: ``counters.scopes_for``),
-so a move adds at most four rows, whatever the number of applications, and reading one
-family of one day is one Query (``day`` and ``begins_with(scope, family)``) whose size is
-bounded by that family's values x statuses x shards, never by the number of applications.
-The two busy families are spread over ``SHARDS`` rows (chosen by tracking id) so that
+consent: ``counters.scopes_for``), so a move adds at most four rows, whatever the number
+of applications, and reading one family of one day is one Query (``day`` and
+``begins_with(scope, family)``) whose size is bounded by that family's values x statuses
+x shards, never by the number of applications. The two busy families are spread over
+``counters.SHARDS`` rows (chosen by tracking id) so that
 concurrent transactions in a busy district rarely touch the same row; readers add the
 shards up. A centre's rows are not sharded: one centre's tablet is never that busy.
 
