@@ -40,7 +40,7 @@ from typing import Any
 
 from bench_submit import start_moto
 
-REQUESTS = 11
+REQUESTS = 21
 SIZES = (1_000, 10_000, 100_000)
 DAYS = 30
 
