@@ -100,3 +100,12 @@ def test_the_fixed_date_holidays_make_victory_day_a_day_off() -> None:
     # list, 16 December counts and the deadline is a day early (22 December).
     assert add_working_days(date(2026, 12, 1), 15) == date(2026, 12, 22)
     assert add_working_days(date(2026, 12, 1), 15, holidays) == date(2026, 12, 23)
+
+
+def test_the_leap_years_are_the_gregorian_ones() -> None:
+    import calendar
+
+    from chalicelib.domain.bangla import _is_leap
+
+    assert [year for year in range(1600, 2801) if _is_leap(year)] == [
+        year for year in range(1600, 2801) if calendar.isleap(year)]
