@@ -420,3 +420,57 @@ def test_a_citizen_with_no_phone_of_their_own(stack, page):
     shown = page.locator(f".centre-queue button.queue-item:has-text('{name}')")
     assert to_bangla_digits(tracking_id[-4:]) in shown.inner_text()
     screenshot(page, "centre-no-phone-portrait-800", full_page=True)
+
+
+# Holds back the answers of IndexedDB's getAll (the queue's read) until __release() runs them:
+# a slow tablet's storage, made to wait exactly where a redraw would wait.
+HOLD_QUEUE_READS = """() => {
+  const success = Object.getOwnPropertyDescriptor(IDBRequest.prototype, "onsuccess");
+  const getAll = IDBObjectStore.prototype.getAll;
+  window.__held = [];
+  window.__release = async () => {
+    window.__hold = false;
+    for (const run of window.__held.splice(0)) run();
+    await new Promise((resolve) => setTimeout(resolve, 100)); // what the answers set going
+  };
+  IDBObjectStore.prototype.getAll = function (...args) {
+    const request = getAll.apply(this, args);
+    Object.defineProperty(request, "onsuccess", {
+      configurable: true,
+      get() { return success.get.call(request); },
+      set(fn) {
+        success.set.call(request, fn && ((event) => (window.__hold
+          ? window.__held.push(() => fn.call(request, event)) : fn.call(request, event))));
+      },
+    });
+    return request;
+  };
+}"""
+
+
+def test_new_citizen_tapped_again_loses_no_tap_on_its_form(stack, page):
+    who = entrepreneur(stack)
+    name, phone = "নাসরিন আক্তার", new_phone()
+    page.set_viewport_size(LANDSCAPE)
+
+    # GIVEN the new citizen's form open and filled in, on a tablet whose storage is slow
+    sign_in_at_centre(page, stack, who)
+    page.fill("#cs-name", name)
+    page.fill("#cs-phone", to_bangla_digits(phone))
+    page.select_option("#cs-service", BIRTH)
+    page.evaluate(HOLD_QUEUE_READS)
+    page.evaluate("window.__hold = true")
+
+    # WHEN "new citizen" is tapped again, and a finger is already on "start" while the tablet
+    # reads its queue, and lifts once the reading is over
+    page.click(".centre-queue button.new")
+    start = page.locator("form.centre-start button[type=submit]").bounding_box()
+    page.mouse.move(start["x"] + start["width"] / 2, start["y"] + start["height"] / 2)
+    page.mouse.down()
+    page.evaluate("window.__release()")
+    page.mouse.up()
+
+    # THEN the tap started the citizen's application, with what was typed
+    page.wait_for_selector("#f-form-first_name_bn")
+    assert page.input_value("#f-applicant-name") == name
+    assert page.locator(f".centre-queue button.queue-item:has-text('{name}')").count() == 1

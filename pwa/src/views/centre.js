@@ -45,6 +45,7 @@ const NAME_ONLY = { ...APPLICANT, required: ["name"], properties: { name: APPLIC
 const RECHECK_MS = 2000; // how often the queue looks at what the outbox has sent meanwhile
 const RETRY_MS = 20000; // how often waiting items are tried again while online
 const SAVE_DELAY_MS = 250;
+const NEW = "new"; // the work area shows the new citizen's form (data-showing), not an item
 const MOBILE = /^01[3-9][0-9]{8}$/;
 const state = { root: null, opening: 0, changed: () => {}, principal: null, current: null, view: null, item: null, timer: null, retry: null, saveTimer: null, notice: null, catalog: null };
 
@@ -238,11 +239,17 @@ async function renderQueue() {
 }
 
 async function switchTo(id) {
-  await saveNow();
-  state.current = id;
+  const work = state.root.querySelector(".centre-work");
+  // A tap on what is already open (the new citizen's form, or the citizen's own item) draws
+  // nothing again: drawn again after reading the queue, it would be replaced under a finger
+  // already on it, and a letter typed or a tap on "start" landing on the old copy is lost.
+  if (id !== state.current || work?.dataset.showing !== (id ?? NEW)) {
+    await saveNow();
+    state.current = id;
+    await renderQueue();
+    await openCurrent();
+  }
   say("");
-  await renderQueue();
-  await openCurrent();
   window.scrollTo(0, 0);
   state.root.querySelector(".centre-work h2")?.focus({ preventScroll: true });
 }
@@ -251,15 +258,20 @@ async function openCurrent() {
   const work = state.root.querySelector(".centre-work");
   const opening = ++state.opening; // a later tap wins over one still opening
   state.view = null;
+  delete work.dataset.showing; // what the work area shows, once it is wholly drawn
   const item = state.current ? await queue.get(state.current) : null;
   if (opening !== state.opening) return;
   state.item = item;
-  if (!state.item) {
+  let drawn = true;
+  if (!item) {
     state.current = null;
-    return startForm(work);
+    startForm(work);
+  } else if (item.state === "draft" || item.state === "refused") {
+    drawn = await editItem(work, item, opening);
+  } else {
+    summaryOf(work, item);
   }
-  if (state.item.state === "draft" || state.item.state === "refused") return editItem(work, state.item, opening);
-  return summaryOf(work, state.item);
+  if (drawn && opening === state.opening) work.dataset.showing = item?.id ?? NEW;
 }
 
 // --- a new citizen ------------------------------------------------------------------------
@@ -321,12 +333,13 @@ async function startItem(event) {
 
 // --- one citizen's application ------------------------------------------------------------
 
+/** Draws a draft or refused item's form; false when it could not (its service is not to be had). */
 async function editItem(work, item, opening) {
   const service = await loadService(item.service_id);
-  if (opening !== state.opening) return;
+  if (opening !== state.opening) return false;
   if (!service) {
     mount(work, h("p", { class: "error", role: "alert" }, t("notice.unavailable")));
-    return;
+    return false; // a tap on the item tries again
   }
   const view = new ServiceForm(service, item.no_phone ? NAME_ONLY : APPLICANT, {
     onChange(values) {
@@ -362,9 +375,10 @@ async function editItem(work, item, opening) {
   view.form.addEventListener("input", extrasChanged);
   view.form.addEventListener("change", extrasChanged);
   await view.restore(item.values || {});
-  if (opening !== state.opening) return;
+  if (opening !== state.opening) return false;
   refreshCharges();
   if (item.state === "refused" && item.error) showRefusal(item.error);
+  return true;
 }
 
 function radio(name, value, label, checked) {
