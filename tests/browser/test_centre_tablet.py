@@ -474,3 +474,28 @@ def test_new_citizen_tapped_again_loses_no_tap_on_its_form(stack, page):
     page.wait_for_selector("#f-form-first_name_bn")
     assert page.input_value("#f-applicant-name") == name
     assert page.locator(f".centre-queue button.queue-item:has-text('{name}')").count() == 1
+
+
+def test_a_tap_on_the_queue_is_not_lost_when_the_queue_is_redrawn(stack, page):
+    who = entrepreneur(stack)
+    (name_a, phone_a), (name_b, phone_b) = ("আমেনা বেগম", new_phone()), ("করিম শেখ", new_phone())
+    page.set_viewport_size(LANDSCAPE)
+
+    # GIVEN two citizens in the queue, A's form open
+    sign_in_at_centre(page, stack, who)
+    start_citizen(page, name_a, phone_a)
+    start_citizen(page, name_b, phone_b)
+    open_item(page, name_a)
+
+    # WHEN a finger is on B in the queue while the queue is drawn again (A's name corrected),
+    # and lifts once it is
+    b = page.locator(f".centre-queue button.queue-item:has-text('{name_b}')").bounding_box()
+    page.mouse.move(b["x"] + b["width"] / 2, b["y"] + b["height"] / 2)
+    page.mouse.down()
+    page.fill("#f-applicant-name", "আমেনা খাতুন")
+    page.wait_for_selector(".centre-queue button.queue-item .who:text-is('আমেনা খাতুন')")
+    page.mouse.up()
+
+    # THEN the tap opened B
+    page.wait_for_selector(f".centre-queue button[aria-current=true]:has-text('{name_b}')")
+    assert page.locator(".centre-work h2").first.inner_text().startswith(name_b)

@@ -230,13 +230,39 @@ async function renderQueue() {
           h("span", { class: `sync sync-${item.state}` }, stateLabel(item)),
           item.tracking_id ? [" ", h("span", { class: "queue-tid" }, trackingText(item.tracking_id))] : null)));
   };
-  mount(place,
+  patch(place, // a tap on an item that stays as it was is not lost to the redraw
     h("div", { class: "centre-queue-head" },
       h("h2", { id: "centre-queue-title" }, t("centre.queue"), " (", digits(items.length), ")"),
       h("button", { type: "button", class: "primary new", "aria-current": state.current ? null : "true", onclick: () => switchTo(null) }, `+ ${t("centre.new")}`)),
     items.length ? h("ul", null, items.map(entry)) : h("p", { class: "help" }, t("centre.queue_empty")));
   place.querySelector("[aria-current=true]")?.scrollIntoView?.({ block: "nearest", inline: "nearest" });
 }
+
+/**
+ * Draws the nodes into `parent` as `mount` does, but keeps every node already there that the
+ * new drawing repeats (the same tag and attributes, recursively): the queue is redrawn as
+ * items are sent, maybe under a finger, and a replaced button loses the tap that began on it.
+ * A kept node keeps its listeners: a queue item's attributes name the item it opens. (Here,
+ * not in vnode.js, which every citizen downloads.)
+ */
+function patch(parent, ...nodes) {
+  keepEqual(parent, nodes.map(toDOM));
+}
+
+function keepEqual(parent, fresh) {
+  const old = [...parent.childNodes];
+  fresh.forEach((node, i) => {
+    const before = old[i];
+    if (!before) parent.append(node);
+    else if (sameElement(before, node)) keepEqual(before, [...node.childNodes]);
+    else if (!before.isEqualNode(node)) before.replaceWith(node);
+  });
+  for (const extra of old.slice(fresh.length)) extra.remove();
+}
+
+const sameElement = (a, b) => a.nodeType === Node.ELEMENT_NODE && b.nodeType === Node.ELEMENT_NODE
+  && a.tagName === b.tagName && a.attributes.length === b.attributes.length
+  && [...a.attributes].every(({ name, value }) => b.getAttribute(name) === value);
 
 async function switchTo(id) {
   const work = state.root.querySelector(".centre-work");
