@@ -448,6 +448,13 @@ HOLD_QUEUE_READS = """() => {
 }"""
 
 
+def finger_down_on(page: Any, selector: str) -> None:
+    """A finger pressed on the middle of what the selector finds, not yet lifted."""
+    box = page.locator(selector).bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.mouse.down()
+
+
 def test_new_citizen_tapped_again_loses_no_tap_on_its_form(stack, page):
     who = entrepreneur(stack)
     name, phone = "নাসরিন আক্তার", new_phone()
@@ -464,9 +471,7 @@ def test_new_citizen_tapped_again_loses_no_tap_on_its_form(stack, page):
     # WHEN "new citizen" is tapped again, and a finger is already on "start" while the tablet
     # reads its queue, and lifts once the reading is over
     page.click(".centre-queue button.new")
-    start = page.locator("form.centre-start button[type=submit]").bounding_box()
-    page.mouse.move(start["x"] + start["width"] / 2, start["y"] + start["height"] / 2)
-    page.mouse.down()
+    finger_down_on(page, "form.centre-start button[type=submit]")
     page.evaluate("window.__release()")
     page.mouse.up()
 
@@ -489,9 +494,7 @@ def test_a_tap_on_the_queue_is_not_lost_when_the_queue_is_redrawn(stack, page):
 
     # WHEN a finger is on B in the queue while the queue is drawn again (A's name corrected),
     # and lifts once it is
-    b = page.locator(f".centre-queue button.queue-item:has-text('{name_b}')").bounding_box()
-    page.mouse.move(b["x"] + b["width"] / 2, b["y"] + b["height"] / 2)
-    page.mouse.down()
+    finger_down_on(page, f".centre-queue button.queue-item:has-text('{name_b}')")
     page.fill("#f-applicant-name", "আমেনা খাতুন")
     page.wait_for_selector(".centre-queue button.queue-item .who:text-is('আমেনা খাতুন')")
     page.mouse.up()
